@@ -1,0 +1,1 @@
+"""The Streamlit app and the folium map it shows."""

@@ -1,0 +1,1 @@
+"""Bundled geography and the API that serves it: boundaries, areas, alliances and the gazetteer."""
