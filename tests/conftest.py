@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,30 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+def skip_unless_ci(reason: str) -> None:
+    """Skip on a user's machine; in CI (``CI`` set) a missing prerequisite is a failure, not a skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run this test, but: {reason}")
+    pytest.skip(reason)
+
+
 def shared_path(*parts: str) -> Path:
     """A file under ../shared, or skip the test with the reason when it is absent (a user's clone)."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"../shared reference data not found at {path} (only present in CI and dev sessions)")
+        skip_unless_ci(f"../shared reference data not found at {path} (only present in CI and dev sessions)")
     return path
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium for end-to-end tests (installed by .ci/run; `apt-get install chromium` locally)."""
+    if not CHROMIUM.exists():
+        skip_unless_ci(f"{CHROMIUM} not found: install Debian's chromium to run the browser tests")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +48,6 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> None:
 
     The compiled gazetteer cache is shared across the session in that folder.
     """
-    import os
-
     home = tmp_path_factory.mktemp("conflictmap-home")
     os.environ["CONFLICTMAP_HOME"] = str(home)
     os.environ.pop("CONFLICTMAP_DB", None)
