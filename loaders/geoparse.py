@@ -1,0 +1,261 @@
+"""Geoparsing: find the places a text names (``loaders.recognise``) and decide which place each is.
+
+Resolution scores every gazetteer entry behind a name and keeps the best:
+
+* kind: countries, areas and regions before admin-1 units before points; among points, larger
+  populations, capitals and regional capitals, and the curated conflict places rank higher;
+* the document's countries: country mentions and demonyms ("Malian") are counted, and entries in
+  those countries gain in proportion;
+* hierarchy written in the text: "Seytenga, Burkina Faso", "X in the Sahel region", "à Say, au Niger";
+* cues: "région de", "X region" favour the admin-1 unit; "village of", "près de", "à" the point;
+* closeness to the other places resolved in the text.
+
+Points (and admin-1 units, areas, regions) from countries the text is not about, with no cue and
+no hierarchy, are dropped unless the town is large: precision before recall. ``confidence`` is the
+winner's share of the candidates' softmax, scaled by how much evidence the text gives.
+A capitalised word after a strong cue ("le village de Koumbri") that the gazetteer does not know is
+returned unresolved (no coordinates, confidence 0).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+
+from geodata.gazetteer import Entry, Gazetteer, load_gazetteer
+from loaders import lexicon as lx
+from loaders.mention import Mention
+from loaders.recognise import Document, Span, recognise
+
+__all__ = ["geoparse", "resolve"]
+
+KIND_BASE = {"country": 4.0, "area": 4.5, "region": 3.0, "admin1": 2.5, "place": 1.0}
+BIG_TOWN = 50_000
+_PARENT_GAP = re.compile(
+    r"^[\s,(]*(?:(?:in|of|au|aux|en|dans|near|du|de|des|la|le|l'|l’|the|region|région|province|state|"
+    r"cercle|commune|departement|département)[\s,]+)*$", re.IGNORECASE)
+
+
+def geoparse(text: str, *, lang: str | None = None) -> list[Mention]:
+    """Every place mention of ``text``, in order, resolved where the gazetteer allows."""
+    gaz = load_gazetteer()
+    doc = Document(text, lang)
+    spans = recognise(doc, gaz)
+    mentions = _resolve_spans(doc, gaz, spans, strict=True)
+    mentions += _unresolved_after_cues(doc, spans)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
+    """Resolve spans someone else recognised (an analyst, another tagger); one mention per span.
+
+    No precision filter is applied: a span the gazetteer does not know comes back unresolved.
+    """
+    gaz = load_gazetteer()
+    doc = Document(text)
+    items = []
+    for start, end in spans:
+        if not (0 <= start < end <= len(text)):
+            raise ValueError(f"span ({start}, {end}) is outside the text (length {len(text)})")
+        sentence = doc.sentence_at(start) or doc._sentence(start, end)
+        span = Span(start, end, gaz.key(text[start:end]), sentence)
+        span.cue = doc.cue_before(start, sentence)
+        span.admin_after = doc.admin_word_after(end)
+        items.append(span)
+    known = [s for s in items if s.key is not None]
+    out = {(m.start, m.end): m for m in _resolve_spans(doc, gaz, known, strict=False)}
+    return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place")
+            for s in items]
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span]) -> Counter:
+    counts: Counter = Counter()
+    for sentence in doc.sentences:
+        for t in sentence.tokens:
+            iso = lx.DEMONYMS.get(t.norm)
+            if iso and t.cap:
+                counts[iso] += 1
+    for s in spans:
+        for i, _ in gaz.candidates(s.key):
+            e = gaz.entry(i)
+            if e.kind == "country":
+                counts[e.country] += 1
+    return counts
+
+
+def _parents(doc: Document, spans: list[Span]) -> dict[int, int]:
+    """span index → index of the span that names where it is ("X, Burkina Faso")."""
+    out = {}
+    for i in range(len(spans) - 1):
+        a, b = spans[i], spans[i + 1]
+        if a.sentence is b.sentence and b.start - a.end <= 40 and _PARENT_GAP.match(doc.text[a.end:b.start]):
+            if doc.text[a.end:b.start].strip():  # "Burkina Faso March": no separator, no hierarchy
+                out[i] = i + 1
+    return out
+
+
+def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: list[Entry]) -> tuple[float, float]:
+    """(score, evidence in [0, 1]) of one candidate."""
+    score = KIND_BASE[e.kind]
+    evidence = 0.0
+    if e.kind == "place":
+        score += 0.35 * math.log10(e.population + 1)
+        score += {"PPLC": 1.5, "PPLA": 0.5, "ADM2": 0.5, "CMP": 0.3}.get(e.feature or "", 0.0)
+        if e.tier == "curated":
+            score += 0.75
+        if not is_own:
+            score -= 0.5
+    if e.country and e.country in share:
+        score += 1.0 + 2.0 * share[e.country]
+        evidence += 0.4
+    if parent and any(p.country == e.country and p.entry_id != e.entry_id
+                      and (p.kind == "country" or p.admin1 == e.admin1) for p in parent):
+        score += 3.0
+        evidence += 0.4
+    if span.cue == "admin" or span.admin_after:
+        score += {"admin1": 3.0, "area": 2.0, "place": -1.0}.get(e.kind, 0.0)
+        evidence += 0.3
+    elif span.cue == "point":
+        score += {"place": 1.5, "admin1": -0.5}.get(e.kind, 0.0)
+        evidence += 0.3
+    elif span.cue == "weak":
+        score += 0.5 if e.kind == "place" else 0.0
+        evidence += 0.15
+    return score, min(evidence, 1.0)
+
+
+def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evidence: float,
+               strict: bool) -> bool:
+    """Precision gate: is this winner believable for a name found by string matching?"""
+    if not strict:
+        return True
+    if span.lowercase_alias and e.kind not in ("area", "region"):
+        return False
+    # A minor place known only by an alternate name needs the text to be clearly about its country.
+    in_doc = share.get(e.country, 0.0) >= (0.15 if not is_own and e.tier != "curated" else 0.01)
+    if span.common:  # "Say", "Most": a frequent word needs a cue and the document's country
+        return e.kind in ("country", "area", "region") or (span.cue is not None and in_doc)
+    if e.kind in ("country", "area", "region"):
+        return True
+    if in_doc or span.cue in ("point", "admin") or evidence >= 0.4:
+        return True
+    if e.kind == "place":
+        return e.population >= BIG_TOWN or (span.cue == "weak" and e.population >= 5_000)
+    return False
+
+
+def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
+    counts = _document_countries(doc, gaz, spans)
+    total = sum(counts.values()) or 1
+    share = {iso: n / total for iso, n in counts.items()}
+    parents = _parents(doc, spans)
+    cands = [[(gaz.entry(i), own) for i, own in gaz.candidates(s.key)] for s in spans]
+
+    chosen: list[tuple[Entry, float] | None] = []
+    scored_all = []
+    for idx, span in enumerate(spans):
+        parent = [e for e, _ in cands[parents[idx]]] if idx in parents else []
+        scored = [(*_score(e, own, span, share, parent), e, own) for e, own in cands[idx] if e.lat is not None]
+        scored_all.append(scored)
+    # closeness to the unambiguous places of the text
+    anchors = [(s[0][2].lat, s[0][2].lon) for s in scored_all
+               if len(s) == 1 and s[0][2].kind in ("place", "admin1")]
+    for idx, span in enumerate(spans):
+        scored = scored_all[idx]
+        if not scored:
+            chosen.append(None)
+            continue
+        if anchors and len(scored) > 1:
+            scored = [(sc + _closeness(e, anchors), ev, e, own) for sc, ev, e, own in scored]
+        scored.sort(key=lambda x: -x[0])
+        best_score, evidence, best, own = scored[0]
+        weights = np.exp(np.array([x[0] for x in scored]) - best_score)
+        p_best = 1.0 / weights.sum()
+        if not _supported(best, own, span, share, evidence, strict):
+            chosen.append(None)
+            continue
+        confidence = p_best * (0.6 + 0.4 * evidence)
+        if best.kind == "country" and len(scored) == 1:
+            confidence = max(confidence, 0.9)
+        chosen.append((best, round(float(min(max(confidence, 0.01), 1.0)), 3)))
+
+    mentions = []
+    points = [i for i, c in enumerate(chosen) if c and c[0].kind == "place"]
+    located = {}
+    if points:
+        from geodata import boundaries
+
+        where = boundaries.locate_many([chosen[i][0].lon for i in points], [chosen[i][0].lat for i in points])
+        located = {i: (row.country, row.admin1) for i, row in zip(points, where.itertuples(index=False))}
+    for idx, (span, c) in enumerate(zip(spans, chosen)):
+        if c is None:
+            continue
+        e, confidence = c
+        if e.kind == "place":
+            country, admin1 = located.get(idx, (None, None))
+            country, admin1 = country or e.country, admin1 or e.admin1
+        elif e.kind in ("country", "admin1"):
+            country, admin1 = e.country, e.admin1 if e.kind == "admin1" else None
+        else:
+            country, admin1 = None, None
+        mentions.append(Mention(
+            start=span.start, end=span.end, text=doc.text[span.start:span.end], name=e.name, kind=e.kind,
+            lat=e.lat, lon=e.lon, geonameid=e.geonameid, country=country, admin1=admin1,
+            confidence=confidence, sentence=doc.text[span.sentence.start:span.sentence.end],
+            ref=e.ref))
+    return mentions
+
+
+def _closeness(e: Entry, anchors: list[tuple[float, float]]) -> float:
+    if e.kind != "place":
+        return 0.0
+    lat1, lon1 = math.radians(e.lat), math.radians(e.lon)
+    best = min(
+        6371 * math.acos(max(-1.0, min(1.0, math.sin(lat1) * math.sin(math.radians(a))
+                                       + math.cos(lat1) * math.cos(math.radians(a))
+                                       * math.cos(lon1 - math.radians(b)))))
+        for a, b in anchors)
+    if best < 1:  # the anchor itself
+        return 0.0
+    return 1.0 if best < 150 else 0.5 if best < 400 else 0.0
+
+
+# ---------------------------------------------------------------- unresolved mentions
+
+
+def _unresolved(doc: Document, start: int, end: int, sentence, kind: str) -> Mention:
+    return Mention(start=start, end=end, text=doc.text[start:end], name=doc.text[start:end], kind=kind,
+                   lat=None, lon=None, geonameid=None, country=None, admin1=None, confidence=0.0,
+                   sentence=doc.text[sentence.start:sentence.end], ref=None)
+
+
+def _unresolved_after_cues(doc: Document, spans: list[Span]) -> list[Mention]:
+    """Capitalised names right after a strong cue that no recognised span covers."""
+    covered = [(s.start, s.end) for s in spans]
+    out = []
+    for sentence in doc.sentences:
+        toks = sentence.tokens
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if not t.cap or t.text.isupper() and len(t.text) > 1 or t.norm in doc.stop \
+                    or t.norm in lx.DEMONYMS or any(a <= t.start < b for a, b in covered):
+                i += 1
+                continue
+            cue = doc.cue_before(t.start, sentence)
+            if cue not in ("point", "admin"):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(toks) and toks[j + 1].cap and doc.text[toks[j].end:toks[j + 1].start] in (" ", "-") \
+                    and toks[j + 1].norm not in lx.TRAILING_OK and j - i < 2:
+                j += 1
+            out.append(_unresolved(doc, t.start, toks[j].end, sentence, "admin1" if cue == "admin" else "place"))
+            i = j + 1
+    return out

@@ -1,0 +1,122 @@
+"""Words the geoparser reads around place names: stop words, cues, titles, demonyms.
+
+The stop lists are the frequent-word lists shipped with jusText (a dependency of trafilatura),
+plus calendar words and the boilerplate of news sites ("Leave a Reply", "Most Read"). A name in
+these lists needs context (a locative cue and a country the document is about) to be a place.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from geodata.names import normalise
+
+MONTHS_WEEKDAYS = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche"
+).split()
+
+# Navigation and comment-box words of news pages, and words of captions and credits.
+BOILERPLATE = (
+    "leave reply replies related read share comment comments subscribe advertisement advert login "
+    "menu home search photo photos video videos file source update updated breaking news follow tags "
+    "more previous next top latest popular trending editor reporter correspondent print email "
+    "copyright rights reserved cookie cookies privacy terms contact about newsletter sponsored "
+    "articles article story stories opinion analysis getty reuters afp"
+).split()
+
+# Lower-case words that may sit inside a capitalised name ("Alliance of Sahel States").
+CONNECTORS = frozenset("of de du des d l la le les al el y da do dos das di sur the".split())
+
+# Words that may precede a place name inside a capitalised run without making it another name.
+LEADING_OK = frozenset(normalise(w) for w in (
+    "northern southern eastern western central north south east west northeastern northwestern "
+    "southeastern southwestern upper lower greater nord sud est ouest "
+    "region région province district department département cercle commune village town city "
+    "prefecture préfecture republic république state"
+).split())
+
+# Words that may follow a place name inside a capitalised run ("Tillabéri Region", "Borno State").
+TRAILING_OK = frozenset(normalise(w) for w in (
+    "region régions region's province district department département cercle commune "
+    "prefecture préfecture governorate county municipality state area zone town city village "
+    "border borders frontier"
+).split())
+
+# Locative cues. Strong ones introduce a place even when the name is unknown (→ unresolved mention).
+STRONG_POINT_CUES = tuple(normalise(c) for c in (
+    "village of", "town of", "city of", "commune of", "locality of", "near", "outside", "localité de",
+    "village de", "ville de", "commune de", "près de", "près du", "non loin de", "aux environs de",
+    "localité d'", "village d'", "ville d'", "commune d'", "près d'",
+))
+STRONG_ADMIN_CUES = tuple(normalise(c) for c in (
+    "region of", "province of", "district of", "state of", "région de", "région du", "région des",
+    "région de la", "région d'", "province de", "province du", "province des", "province d'",
+    "cercle de", "cercle d'", "département de", "département d'", "préfecture de",
+))
+WEAK_CUES = frozenset(normalise(c) for c in (
+    "in", "at", "from", "to", "into", "across", "throughout", "around", "towards", "toward", "between",
+    "à", "au", "aux", "en", "dans", "vers", "entre", "depuis", "sur",
+))
+
+TITLES = frozenset(normalise(w) for w in (
+    "president prime minister minister general colonel captain lieutenant sergeant king prince "
+    "governor mayor senator secretary chief commander leader spokesman spokesperson ambassador envoy "
+    "mr mrs ms dr sheikh imam emir président ministre général capitaine chef gouverneur maire m mme"
+).split())
+
+# Demonyms and adjectives of nationality → ISO3. Not places, but evidence of what a text is about.
+_DEMONYMS = {
+    "BFA": "Burkinabe Burkinabè Burkinabé Burkinabes Burkinabès",
+    "MLI": "Malian Malians malien malienne maliens maliennes",
+    "NER": "Nigerien Nigeriens Nigérien Nigérienne Nigériens Nigériennes",
+    "NGA": "Nigerian Nigerians nigérian nigériane nigérians",
+    "TCD": "Chadian Chadians tchadien tchadienne tchadiens tchadiennes",
+    "MRT": "Mauritanian Mauritanians mauritanien mauritanienne mauritaniens",
+    "SEN": "Senegalese sénégalais sénégalaise",
+    "CIV": "Ivorian Ivorians ivoirien ivoirienne ivoiriens",
+    "GHA": "Ghanaian Ghanaians ghanéen ghanéenne",
+    "BEN": "Beninese béninois béninoise",
+    "TGO": "Togolese togolais togolaise",
+    "GIN": "Guinean Guineans guinéen guinéenne",
+    "CMR": "Cameroonian Cameroonians camerounais camerounaise",
+    "DZA": "Algerian Algerians algérien algérienne",
+    "LBY": "Libyan Libyans libyen libyenne",
+    "MAR": "Moroccan Moroccans marocain marocaine",
+    "TUN": "Tunisian Tunisians tunisien tunisienne",
+    "EGY": "Egyptian Egyptians égyptien égyptienne",
+    "SDN": "Sudanese soudanais soudanaise",
+    "ETH": "Ethiopian Ethiopians éthiopien éthiopienne",
+    "SOM": "Somali Somalis Somalian somalien somalienne",
+    "KEN": "Kenyan Kenyans kényan kényane",
+    "FRA": "French français française",
+    "RUS": "Russian Russians russe russes",
+    "USA": "American Americans américain américaine",
+    "GBR": "British britannique",
+    "CHN": "Chinese chinois chinoise",
+    "TUR": "Turkish turc turque",
+}
+DEMONYMS: dict[str, str] = {normalise(w): iso for iso, words in _DEMONYMS.items() for w in words.split()}
+# Adjectives of regions: not places either.
+REGION_ADJECTIVES = frozenset(normalise(w) for w in (
+    "Sahelian Sahelians sahélien sahélienne sahéliens African Africans africain africaine "
+    "West-African Maghrebi maghrébin"
+).split())
+
+
+@lru_cache(maxsize=4)
+def stop_words(lang: str | None = None) -> frozenset[str]:
+    """Normalised frequent words of English and French (or of ``lang`` only: 'en' / 'fr')."""
+    from importlib.resources import files
+
+    langs = {"en": ["English"], "fr": ["French"]}.get((lang or "")[:2], ["English", "French"])
+    words: set[str] = set()
+    for name in langs:
+        # Capitalised entries without a lower-case twin are proper nouns ("France", "Paris"): skip them.
+        # (justext.get_stoplist lower-cases them, so the file is read directly.)
+        raw = files("justext").joinpath("stoplists", f"{name}.txt").read_text(encoding="utf-8")
+        words |= {normalise(w) for w in raw.split() if w[:1].islower()}
+    words |= set(MONTHS_WEEKDAYS) | set(BOILERPLATE)
+    return frozenset(words)

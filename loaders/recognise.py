@@ -1,0 +1,284 @@
+"""Find the spans of a text that name places, before anything is resolved.
+
+Aho–Corasick over the folded text gives every gazetteer name that occurs; then precision rules
+keep only what reads as a place name:
+
+* whole words, longest match first ("Burkina Faso", not "Burkina");
+* capitalised in the text (a lower-case multi-word alias of an area, "zone des trois frontières",
+  is the one exception), and not an acronym unless the line is in capitals;
+* the match must cover its whole run of capitalised words: "University of California",
+  "Islamic State", "Abubakar Momoh" or "Alliance of Sahel States" are names of something else.
+  Leading sentence words ("The", "In"), directions and admin words ("Northern", "Région de") and
+  trailing admin words ("Tillabéri Region") may sit in the run. Title-case headlines skip this rule;
+* a capitalised word seen in a rejected person-like run ("Abubakar Momoh") is not a place later;
+* demonyms ("Malian") and alliance names are never places.
+
+Common words (stop lists) and words the document itself writes in lower case are flagged
+``common``: the resolver needs context to keep them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from geodata.gazetteer import Gazetteer
+from geodata.names import fold, normalise
+from loaders import lexicon as lx
+from loaders.sentences import sentence_spans
+
+_TOKEN = re.compile(r"\w+")
+_RUN_GAPS = {" ", "-", "‐", "‑", "'", "’"}
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    norm: str
+
+    @property
+    def cap(self) -> bool:
+        return self.text[0].isupper()
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    tokens: list[Token]
+    headline: bool  # title case or all capitals: capitalisation says nothing there
+    all_caps: bool
+
+
+@dataclass
+class Span:
+    """A recognised name: where it is, which gazetteer key it matched, what surrounds it."""
+
+    start: int
+    end: int
+    key: int | None
+    sentence: Sentence
+    common: bool = False  # a frequent word or one the text also writes in lower case
+    cue: str | None = None  # 'point', 'admin' or 'weak'
+    admin_after: bool = False  # followed by "region", "province"…
+    lowercase_alias: bool = False
+    tokens: list[Token] = field(default_factory=list)
+
+
+class Document:
+    """A text folded and tokenised once, shared by recognition and resolution."""
+
+    def __init__(self, text: str, lang: str | None = None):
+        self.text = text
+        self.lang = lang
+        self.folded, self.offsets = fold(text)
+        self.sentences = [self._sentence(a, b) for a, b in sentence_spans(text)]
+        self.lower_words = {t.norm for s in self.sentences for t in s.tokens if t.text[0].islower()}
+        self.stop = lx.stop_words(lang)
+
+    def _sentence(self, a: int, b: int) -> Sentence:
+        tokens = [Token(m.start(), m.end(), m.group(), normalise(m.group()))
+                  for m in _TOKEN.finditer(self.text, a, b)]
+        words = [t for t in tokens if t.text.isalpha() and len(t.text) >= 4]
+        all_caps = len(words) >= 2 and all(t.text.isupper() for t in words)
+        # A headline is a whole line on its own, mostly capitalised words and no final stop.
+        line_start = self.text.rfind("\n", 0, a) + 1
+        line_end = self.text.find("\n", b)
+        whole_line = not self.text[line_start:a].strip() and not self.text[b:line_end if line_end >= 0 else None].strip()
+        title = (whole_line and len(words) >= 3 and sum(t.cap for t in words) >= 0.75 * len(words)
+                 and not self.text[a:b].rstrip().endswith("."))
+        return Sentence(a, b, tokens, title or all_caps, all_caps)
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    def folded_span(self, start: int, end: int) -> tuple[int, int]:
+        """Folded-text offsets of an original span."""
+        import bisect
+
+        return bisect.bisect_left(self.offsets, start), bisect.bisect_left(self.offsets, end)
+
+    def cue_before(self, start: int, sentence: Sentence) -> str | None:
+        fs, _ = self.folded_span(start, start)
+        fa, _ = self.folded_span(sentence.start, sentence.start)
+        before = self.folded[max(fa, fs - 40):fs]
+        for kind, cues in (("admin", lx.STRONG_ADMIN_CUES), ("point", lx.STRONG_POINT_CUES)):
+            for cue in cues:
+                for tail in ((cue + " ",) if not cue.endswith("'") else (cue, cue + " ")):
+                    if before.endswith(tail):
+                        head = before[: len(before) - len(tail)]
+                        if not head or not head[-1].isalnum():
+                            return kind
+        words = before.split()
+        while words and words[-1] in ("the", "la", "le", "les", "l'"):
+            words.pop()
+        if words and words[-1].rstrip("'") in lx.WEAK_CUES:
+            return "weak"
+        return None
+
+    def admin_word_after(self, end: int) -> bool:
+        after = self.text[end:end + 12].lstrip(" -")
+        word = _TOKEN.match(after)
+        return bool(word) and normalise(word.group()) in {"region", "province", "state", "cercle",
+                                                         "department", "departement", "district"}
+
+
+def _runs(sentence: Sentence, text: str) -> list[list[int]]:
+    """Runs of capitalised tokens (indices into sentence.tokens), with inner connectors."""
+    toks, text_runs, run = sentence.tokens, [], []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.cap and not t.text.isdigit():
+            if run:
+                gap = _gap(toks[run[-1]], t, text)
+                if gap not in _RUN_GAPS:
+                    text_runs.append(run)
+                    run = []
+            run.append(i)
+            i += 1
+            continue
+        # a lower-case connector joins two capitalised tokens ("Alliance of Sahel States")
+        if run and t.norm in lx.CONNECTORS and i + 1 < len(toks) and toks[i + 1].cap:
+            if _gap(toks[run[-1]], t, text) in _RUN_GAPS and _gap(t, toks[i + 1], text) in _RUN_GAPS:
+                run.append(i)
+                i += 1
+                continue
+        if run:
+            text_runs.append(run)
+            run = []
+        i += 1
+    if run:
+        text_runs.append(run)
+    return text_runs
+
+
+def _gap(a: Token, b: Token, text: str) -> str:
+    return text[a.end:b.start]
+
+
+@lru_cache(maxsize=1)
+def _alliance_names() -> tuple[str, ...]:
+    """Folded names of the alliances (their own layer maps them; they are not place mentions)."""
+    try:
+        from geodata.alliances import ALLIANCES
+    except Exception:  # noqa: BLE001 - the layer is optional for the geoparser
+        return ()
+    names = set()
+    for a in ALLIANCES:
+        for n in (a.name, a.name_fr, *a.aliases):
+            if n and len(n) > 3:
+                names.add(normalise(n))
+    return tuple(sorted(names))
+
+
+def _blocked(doc: Document) -> list[tuple[int, int]]:
+    out = []
+    for name in _alliance_names():
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc.folded):
+            out.append((doc.offsets[m.start()], doc.offsets[m.end() - 1] + 1))
+    return out
+
+
+def _capitalised(span_tokens: list[Token], sentence: Sentence) -> bool:
+    """Capitalised like a name; generic words around it may be lower case ("Sahel region",
+    "province du Séno")."""
+    if not span_tokens:
+        return False
+    lead = 0
+    while lead < len(span_tokens) - 1 and not span_tokens[lead].cap and (
+            span_tokens[lead].norm in lx.LEADING_OK or span_tokens[lead].norm in lx.CONNECTORS):
+        lead += 1
+    if not span_tokens[lead].cap:
+        return False
+    return all(t.cap or t.norm in lx.CONNECTORS or t.text.isdigit() or t.norm in lx.TRAILING_OK
+               for t in span_tokens[lead:])
+
+
+def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
+    """Recognised spans, in text order, not overlapping."""
+    folded, offsets = doc.folded, doc.offsets
+    raw: list[tuple[int, int, int]] = []
+    for fs, fe, key in gaz.matches(folded):
+        if (fs > 0 and folded[fs - 1].isalnum()) or (fe < len(folded) and folded[fe].isalnum()):
+            continue
+        start, end = offsets[fs], offsets[fe - 1] + 1
+        if end < len(doc.text) and doc.text[end - 1].isalnum() and doc.text[end].isalnum():
+            continue  # the last folded character came from the middle of an expansion
+        raw.append((start, end, key))
+    # longest first, then leftmost; overlapping shorter matches lose
+    raw.sort(key=lambda r: (-(r[1] - r[0]), r[0]))
+    taken: list[tuple[int, int, int]] = []
+    occupied = bytearray(len(doc.text) + 1)
+    for start, end, key in raw:
+        if any(occupied[start:end]):
+            continue
+        occupied[start:end] = b"\x01" * (end - start)
+        taken.append((start, end, key))
+    taken.sort()
+    blocked = _blocked(doc)
+
+    spans: list[Span] = []
+    sentence_runs = {id(s): [[s.tokens[i] for i in r] for r in _runs(s, doc.text)] for s in doc.sentences}
+    person_tokens: set[str] = set()
+    pending: list[tuple[Span, list[Token]]] = []
+    for start, end, key in taken:
+        if any(a < end and start < b for a, b in blocked):
+            continue
+        sentence = doc.sentence_at(start)
+        if sentence is None:
+            continue
+        span_tokens = [t for t in sentence.tokens if t.start >= start and t.end <= end]
+        key_text = normalise(doc.text[start:end])
+        if key_text in lx.DEMONYMS or key_text in lx.REGION_ADJECTIVES:
+            continue
+        span = Span(start, end, key, sentence, tokens=span_tokens)
+        if not _capitalised(span_tokens, sentence):
+            if " " in key_text and not sentence.all_caps:
+                span.lowercase_alias = True  # only areas and regions may keep it
+            elif not sentence.all_caps:
+                continue
+        elif all(t.text.isupper() and len(t.text) > 1 for t in span_tokens if t.text.isalpha()) \
+                and not sentence.all_caps:
+            continue  # an acronym in running text
+        run = next((r for r in sentence_runs[id(sentence)] if any(t in r for t in span_tokens)), [])
+        if run and not sentence.headline and not _covers_run(run, span_tokens, doc.stop):
+            pending.append((span, run))
+            continue
+        span.cue = doc.cue_before(start, sentence)
+        span.admin_after = doc.admin_word_after(end)
+        single = len(span_tokens) == 1
+        span.common = single and (key_text in doc.stop or key_text in doc.lower_words)
+        spans.append(span)
+    # Runs rejected above that look like names of people: their words are not places elsewhere.
+    for span, run in pending:
+        if any(t.norm in lx.CONNECTORS or any(c.isdigit() for c in t.text) for t in run):
+            continue  # "Alliance of Sahel States", "G5 Sahel": names of things, not people
+        if any(gaz.entry(i).kind != "place" for i, _ in gaz.candidates(span.key)):
+            continue
+        words = [t for t in run if t.norm not in lx.TITLES]
+        if 2 <= len(words) <= 4:
+            person_tokens.update(t.norm for t in words if t.norm not in doc.stop)
+    kept = [s for s in spans if not (len(s.tokens) == 1 and s.tokens[0].norm in person_tokens
+                                     and s.key is not None)]
+    return kept
+
+
+def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str]) -> bool:
+    """True when the only run words outside the match are sentence words, directions or admin words."""
+    inside = [run.index(t) for t in span_tokens if t in run]
+    first, last = inside[0], inside[-1]
+    leading, trailing = run[:first], run[last + 1:]
+    for i, t in enumerate(leading):
+        if t.norm in lx.LEADING_OK or t.norm in lx.CONNECTORS:
+            continue
+        if i == 0 and t.norm in stop and t.norm not in lx.TITLES:
+            continue
+        return False
+    return all(t.norm in lx.TRAILING_OK for t in trailing)

@@ -1,0 +1,80 @@
+"""The gazetteer: what it knows, and adding a GeoNames dump."""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import pytest
+
+from geodata import gazetteer
+from geodata.gazetteer import add_geonames_dump, load_gazetteer
+from conftest import shared_path
+
+
+def test_countries_with_french_and_short_names():
+    gaz = load_gazetteer()
+    for name, iso in [("Burkina", "BFA"), ("Tchad", "TCD"), ("Mauritanie", "MRT"), ("Ivory Coast", "CIV"),
+                      ("Côte d'Ivoire", "CIV"), ("Niger", "NER")]:
+        hits = gaz.lookup(name)
+        assert iso in set(hits[hits["kind"] == "country"]["country"]), name
+
+
+def test_admin1_area_region_and_curated_places():
+    gaz = load_gazetteer()
+    sahel = gaz.lookup("Région du Sahel")
+    assert "admin1:BF-12" in set(sahel["ref"])
+    assert set(gaz.lookup("Liptako Gourma")["ref"]) == {"area:liptako-gourma"}
+    assert "region" in set(gaz.lookup("Afrique de l'Ouest")["kind"])
+    gorgadji = gaz.lookup("Gorgadji").iloc[0]
+    assert (gorgadji["country"], gorgadji["tier"], gorgadji["geonameid"]) == ("BFA", "curated", 2360385)
+
+
+def test_curated_table_is_cited_and_not_a_duplicate_of_cities500():
+    import pandas as pd
+
+    from geodata import paths
+
+    table = pd.read_csv(paths.data_dir() / "curated_places.csv")
+    assert 20 <= len(table) <= 40
+    assert table["source"].str.match(r"^(geonames:\d+|https?://)").all()
+    gaz = load_gazetteer()
+    bundled = set(gaz.entries.loc[gaz.entries["tier"] == "bundled", "geonameid"].dropna())
+    assert not bundled & set(table.loc[table["kind"] == "place", "geonameid"])
+
+
+def test_compiled_index_is_cached_and_loads_fast():
+    load_gazetteer()
+    assert (gazetteer.index_folder() / "entries.parquet").exists()
+    load_gazetteer.cache_clear()
+    started = time.perf_counter()
+    load_gazetteer()
+    assert time.perf_counter() - started < 5  # ~1 s on a laptop; generous for CI
+
+
+def test_add_geonames_dump(tmp_path):
+    src = shared_path("data", "geonames", "BF.txt.gz")
+    # a copy with two broken rows appended, to see them reported by line number
+    lines = gzip.open(src, "rt", encoding="utf-8").read().splitlines()
+    lines += ["123\tonly three", "999999999\tBad\tBad\t\tnorth\twest" + "\tx" * 13]
+    dump = tmp_path / "BFtest.txt.gz"
+    with gzip.open(dump, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    result = add_geonames_dump(dump)
+    assert result.stored.name == "BFtest.parquet" and result.stored.exists()
+    assert result.rows_bad == 2
+    assert any(f"line {len(lines) - 1}:" in p and "columns" in p for p in result.problems)
+    assert any(f"line {len(lines)}:" in p for p in result.problems)
+    assert result.rows_not_relevant > 0 and result.rows_kept > 5000
+    gaz = load_gazetteer()
+    # a village cities500 lacks is now known, from the user tier; wells and streams are not
+    assert "user:BFtest" in set(gaz.lookup("Boulkènga")["tier"])
+    result.stored.unlink()
+    load_gazetteer.cache_clear()
+
+
+def test_add_geonames_dump_rejects_other_files(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello\tworld\n")
+    with pytest.raises(ValueError, match="line 1: 2 tab-separated columns"):
+        add_geonames_dump(bad)
