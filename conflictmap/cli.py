@@ -1,0 +1,378 @@
+"""The ``conflictmap`` command line.
+
+    conflictmap [--db PATH] ingest ARTICLE [ARTICLE...] [--title T] [--date YYYY-MM-DD] [--source S] [--url U]
+    conflictmap [--db PATH] export --format geojson|csv|gpkg -o FILE      (-o - writes GeoJSON/CSV to stdout)
+    conflictmap geoparse FILE [--json]
+    conflictmap data add PATH|URL [...]      GeoNames country dumps or boundary files
+    conflictmap data list
+    conflictmap [--db PATH] serve [--port 8501] [--headless]
+
+Errors are one line on stderr (``conflictmap: error: ...``), never a traceback: exit code 1 for
+bad input or data, 2 for a wrong command line (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+PROG = "conflictmap"
+GEONAMES_COLUMNS = 19
+BOUNDARY_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".zip"}
+GEONAMES_SUFFIXES = {".txt", ".gz", ".zip"}
+
+
+class CliError(Exception):
+    """A failure to report as one line and exit 1."""
+
+
+def _say_error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _note_first_gazetteer_build() -> None:
+    """Say why the first geoparse after installing (or adding data) takes a while."""
+    try:
+        from geodata.gazetteer import index_folder
+
+        if not (index_folder() / "names.automaton").exists():
+            print(f"{PROG}: building the gazetteer index (first run or new data, about 20 s)…", file=sys.stderr)
+    except Exception:  # noqa: BLE001 - only a courtesy message
+        pass
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from conflictmap.store import Store
+    from loaders.articles import ArticleError
+    from loaders.ingest import ingest
+
+    if len(args.paths) > 1 and (args.title or args.url):
+        print(f"{PROG}: note: --title/--url apply to every file given", file=sys.stderr)
+    failed = 0
+    _note_first_gazetteer_build()
+    with Store(args.db) as store:
+        for path in args.paths:
+            try:
+                result = ingest(
+                    store, Path(path), title=args.title, date=args.date, source_name=args.source, url=args.url
+                )
+            except ArticleError as exc:
+                failed += 1
+                _say_error(str(exc))
+                continue
+            title = result.title or "(untitled)"
+            if not result.inserted:
+                print(f"{path}: {title} — already in the store, nothing changed")
+                continue
+            line = f"{path}: {title} — {result.places} place{'s' if result.places != 1 else ''} found"
+            if result.unresolved:
+                names = ", ".join(dict.fromkeys(m.text for m in result.unresolved))
+                line += f", {len(result.unresolved)} unresolved ({names})"
+            else:
+                line += ", 0 unresolved"
+            print(line)
+    if failed:
+        _say_error(f"{failed} of {len(args.paths)} file(s) could not be read (the others were ingested)")
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------- export
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from conflictmap.export import export_bytes, places_frame, write_export
+    from conflictmap.store import Store
+
+    if not Path(args.db).exists():
+        raise CliError(f"no store at {args.db}; ingest articles first (conflictmap ingest FILE)")
+    with Store(args.db) as store:
+        gdf = places_frame(store)
+    if args.output == "-":
+        if args.format == "gpkg":
+            raise CliError("a GeoPackage cannot be written to stdout; give a file name with -o")
+        sys.stdout.buffer.write(export_bytes(gdf, args.format))
+        sys.stdout.flush()
+        return 0
+    path = write_export(gdf, args.output, args.format)
+    print(f"{len(gdf)} feature{'s' if len(gdf) != 1 else ''} written to {path}", file=sys.stderr)
+    return 0
+
+
+# --------------------------------------------------------------------------- geoparse
+
+
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    from loaders.articles import read_article
+    from loaders.geoparse import geoparse
+
+    article = read_article(Path(args.file))
+    _note_first_gazetteer_build()
+    mentions = geoparse(article.text, lang=article.lang)
+    if args.json:
+        json.dump([m.to_dict() for m in mentions], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not mentions:
+        print("no places found")
+        return 0
+    for m in mentions:
+        where = f"{m.lat:.4f}, {m.lon:.4f}" if m.resolved else "UNRESOLVED"
+        admin = "/".join(x for x in (m.country, m.admin1) if x)
+        print(f"{m.start:>6}-{m.end:<6} {m.text!s:<24} {m.kind:<8} {m.name or '':<24} {where:<20} {admin:<20} {m.confidence:.2f}")
+    resolved = sum(m.resolved for m in mentions)
+    print(f"{len(mentions)} mentions, {resolved} resolved, {len(mentions) - resolved} unresolved")
+    return 0
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _download(url: str, workdir: Path) -> Path:
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    name = Path(urllib.parse.urlparse(url).path).name or "download"
+    target = workdir / name
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, target.open("wb") as fh:
+            while chunk := response.read(1 << 20):
+                fh.write(chunk)
+    except urllib.error.HTTPError as exc:
+        raise CliError(f"could not download {url}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise CliError(f"could not download {url} ({reason}); are you offline? Download it and give the file path") from None
+    return target
+
+
+def _first_line(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
+            return fh.readline()
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.filename.lower().endswith(".txt") and "readme" not in info.filename.lower():
+                    with zf.open(info) as fh:
+                        return fh.readline().decode("utf-8", errors="replace")
+        return ""
+    with path.open("r", encoding="utf-8", errors="replace") as fh:
+        return fh.readline()
+
+
+def data_kind(path: Path) -> str:
+    """``"geonames"`` or ``"boundaries"`` for a data file, or CliError saying why neither."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".zip":
+            with zipfile.ZipFile(path) as zf:
+                if any(n.lower().endswith(".shp") for n in zf.namelist()):
+                    return "boundaries"
+        if suffix in GEONAMES_SUFFIXES and len(_first_line(path).rstrip("\r\n").split("\t")) == GEONAMES_COLUMNS:
+            return "geonames"
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise CliError(f"{path}: cannot read the file ({exc})") from None
+    if suffix in BOUNDARY_SUFFIXES - {".zip"}:
+        return "boundaries"
+    raise CliError(
+        f"{path}: not a GeoNames dump (.txt/.gz/.zip with 19 tab-separated columns) nor a boundary file "
+        "(.shp, .gpkg, .geojson, .json, or .zip holding a shapefile)"
+    )
+
+
+def cmd_data_add(args: argparse.Namespace) -> int:
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="conflictmap-download-") as tmp:
+        for item in args.paths:
+            try:
+                if item.startswith(("http://", "https://")):
+                    print(f"downloading {item} …", file=sys.stderr)
+                    path = _download(item, Path(tmp))
+                else:
+                    path = Path(item)
+                    if not path.exists():
+                        raise CliError(f"{path}: no such file")
+                kind = data_kind(path)
+                if kind == "geonames":
+                    add = _optional("geodata.gazetteer", "add_geonames_dump", "GeoNames dumps")
+                else:
+                    add = _optional("geodata.userdata", "add_boundaries", "boundary files")
+                result = add(path)
+            except CliError as exc:
+                failed += 1
+                _say_error(str(exc))
+                continue
+            except (ValueError, OSError) as exc:  # the data modules' user-facing errors
+                failed += 1
+                _say_error(f"{item}: {exc}")
+                continue
+            print(f"{item}: added as {'GeoNames gazetteer' if kind == 'geonames' else 'boundaries'}{_describe(result)}")
+    return 1 if failed else 0
+
+
+def _describe(result: object) -> str:
+    """A short summary of what an ``add_*`` function returned (rows kept, problems, where stored)."""
+    if result is None or result == "":
+        return ""
+    parts = []
+    if hasattr(result, "rows_kept"):
+        parts.append(f"{result.rows_kept:,} places kept")
+        if getattr(result, "rows_not_relevant", 0):
+            parts.append(f"{result.rows_not_relevant:,} of other kinds left out")
+        if getattr(result, "rows_bad", 0):
+            parts.append(f"{result.rows_bad:,} bad rows skipped")
+    elif not hasattr(result, "__dataclass_fields__"):
+        return f" — {result}"
+    for name in ("features", "layers", "level", "levels"):
+        if getattr(result, name, None) not in (None, "", [], ()):
+            value = getattr(result, name)
+            parts.append(f"{name}: {len(value) if isinstance(value, (list, tuple)) else value}")
+    if getattr(result, "stored", None):
+        parts.append(f"stored in {result.stored}")
+    text = " — " + ", ".join(parts) if parts else ""
+    for problem in list(getattr(result, "problems", None) or [])[:5]:
+        text += f"\n  skipped: {problem}"
+    return text
+
+
+def _optional(module: str, function: str, what: str):
+    from importlib import import_module
+
+    try:
+        return getattr(import_module(module), function)
+    except (ImportError, AttributeError):
+        raise CliError(f"adding {what} is not available in this build ({module}.{function} missing)") from None
+
+
+def cmd_data_list(args: argparse.Namespace) -> int:
+    from geodata.paths import user_data_dir
+
+    root = user_data_dir()
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    if not files:
+        print(f"no user data yet in {root} (add some with: conflictmap data add PATH)")
+        return 0
+    print(f"user data in {root}:")
+    for p in files:
+        print(f"  {str(p.relative_to(root)):<50} {p.stat().st_size / 1e6:8.2f} MB")
+    return 0
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import dashboard
+
+    app = Path(dashboard.__file__).resolve().parent / "app.py"
+    if not app.exists():
+        raise CliError(f"the dashboard is not installed ({app} missing)")
+    argv = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.headless", "true" if args.headless else "false",
+        "--server.port", str(args.port),
+        "--browser.gatherUsageStats", "false",
+    ]
+    os.environ["CONFLICTMAP_DB"] = str(Path(args.db).resolve())  # the app reads the same store
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "nt":  # no real exec on Windows: wait for the child and pass its exit code on
+        import subprocess
+
+        return subprocess.call(argv)
+    os.execv(sys.executable, argv)  # replaces this process, so Ctrl-C reaches Streamlit directly
+    return 0  # not reached
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every usage error starts with ``conflictmap: error:`` (sub-commands too)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from geodata.paths import default_db
+
+    parser = _Parser(prog=PROG, description="Map the places named in conflict reporting.")
+    parser.add_argument("--db", type=Path, default=None, help=f"the store (default: {default_db()})")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="read articles, find their places, keep them in the store")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .md or .html article")
+    p.add_argument("--title", help="article title (default: from the file)")
+    p.add_argument("--date", help="publication date, YYYY-MM-DD")
+    p.add_argument("--source", help="publication or outlet name")
+    p.add_argument("--url", help="where the article was published")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("export", help="write the mapped places to a file")
+    p.add_argument("--format", "-f", choices=("geojson", "csv", "gpkg"), default="geojson")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for stdout")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("geoparse", help="print the places found in one article (stores nothing)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="a JSON list of mentions")
+    p.set_defaults(func=cmd_geoparse)
+
+    data = sub.add_parser("data", help="add or list your own gazetteer and boundary data")
+    data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    p = data_sub.add_parser("add", help="add GeoNames dumps or boundary files (paths or http(s) URLs)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=cmd_data_add)
+    p = data_sub.add_parser("list", help="show the data you added")
+    p.set_defaults(func=cmd_data_list)
+
+    p = sub.add_parser("serve", help="open the dashboard")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.db is None:
+        from geodata.paths import default_db
+
+        args.db = default_db()
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `conflictmap export -o - | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 — the contract is one line, never a traceback
+        message = str(exc) or exc.__class__.__name__
+        known = {"CliError", "ArticleError", "StoreError", "ExportError"}
+        if exc.__class__.__name__ not in known and not isinstance(exc, (OSError, ValueError)):
+            message = f"{exc.__class__.__name__}: {message}"
+        if os.environ.get("CONFLICTMAP_DEBUG"):
+            raise
+        _say_error(message)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

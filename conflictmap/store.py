@@ -1,0 +1,312 @@
+"""The store: one SQLite file holding articles, the places found in them, and incidents.
+
+Concurrency choices
+-------------------
+* WAL journal: readers (the dashboard, an export) never block the writer and never see half a
+  write; ``synchronous=NORMAL`` is durable enough in WAL mode (a power cut can lose the last
+  commit, never corrupt the file).
+* Each :class:`Store` owns ONE connection opened with ``check_same_thread=False`` and guarded by
+  a re-entrant lock. Streamlit runs each rerun of a script in a new thread while a cached Store
+  outlives them; serialising calls on one connection keeps that correct without reopening the
+  file (and re-running the pragmas) on every call. Other processes open their own Store.
+* Writes run inside ``BEGIN IMMEDIATE``: the write lock is taken up front, so two writers queue
+  (``busy_timeout`` 10 s) instead of failing half-way with "database is locked".
+
+Schema changes are a list of migrations; ``PRAGMA user_version`` records how many have run.
+A later feature adds its tables by appending to :data:`MIGRATIONS`, never by editing one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from loaders.articles import Article
+    from loaders.mention import Mention
+
+BUSY_TIMEOUT_S = 10.0
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: articles, the places mentioned in them, and incidents (filled by event-file loaders).
+    (
+        """
+        CREATE TABLE articles (
+            id          TEXT PRIMARY KEY,
+            title       TEXT,
+            source      TEXT,
+            url         TEXT,
+            published   TEXT,
+            lang        TEXT,
+            path        TEXT,
+            text        TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE mentions (
+            id          INTEGER PRIMARY KEY,
+            article_id  TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start       INTEGER NOT NULL,
+            "end"       INTEGER NOT NULL,
+            surface     TEXT NOT NULL,
+            name        TEXT,
+            kind        TEXT NOT NULL CHECK (kind IN ('country', 'admin1', 'area', 'region', 'place')),
+            lat         REAL CHECK (lat IS NULL OR lat BETWEEN -90 AND 90),
+            lon         REAL CHECK (lon IS NULL OR lon BETWEEN -180 AND 180),
+            geonameid   INTEGER,
+            country     TEXT,
+            admin1      TEXT,
+            confidence  REAL NOT NULL DEFAULT 0,
+            sentence    TEXT,
+            ref         TEXT,
+            CHECK ((lat IS NULL) = (lon IS NULL))
+        )
+        """,
+        "CREATE INDEX mentions_article ON mentions(article_id)",
+        """
+        CREATE TABLE incidents (
+            id             INTEGER PRIMARY KEY,
+            event_date     TEXT,
+            event_type     TEXT,
+            sub_event_type TEXT,
+            actor1         TEXT,
+            actor2         TEXT,
+            fatalities     INTEGER,
+            lat            REAL,
+            lon            REAL,
+            location       TEXT,
+            country        TEXT,
+            admin1         TEXT,
+            geo_precision  INTEGER,
+            summary        TEXT,
+            source_kind    TEXT,
+            source_ref     TEXT
+        )
+        """,
+        "CREATE INDEX incidents_date ON incidents(event_date)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+ARTICLE_COLUMNS = ["id", "title", "source", "url", "published", "lang", "path", "ingested_at"]
+MENTION_COLUMNS = [
+    "id", "article_id", "start", "end", "surface", "name", "kind", "lat", "lon",
+    "geonameid", "country", "admin1", "confidence", "sentence", "ref",
+]
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used; the message is written for the analyst."""
+
+
+class Store:
+    """The conflictmap database at ``path`` (created with its folder when missing)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing is implicit.
+            self._conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"cannot switch the store {self.path} to WAL mode (got {mode})")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{self.path} is not a conflictmap store ({exc})") from None
+        except StoreError:
+            self._conn.close()
+            raise
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.path} was written by a newer conflictmap (schema {current}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade conflictmap"
+            )
+        if current == SCHEMA_VERSION:
+            return  # nothing to write: a reader never takes the write lock
+        with self.transaction() as conn:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:  # some errors make SQLite roll back by itself
+                    self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ writing
+
+    def add_article(self, article: Article, mentions: Iterable[Mention] = ()) -> tuple[str, bool]:
+        """Store an article and its mentions in one transaction.
+
+        Idempotent by article id (the hash of its text): the same article again changes nothing
+        and returns ``(id, False)``. On any error nothing of the article is kept.
+        """
+        article_id = article.id
+        rows = [_mention_row(article_id, m) for m in mentions]
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO articles (id, title, source, url, published, lang, path, text, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, article.title, article.source, article.url, article.date,
+                 article.lang, article.path, article.text, now),
+            )
+            if cur.rowcount == 0:
+                return article_id, False
+            conn.executemany(
+                'INSERT INTO mentions (article_id, start, "end", surface, name, kind, lat, lon,'
+                " geonameid, country, admin1, confidence, sentence, ref)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return article_id, True
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article and (by cascade) its mentions; True when there was one."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    # ------------------------------------------------------------------ reading
+
+    def has_article(self, article_id: str) -> bool:
+        with self._lock:
+            row = self._conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article with its text, or None."""
+        with self._lock:
+            cur = self._conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,))
+            row = cur.fetchone()
+            names = [d[0] for d in cur.description]
+        return dict(zip(names, row)) if row else None
+
+    def articles(self, *, with_text: bool = False) -> pd.DataFrame:
+        """Every article, newest ingest first, with counts of its resolved/unresolved mentions."""
+        cols = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS + (["text"] if with_text else []))
+        sql = (
+            f"SELECT {cols},"
+            " COUNT(m.id) AS mentions,"
+            " COALESCE(SUM(m.lat IS NULL), 0) AS unresolved"
+            " FROM articles a LEFT JOIN mentions m ON m.article_id = a.id"
+            " GROUP BY a.id ORDER BY a.ingested_at DESC, a.rowid DESC"
+        )
+        return self._frame(sql, ())
+
+    def mentions(self, article_id: str | None = None, resolved: bool | None = None) -> pd.DataFrame:
+        """Mentions in text order, optionally of one article and/or only (un)resolved ones."""
+        where, params = [], []
+        if article_id is not None:
+            where.append("article_id = ?")
+            params.append(article_id)
+        if resolved is True:
+            where.append("lat IS NOT NULL")
+        elif resolved is False:
+            where.append("lat IS NULL")
+        cols = ", ".join('"end"' if c == "end" else c for c in MENTION_COLUMNS)
+        sql = f"SELECT {cols} FROM mentions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY article_id, start, id"
+        return self._frame(sql, params)
+
+    def counts(self) -> dict[str, int]:
+        """How many articles, mentions (resolved/unresolved) and incidents the store holds."""
+        with self._lock:
+            a = self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            m, unresolved = self._conn.execute(
+                "SELECT COUNT(*), COALESCE(SUM(lat IS NULL), 0) FROM mentions"
+            ).fetchone()
+            i = self._conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+        return {"articles": a, "mentions": m, "resolved": m - unresolved, "unresolved": unresolved, "incidents": i}
+
+    def latest_ingest(self) -> str | None:
+        """When the newest article went in (ISO UTC), or None: with :meth:`counts`, a cheap
+        signature for caches that must refresh when the store changes."""
+        with self._lock:
+            return self._conn.execute("SELECT MAX(ingested_at) FROM articles").fetchone()[0]
+
+    def _frame(self, sql: str, params: Iterable[Any]) -> pd.DataFrame:
+        with self._lock:
+            cur = self._conn.execute(sql, tuple(params))
+            rows = cur.fetchall()
+            names = [d[0] for d in cur.description]
+        return pd.DataFrame.from_records(rows, columns=names)
+
+
+def _mention_row(article_id: str, m: Mention) -> tuple[Any, ...]:
+    return (
+        article_id, m.start, m.end, m.text, m.name, m.kind, m.lat, m.lon, m.geonameid,
+        m.country, m.admin1, m.confidence, m.sentence, m.ref,
+    )
+
+
+def mention_from_row(row: dict[str, Any] | pd.Series) -> Mention:
+    """Rebuild a :class:`loaders.Mention` from a row of :meth:`Store.mentions`."""
+    from loaders.mention import Mention
+
+    def val(key: str) -> Any:
+        v = row[key]
+        return None if v is None or (isinstance(v, float) and v != v) else v
+
+    gid = val("geonameid")
+    return Mention(
+        start=int(row["start"]), end=int(row["end"]), text=row["surface"], name=val("name"),
+        kind=row["kind"], lat=val("lat"), lon=val("lon"), geonameid=int(gid) if gid is not None else None,
+        country=val("country"), admin1=val("admin1"), confidence=float(val("confidence") or 0.0),
+        sentence=val("sentence") or "", ref=val("ref"),
+    )
