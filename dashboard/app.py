@@ -20,7 +20,7 @@ import streamlit as st
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 
-from dashboard import mapview, web_assets  # noqa: E402  (after set_page_config)
+from dashboard import basemap, leaflet_elements, mapview, placemarks, web_assets  # noqa: E402  (after set_page_config)
 
 _LOG = logging.getLogger("conflictmap.dashboard")
 UPLOAD_TYPES = ["txt", "md", "html", "htm"]
@@ -41,20 +41,20 @@ def get_store(path: str) -> Any:
 
 
 @st.cache_resource(show_spinner="Preparing the borders…")
-def static_layers() -> mapview.StaticLayers:
+def static_layers() -> basemap.StaticLayers:
     """Simplified country/admin-1/area features for display; computed once per server."""
-    return mapview.static_layers()
+    return basemap.static_layers()
 
 
 @st.cache_data(show_spinner=False)
-def alliances_on(day: date) -> list[mapview.AllianceShape]:
-    return mapview.alliances_on(day)
+def alliances_on(day: date) -> list[basemap.AllianceShape]:
+    return basemap.alliances_on(day)
 
 
 @st.cache_data(show_spinner=False)
 def admin1_reforms() -> list[tuple[str, str]]:
     try:
-        return mapview.admin1_reforms()
+        return basemap.admin1_reforms()
     except Exception:  # noqa: BLE001 - the about box must not break the page
         _LOG.exception("cannot read the admin-1 reforms")
         return []
@@ -80,7 +80,7 @@ def load_places(db_path: str, signature: tuple, _store: Any) -> Any:
 @st.cache_data(show_spinner=False, max_entries=4)
 def load_place_layers(db_path: str, signature: tuple, _places: Any, _names: Any) -> tuple[list, list]:
     """The places layers' features: rebuilt only when the store changes."""
-    return mapview.place_features(_places, _names)
+    return placemarks.place_features(_places, _names)
 
 
 KIND_ORDER = {"place": 0, "region": 1, "admin1": 2, "area": 3, "country": 4}
@@ -168,7 +168,7 @@ def sidebar_ingest(store: Any) -> None:
                 messages.append(("error", "The pasted text is empty: paste an article's text first."))
             else:
                 url = url.strip() or None
-                if url and not mapview.safe_url(url):
+                if url and not leaflet_elements.safe_url(url):
                     messages.append(("warning", "The URL is not an http(s) address: it is kept but not linked."))
                 messages.append(
                     ingest_one(

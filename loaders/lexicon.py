@@ -97,8 +97,54 @@ _DEMONYMS = {
     "GBR": "British britannique",
     "CHN": "Chinese chinois chinoise",
     "TUR": "Turkish turc turque",
+    "GEO": "Georgian Georgians",
+    "PSE": "Palestinian Palestinians palestinien palestinienne palestiniens",
+    "ISR": "Israeli Israelis israélien israélienne israéliens",
+    "IRQ": "Iraqi Iraqis irakien irakienne irakiens",
+    "IRN": "Iranian Iranians iranien iranienne iraniens",
+    "SYR": "Syrian Syrians syrien syrienne syriens",
+    "LBN": "Lebanese libanais libanaise",
+    "JOR": "Jordanian Jordanians jordanien jordanienne",
+    "SAU": "Saudi Saudis saoudien saoudienne",
+    "YEM": "Yemeni Yemenis yéménite",
+    "AFG": "Afghan Afghans afghane afghans",
+    "PAK": "Pakistani Pakistanis pakistanais pakistanaise",
+    "IND": "Indian Indians indien indienne",
+    "LKA": "Sri Lankan Lankans",
+    "CYP": "Cypriot Cypriots chypriote",
+    "GRC": "Greek Greeks grec grecque",
+    "UKR": "Ukrainian Ukrainians ukrainien ukrainienne",
+    "DEU": "German Germans allemand allemande",
+    "ITA": "Italian Italians italien italienne",
+    "ESP": "Spanish espagnol espagnole",
+    "MEX": "Mexican Mexicans mexicain mexicaine",
+    "CAN": "Canadian Canadians canadien canadienne",
+    "CUB": "Cuban Cubans cubain cubaine",
+    "HTI": "Haitian Haitians haïtien haïtienne",
+    "JPN": "Japanese japonais japonaise",
+    "KOR": "Korean Koreans coréen coréenne",
+    "VNM": "Vietnamese vietnamien vietnamienne",
+    "PHL": "Filipino Filipinos philippin philippine",
+    "AUS": "Australian Australians australien australienne",
+    "IRL": "Irish irlandais irlandaise",
+    "POL": "Polish polonais polonaise",
+    "BRA": "Brazilian Brazilians brésilien brésilienne",
+    "COL": "Colombian Colombians colombien colombienne",
+    "VEN": "Venezuelan Venezuelans vénézuélien vénézuélienne",
+    "ZAF": "South African sud-africain sud-africaine",
+    "ZWE": "Zimbabwean Zimbabweans zimbabwéen",
+    "RWA": "Rwandan Rwandans rwandais rwandaise",
+    "UGA": "Ugandan Ugandans ougandais ougandaise",
+    "LBR": "Liberian Liberians libérien libérienne",
+    "COD": "Congolese congolais congolaise",
+    "CAF": "Centrafrican centrafricain centrafricaine",
 }
+_MULTI = {"Sri Lankan", "South African"}
 DEMONYMS: dict[str, str] = {normalise(w): iso for iso, words in _DEMONYMS.items() for w in words.split()}
+DEMONYMS.update({normalise(w): iso for iso, words in _DEMONYMS.items() for w in _MULTI if w in words})
+DEMONYMS.update({normalise(w) + "s": iso for iso, words in _DEMONYMS.items() for w in _MULTI if w in words})
+for _bad in ("sri", "lankan", "south", "african", "lankans"):  # halves of the two-word demonyms
+    DEMONYMS.pop(_bad, None)
 # Adjectives of regions: not places either.
 REGION_ADJECTIVES = frozenset(normalise(w) for w in (
     "Sahelian Sahelians sahélien sahélienne sahéliens African Africans africain africaine "
