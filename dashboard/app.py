@@ -62,12 +62,7 @@ def admin1_reforms() -> list[tuple[str, str]]:
 
 def store_signature(store: Any) -> tuple:
     """Changes whenever the store's content changes: counts and the latest ingest time."""
-    counts = store.counts()
-    latest = None
-    if counts.get("articles"):
-        ingested = store.articles()["ingested_at"]
-        latest = str(ingested.max()) if len(ingested) else None
-    return tuple(sorted(counts.items())) + (latest,)
+    return tuple(sorted(store.counts().items())) + (store.latest_ingest(),)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

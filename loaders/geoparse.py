@@ -33,7 +33,7 @@ from loaders.recognise import Document, Span, recognise
 
 __all__ = ["geoparse", "resolve", "event_location"]
 
-KIND_BASE = {"country": 4.0, "area": 4.5, "region": 3.0, "admin1": 2.5, "place": 1.0}
+KIND_BASE = {"country": 4.0, "area": 6.5, "region": 3.0, "admin1": 3.5, "place": 1.0}
 BIG_TOWN = 50_000
 _PARENT_GAP = re.compile(
     r"^[\s,(]*(?:(?:in|of|au|aux|en|dans|near|du|de|des|la|le|l'|l’|the|region|région|province|state|"
@@ -100,8 +100,8 @@ def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span]) -> Cou
     counts: Counter = Counter()
     for sentence in doc.sentences:
         for t in sentence.tokens:
-            iso = lx.DEMONYMS.get(t.norm)
-            if iso and t.cap:
+            iso = lx.DEMONYMS.get(t.norm)  # French writes them in lower case: "l'armée malienne"
+            if iso:
                 counts[iso] += 1
     for s in spans:
         for i, _ in gaz.candidates(s.key):
@@ -129,6 +129,8 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
     if e.kind == "place":
         score += 0.35 * math.log10(e.population + 1)
         score += {"PPLC": 1.5, "PPLA": 0.5, "ADM2": 0.5, "CMP": 0.3}.get(e.feature or "", 0.0)
+        if e.feature == "PPLA" and span.cue != "admin" and not span.admin_after:
+            score += 2.0  # the seat of a region of the same name ("Agadez"): the town, unless a cue says region
         if e.tier == "curated":
             score += 0.75
         if not is_own:
