@@ -6,6 +6,10 @@
     conflictmap data add PATH|URL [...]      GeoNames country dumps or boundary files
     conflictmap data list
     conflictmap [--db PATH] serve [--port 8501] [--headless]
+    conflictmap [--db PATH] import FILE [FILE...] [--format acled|ucdp|generic|auto] [--map COLUMN=FIELD ...]
+    conflictmap [--db PATH] incidents split ID     take one report out of a merged incident
+    conflictmap evaluate-incidents FILE [--dateline event|next-day|none] [--no-geo]
+    conflictmap evaluate ...                       (the geoparser evaluation: loaders.evaluate)
 
 Errors are one line on stderr (``conflictmap: error: ...``), never a traceback: exit code 1 for
 bad input or data, 2 for a wrong command line (argparse's convention).
@@ -297,6 +301,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+# --------------------------------------------------------------------------- event files
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from conflictmap.store import Store
+    from loaders.event_import import import_events, parse_mapping
+
+    mapping = parse_mapping(args.map)
+    failed = 0
+    with Store(args.db) as store:
+        for path in args.paths:
+            try:
+                result = import_events(store, Path(path), format=args.format, mapping=mapping or None,
+                                       dataset=args.dataset)
+            except ValueError as exc:
+                failed += 1
+                _say_error(str(exc))
+                continue
+            print(result.summary())
+            for problem in result.problems[: args.show_problems]:
+                print(f"  skipped {problem}")
+            if result.bad > min(len(result.problems), args.show_problems):
+                print(f"  … and {result.bad - min(len(result.problems), args.show_problems):,} more bad rows")
+    return 1 if failed else 0
+
+
+def cmd_incidents_split(args: argparse.Namespace) -> int:
+    from conflictmap.store import Store
+
+    with Store(args.db) as store:
+        others = store.split_incident(args.id)
+    if not others:
+        print(f"report {args.id} was not merged with another; nothing changed")
+    else:
+        print(f"report {args.id} is now an incident on its own (was merged with {', '.join(map(str, others))})")
+    return 0
+
+
+def cmd_evaluate_incidents(args: argparse.Namespace) -> int:
+    from loaders.incident_eval import main as evaluate_main
+
+    return evaluate_main(args.rest)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from loaders.evaluate import main as evaluate_main
+
+    return int(evaluate_main(list(args.rest)) or 0)
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -345,10 +399,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("import", help="import event files (ACLED, UCDP GED, or any CSV/GeoJSON/GeoPackage)")
+    p.add_argument("paths", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("acled", "ucdp", "generic", "auto"), default="auto")
+    p.add_argument("--map", action="append", metavar="COLUMN=FIELD",
+                   help="for a generic file: which column holds which field (repeatable), e.g. --map date=event_date")
+    p.add_argument("--dataset", help="name of the dataset (default: acled, ucdp-ged, or the file name)")
+    p.add_argument("--show-problems", type=int, default=20, metavar="N", help="print the first N bad rows (default 20)")
+    p.set_defaults(func=cmd_import)
+
+    inc = sub.add_parser("incidents", help="manage incidents")
+    inc_sub = inc.add_subparsers(dest="incidents_command", required=True, metavar="ACTION")
+    p = inc_sub.add_parser("split", help="take a report out of the incident it was merged into")
+    p.add_argument("id", type=int, metavar="ID")
+    p.set_defaults(func=cmd_incidents_split)
+
+    p = sub.add_parser("evaluate-incidents", help="score incident extraction on an ACLED file's notes",
+                       add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_evaluate_incidents)
+
+    p = sub.add_parser("evaluate", help="score the geoparser (arguments go to loaders.evaluate)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_evaluate)
     return parser
 
 
+_PASSTHROUGH = {"evaluate": cmd_evaluate, "evaluate-incidents": cmd_evaluate_incidents}
+
+
+def _passthrough(argv: list[str]) -> tuple[str, list[str]] | None:
+    """``evaluate``/``evaluate-incidents`` hand all their arguments (``--help`` too) to their module."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] == "--db" else 1
+    if i < len(argv) and argv[i] in _PASSTHROUGH:
+        return argv[i], argv[i + 1:]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    direct = _passthrough(argv)
+    if direct is not None:
+        name, rest = direct
+        try:
+            return int(_PASSTHROUGH[name](argparse.Namespace(rest=rest)) or 0)
+        except Exception as exc:  # noqa: BLE001 - one line, as for every command
+            if os.environ.get("CONFLICTMAP_DEBUG"):
+                raise
+            _say_error(str(exc) or exc.__class__.__name__)
+            return 1
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.db is None:

@@ -93,8 +93,69 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX incidents_date ON incidents(event_date)",
     ),
+    # 2: the full incident schema (ACLED-like), where each incident comes from, and merged reports.
+    # An ``incidents`` row is one report of an incident (a dataset row, or an article's sentence);
+    # reports of the same incident are linked into one group in ``incident_links`` (a report
+    # without a row there is an incident on its own). ``incident_splits`` keeps the pairs an
+    # analyst split apart, so automatic linking never merges them again.
+    (
+        "ALTER TABLE incidents ADD COLUMN time_precision INTEGER",
+        "ALTER TABLE incidents ADD COLUMN event_date_end TEXT",
+        "ALTER TABLE incidents ADD COLUMN disorder_type TEXT",
+        "ALTER TABLE incidents ADD COLUMN assoc_actor1 TEXT",
+        "ALTER TABLE incidents ADD COLUMN assoc_actor2 TEXT",
+        "ALTER TABLE incidents ADD COLUMN civilian_targeting TEXT",
+        "ALTER TABLE incidents ADD COLUMN fatalities_low INTEGER",
+        "ALTER TABLE incidents ADD COLUMN fatalities_high INTEGER",
+        "ALTER TABLE incidents ADD COLUMN admin2 TEXT",
+        "ALTER TABLE incidents ADD COLUMN tags TEXT",
+        "ALTER TABLE incidents ADD COLUMN origin TEXT",      # the dataset name or the article id
+        "ALTER TABLE incidents ADD COLUMN source_key TEXT",  # unique per report: re-imports add nothing
+        "ALTER TABLE incidents ADD COLUMN created_at TEXT",
+        "CREATE UNIQUE INDEX incidents_source_key ON incidents(source_key)",
+        """
+        CREATE TABLE incident_sources (
+            id          INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL UNIQUE REFERENCES incidents(id) ON DELETE CASCADE,
+            kind        TEXT NOT NULL CHECK (kind IN ('article', 'dataset')),
+            dataset     TEXT,
+            row_id      TEXT,
+            file        TEXT,
+            line        INTEGER,
+            article_id  TEXT,
+            sentence    TEXT,
+            CHECK ((kind = 'dataset') = (dataset IS NOT NULL))
+        )
+        """,
+        "CREATE INDEX incident_sources_article ON incident_sources(article_id)",
+        """
+        CREATE TABLE incident_links (
+            incident_id INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
+            group_id    INTEGER NOT NULL,
+            linked_by   TEXT NOT NULL DEFAULT 'auto',
+            linked_at   TEXT
+        )
+        """,
+        "CREATE INDEX incident_links_group ON incident_links(group_id)",
+        """
+        CREATE TABLE incident_splits (
+            a INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            b INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            PRIMARY KEY (a, b)
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+#: Columns of an incident report, in the order :meth:`Store.add_incidents` takes them.
+INCIDENT_COLUMNS = [
+    "event_date", "event_date_end", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor1", "actor2", "assoc_actor2", "civilian_targeting", "fatalities", "fatalities_low",
+    "fatalities_high", "lat", "lon", "location", "country", "admin1", "admin2", "geo_precision", "summary", "tags",
+    "source_kind", "source_ref", "origin", "source_key",
+]
+SOURCE_COLUMNS = ["kind", "dataset", "row_id", "file", "line", "article_id", "sentence"]
 
 ARTICLE_COLUMNS = ["id", "title", "source", "url", "published", "lang", "path", "ingested_at"]
 MENTION_COLUMNS = [
@@ -216,9 +277,173 @@ class Store:
         return article_id, True
 
     def delete_article(self, article_id: str) -> bool:
-        """Remove an article and (by cascade) its mentions; True when there was one."""
+        """Remove an article, its mentions (by cascade) and the incident reports read from it;
+        True when there was one."""
         with self.transaction() as conn:
+            conn.execute("DELETE FROM incidents WHERE id IN"
+                         " (SELECT incident_id FROM incident_sources WHERE kind = 'article' AND article_id = ?)",
+                         (article_id,))
             return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    # ------------------------------------------------------------------ incidents
+
+    def add_incidents(self, rows: Iterable[tuple[Any, ...]], sources: Iterable[tuple[Any, ...]]) -> list[int]:
+        """Insert incident reports (tuples in :data:`INCIDENT_COLUMNS` order) with their sources
+        (tuples in :data:`SOURCE_COLUMNS` order, one per report), in one transaction.
+
+        A report whose ``source_key`` is already stored is skipped (a re-import adds nothing).
+        Returns the ids of the reports inserted.
+        """
+        with self.transaction() as conn:
+            return self._insert_incidents(conn, rows, sources)
+
+    def add_dataset_incidents(self, rows: Iterable[tuple[Any, ...]], *, file: str | None = None) -> tuple[int, int]:
+        """Bulk insert of dataset rows (tuples in :data:`INCIDENT_COLUMNS` order, ``source_kind``
+        ``'dataset'``, ``origin`` the dataset name, ``source_key`` ``"<dataset>:<row id>"``); their
+        ``incident_sources`` rows are derived in SQL. Rows already stored are skipped.
+        Returns ``(first id before the insert, number inserted)``."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        cols = ", ".join(INCIDENT_COLUMNS) + ", created_at"
+        marks = ", ".join("?" * len(INCIDENT_COLUMNS)) + f", '{now}'"
+        with self.transaction() as conn:
+            conn.execute("PRAGMA cache_size = -262144")  # 256 MB for this connection: the unique index stays in memory
+            before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0]
+            conn.executemany(f"INSERT OR IGNORE INTO incidents ({cols}) VALUES ({marks})", rows)
+            added = conn.execute(
+                "INSERT INTO incident_sources (incident_id, kind, dataset, row_id, file)"
+                " SELECT id, 'dataset', origin, substr(source_key, length(origin) + 2), ? FROM incidents WHERE id > ?",
+                (file, before),
+            ).rowcount
+        return before, added
+
+    def _insert_incidents(self, conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]],
+                          sources: Iterable[tuple[Any, ...]]) -> list[int]:
+        rows, sources = list(rows), list(sources)
+        if len(rows) != len(sources):
+            raise ValueError(f"{len(rows)} incidents but {len(sources)} sources")
+        if not rows:
+            return []
+        key_at = INCIDENT_COLUMNS.index("source_key")
+        before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0]
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        cols = ", ".join(INCIDENT_COLUMNS) + ", created_at"
+        marks = ", ".join("?" * (len(INCIDENT_COLUMNS) + 1))
+        conn.executemany(f"INSERT OR IGNORE INTO incidents ({cols}) VALUES ({marks})", [(*r, now) for r in rows])
+        new = conn.execute("SELECT id, source_key FROM incidents WHERE id > ? ORDER BY id", (before,)).fetchall()
+        if not new:
+            return []
+        by_key = {r[key_at]: i for i, r in enumerate(rows)}
+        conn.executemany(
+            f"INSERT INTO incident_sources (incident_id, {', '.join(SOURCE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(iid, *sources[by_key[key]]) for iid, key in new],
+        )
+        return [iid for iid, _ in new]
+
+    def incidents(self, *, ids: Iterable[int] | None = None, since_id: int | None = None) -> pd.DataFrame:
+        """Incident reports with their ``group_id`` (the incident they belong to) and source detail."""
+        cols = ", ".join(f"i.{c}" for c in ["id", *INCIDENT_COLUMNS, "created_at"])
+        src = ", ".join(f"s.{c} AS source_{'type' if c == 'kind' else c}" for c in SOURCE_COLUMNS)
+        sql = (f"SELECT {cols}, COALESCE(l.group_id, i.id) AS group_id, {src} FROM incidents i"
+               " LEFT JOIN incident_links l ON l.incident_id = i.id"
+               " LEFT JOIN incident_sources s ON s.incident_id = i.id")
+        where, params = [], []
+        if ids is not None:
+            ids = [int(i) for i in ids]
+            where.append(f"i.id IN ({', '.join('?' * len(ids))})" if ids else "0")
+            params.extend(ids)
+        if since_id is not None:
+            where.append("i.id > ?")
+            params.append(int(since_id))
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self._frame(sql + " ORDER BY i.id", params)
+
+    def max_incident_id(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0])
+
+    def incident_group(self, incident_id: int) -> list[int]:
+        """The reports linked with ``incident_id`` (itself included), in id order."""
+        with self._lock:
+            row = self._conn.execute("SELECT group_id FROM incident_links WHERE incident_id = ?",
+                                     (incident_id,)).fetchone()
+            if row is None:
+                return [incident_id]
+            return [r[0] for r in self._conn.execute(
+                "SELECT incident_id FROM incident_links WHERE group_id = ? ORDER BY incident_id", (row[0],))]
+
+    def link_incidents(self, pairs: Iterable[tuple[int, int]], *, linked_by: str = "auto") -> int:
+        """Merge the groups of each pair of reports (unless an analyst split them); returns how
+        many reports changed group. A group's id is its smallest report id."""
+        pairs = [(int(a), int(b)) for a, b in pairs if a != b]
+        if not pairs:
+            return 0
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            parent: dict[int, int] = {}
+
+            def find(x: int) -> int:
+                parent.setdefault(x, x)
+                while parent[x] != x:
+                    parent[x] = parent[parent[x]]
+                    x = parent[x]
+                return x
+
+            ids = {i for p in pairs for i in p}
+            current = _chunked_query(conn, "SELECT incident_id, group_id FROM incident_links WHERE incident_id IN ({})", ids)
+            groups = {g for _, g in current}
+            members = _chunked_query(conn, "SELECT incident_id, group_id FROM incident_links WHERE group_id IN ({})", groups)
+            def union(x: int, y: int) -> None:
+                rx, ry = find(x), find(y)
+                if rx != ry:
+                    parent[max(rx, ry)] = min(rx, ry)
+
+            for iid, gid in members:
+                union(iid, gid)
+            split = set(_chunked_query(conn, "SELECT a, b FROM incident_splits WHERE a IN ({})", ids))
+            for a, b in pairs:
+                if (min(a, b), max(a, b)) in split:
+                    continue
+                union(a, b)
+            old = {iid: gid for iid, gid in members} | {iid: gid for iid, gid in current}
+            by_root: dict[int, list[int]] = {}
+            for x in list(parent):
+                by_root.setdefault(find(x), []).append(x)
+            rows = []
+            for members_ in by_root.values():
+                if len(members_) < 2:
+                    continue
+                gid = min(members_)
+                rows.extend((m, gid) for m in members_ if old.get(m) != gid)
+            conn.executemany(
+                "INSERT INTO incident_links (incident_id, group_id, linked_by, linked_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(incident_id) DO UPDATE SET group_id = excluded.group_id,"
+                " linked_by = excluded.linked_by, linked_at = excluded.linked_at",
+                [(m, g, linked_by, now) for m, g in rows],
+            )
+        return len(rows)
+
+    def split_incident(self, incident_id: int) -> list[int]:
+        """Take one report out of the incident it was merged into (an analyst's correction).
+
+        The report becomes an incident on its own and is never linked again with the reports it
+        was grouped with. Returns those other reports (empty when it was not merged).
+        """
+        with self.transaction() as conn:
+            row = conn.execute("SELECT group_id FROM incident_links WHERE incident_id = ?", (incident_id,)).fetchone()
+            if row is None:
+                return []
+            others = [r[0] for r in conn.execute(
+                "SELECT incident_id FROM incident_links WHERE group_id = ? AND incident_id != ? ORDER BY incident_id",
+                (row[0], incident_id))]
+            conn.execute("DELETE FROM incident_links WHERE incident_id = ?", (incident_id,))
+            conn.executemany("INSERT OR IGNORE INTO incident_splits (a, b) VALUES (?, ?)",
+                             [(min(incident_id, o), max(incident_id, o)) for o in others])
+            if len(others) == 1:
+                conn.execute("DELETE FROM incident_links WHERE incident_id = ?", (others[0],))
+            elif others and row[0] == incident_id:
+                conn.execute("UPDATE incident_links SET group_id = ? WHERE group_id = ?", (min(others), incident_id))
+        return others
 
     # ------------------------------------------------------------------ reading
 
@@ -286,6 +511,16 @@ class Store:
             rows = cur.fetchall()
             names = [d[0] for d in cur.description]
         return pd.DataFrame.from_records(rows, columns=names)
+
+
+def _chunked_query(conn: sqlite3.Connection, sql: str, values: Iterable[Any], size: int = 500) -> list[tuple]:
+    """Run ``sql`` (with one ``IN ({})``) over ``values`` in chunks below SQLite's parameter limit."""
+    values = list(values)
+    out: list[tuple] = []
+    for i in range(0, len(values), size):
+        part = values[i:i + size]
+        out.extend(conn.execute(sql.format(", ".join("?" * len(part))), part).fetchall())
+    return out
 
 
 def _mention_row(article_id: str, m: Mention) -> tuple[Any, ...]:

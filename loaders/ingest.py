@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from loaders.mention import Mention
 
 if TYPE_CHECKING:
     from conflictmap.store import Store
+
+log = logging.getLogger(__name__)
 
 Geoparser = Callable[..., list[Mention]]
 
@@ -33,6 +36,7 @@ class IngestResult:
     inserted: bool
     mentions: list[Mention] = field(default_factory=list)
     unresolved: list[Mention] = field(default_factory=list)
+    incidents: list[int] = field(default_factory=list)  # ids of the incident reports read from the text
 
     @property
     def places(self) -> int:
@@ -45,6 +49,7 @@ def ingest(
     source: str | os.PathLike[str] | bytes | Article,
     *,
     geoparse: Geoparser | None = None,
+    extract_incidents: bool = True,
     **meta: Any,
 ) -> IngestResult:
     """Read ``source`` (a path, bytes with ``filename=``, or an Article), geoparse it and store it.
@@ -54,6 +59,8 @@ def ingest(
     own. ``geoparse`` defaults to :func:`loaders.geoparse.geoparse`. Raises
     :class:`~loaders.articles.ArticleError` on unreadable input; nothing is stored then.
     An article already in the store is not geoparsed again: its stored mentions are returned.
+    A new article's incidents (:mod:`loaders.incidents`) are stored too, each with the article and
+    its sentence as source, unless ``extract_incidents=False``.
     """
     unknown = set(meta) - _META_KEYS
     if unknown:
@@ -76,7 +83,16 @@ def ingest(
         geoparse = default_geoparse
     mentions = list(geoparse(article.text, lang=article.lang))
     article_id, inserted = store.add_article(article, mentions)
-    return _result(article_id, article.title, inserted, mentions)
+    incidents: list[int] = []
+    if inserted and extract_incidents:
+        try:
+            from loaders.incidents import store_article_incidents
+
+            incidents = store_article_incidents(store, article, mentions)
+        except Exception:  # noqa: BLE001 - the article and its places are kept; incidents are a bonus
+            log.exception("incident extraction failed for article %s", article_id)
+    result = _result(article_id, article.title, inserted, mentions)
+    return dataclasses.replace(result, incidents=incidents)
 
 
 def _with_meta(article: Article, meta: dict[str, Any]) -> Article:

@@ -79,7 +79,8 @@ def test_ingest_then_read_back(store: Store) -> None:
     assert len(articles) == 1
     assert articles.loc[0, "published"] == "2024-01-05"
     assert (articles.loc[0, "mentions"], articles.loc[0, "unresolved"]) == (4, 1)
-    assert store.counts() == {"articles": 1, "mentions": 4, "resolved": 3, "unresolved": 1, "incidents": 0}
+    # "Des hommes armés ont attaqué Djibo": ingest also keeps the incident the article reports.
+    assert store.counts() == {"articles": 1, "mentions": 4, "resolved": 3, "unresolved": 1, "incidents": 1}
 
     unresolved = store.mentions(resolved=False)
     assert list(unresolved["surface"]) == ["Zorgho-Nord"]

@@ -1,0 +1,641 @@
+"""Import the event datasets analysts already keep: ACLED CSV, UCDP GED CSV, and any CSV, GeoJSON or
+GeoPackage with a column mapping.
+
+* Files are streamed in chunks (pandas ``chunksize``); every chunk is checked, placed by
+  point-in-polygon (country, admin-1; admin-2 where the bundled layers have it) on its distinct
+  coordinates only, and written with ``executemany`` in one transaction.
+* Bad rows are skipped and reported with their line number in the file and the reason.
+* Each report has a ``source_key`` (dataset + row id): importing the same file again adds nothing.
+* Exactly located events (ACLED geo precision 1, UCDP ``where_prec`` 1) teach a local gazetteer tier,
+  ``user:imported-events`` (see :mod:`loaders.learned_places`).
+* New reports are linked with reports of the same incident from other datasets and articles
+  (:mod:`loaders.incident_links`).
+
+Precision mapping (UCDP GED → ACLED-like)
+-----------------------------------------
+``where_prec`` (UCDP) → ``geo_precision`` (ACLED 1–3):
+
+====================================================  =====
+1 exact location (town, village)                        1
+2 within ~25 km of a known point                        2
+3 second-order administrative division (district)       2
+4 first-order administrative division (region)          3
+5 linear feature or area spanning admin units           3
+6 country only                                          3
+7 international waters / airspace                       3
+====================================================  =====
+
+``date_prec`` (UCDP) → ``time_precision`` (ACLED 1–3): 1 exact day → 1; 2 a range of 2–6 days → 2;
+3 the week → 2; 4 the month (8–30 days) → 3; 5 the year (more than a month) → 3. The event date is
+``date_start``; ``date_end`` is kept in ``event_date_end``.
+
+``type_of_violence`` → event type: 1 state-based and 2 non-state conflict → Battles / Armed clash;
+3 one-sided violence → Violence against civilians / Attack.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from loaders.taxonomy import DISORDER_TYPE, EVENT_TYPES, normalise_event_type, normalise_sub_event_type
+
+if TYPE_CHECKING:
+    from conflictmap.store import Store
+
+CHUNK_ROWS = 50_000
+MAX_PROBLEMS = 200
+
+UCDP_WHERE_PREC = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
+UCDP_DATE_PREC = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
+UCDP_ADMIN_DEPTH = {1: 2, 2: 2, 3: 2, 4: 1, 5: 0, 6: 0, 7: 0}  # admin levels known per where_prec
+UCDP_TYPE = {1: ("Battles", "Armed clash"), 2: ("Battles", "Armed clash"),
+             3: ("Violence against civilians", "Attack")}
+
+ACLED_REQUIRED = {"event_id_cnty", "event_date", "event_type", "latitude", "longitude", "fatalities"}
+UCDP_COLUMNS = (
+    "id relid year active_year code_status type_of_violence conflict_dset_id conflict_new_id conflict_name "
+    "dyad_dset_id dyad_new_id dyad_name side_a_dset_id side_a_new_id side_a side_b_dset_id side_b_new_id side_b "
+    "number_of_sources source_article source_office source_date source_headline source_original where_prec "
+    "where_coordinates where_description adm_1 adm_2 latitude longitude geom_wkt priogrid_gid country country_id "
+    "region event_clarity date_prec date_start date_end deaths_a deaths_b deaths_civilians deaths_unknown best high "
+    "low gwnoa gwnob"
+).split()
+UCDP_REQUIRED = {"id", "type_of_violence", "where_prec", "latitude", "longitude", "date_prec", "date_start", "best"}
+
+#: Fields a generic file can be mapped to (``--map column=field``).
+GENERIC_FIELDS = (
+    "row_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "disorder_type",
+    "actor1", "assoc_actor1", "actor2", "assoc_actor2", "civilian_targeting", "fatalities", "fatalities_low",
+    "fatalities_high", "latitude", "longitude", "location", "country", "admin1", "admin2", "geo_precision",
+    "summary", "tags",
+)
+_GENERIC_GUESS = {
+    "id": "row_id", "event_id": "row_id", "event_id_cnty": "row_id", "date": "event_date", "event_date": "event_date",
+    "type": "event_type", "event_type": "event_type", "sub_event_type": "sub_event_type", "lat": "latitude",
+    "latitude": "latitude", "lon": "longitude", "lng": "longitude", "long": "longitude", "longitude": "longitude",
+    "fatalities": "fatalities", "deaths": "fatalities", "killed": "fatalities", "location": "location",
+    "place": "location", "actor1": "actor1", "actor2": "actor2", "notes": "summary", "summary": "summary",
+    "description": "summary", "geo_precision": "geo_precision", "time_precision": "time_precision",
+    "admin1": "admin1", "admin2": "admin2", "country": "country",
+}
+
+
+class ImportError_(ValueError):
+    """The file cannot be imported at all (the message says why)."""
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    format: str
+    dataset: str
+    rows_read: int = 0
+    added: int = 0
+    already: int = 0
+    bad: int = 0
+    problems: list[str] = field(default_factory=list)
+    linked: int = 0
+    places_learned: int = 0
+
+    def problem(self, line: int | None, reason: str) -> None:
+        self.bad += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(f"line {line}: {reason}" if line is not None else reason)
+
+    def summary(self) -> str:
+        parts = [f"{self.rows_read:,} rows read", f"{self.added:,} incidents added"]
+        if self.already:
+            parts.append(f"{self.already:,} already in the store")
+        if self.bad:
+            parts.append(f"{self.bad:,} bad rows skipped")
+        if self.linked:
+            parts.append(f"{self.linked:,} reports linked to other sources")
+        if self.places_learned:
+            parts.append(f"{self.places_learned:,} places in the learned gazetteer")
+        return f"{self.path.name} ({self.format}): " + ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- format detection
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        first = fh.readline()
+    return [c.strip().lower() for c in next(csv.reader([first]), [])]
+
+
+def detect_format(path: Path) -> str:
+    """``acled``, ``ucdp`` or ``generic`` from the file's suffix and header."""
+    if path.suffix.lower() in (".geojson", ".json", ".gpkg"):
+        return "generic"
+    cols = set(_header(path))
+    if {"where_prec", "type_of_violence", "date_prec"} <= cols:
+        return "ucdp"
+    if {"event_id_cnty", "event_type"} <= cols:
+        return "acled"
+    return "generic"
+
+
+# --------------------------------------------------------------------------- reading in chunks
+
+
+def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) -> Iterator[pd.DataFrame]:
+    """String chunks with a ``_line`` column: the file line each record starts on (1 = header).
+
+    Read with pyarrow's streaming CSV reader (multi-threaded, ~5x pandas' C parser). Quoted fields
+    may hold line breaks; they are counted so the line numbers stay right. Rows with the wrong
+    number of fields are skipped and reported.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [c.lstrip("\ufeff") for c in _raw_header(path)]
+    skipped: list[tuple[int | None, str]] = []
+
+    def invalid(row) -> str:
+        skipped.append((row.number, f"{row.actual_columns} fields, the header has {row.expected_columns}"))
+        return "skip"
+
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=max(1 << 20, chunksize * 400), column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ImportError_(f"{path.name}: not a readable CSV ({exc})") from None
+    line = 2
+    try:
+        for batch in reader:
+            chunk = batch.to_pandas()
+            chunk.columns = [str(c).strip().lower() for c in chunk.columns]
+            breaks = np.zeros(len(chunk), dtype=np.int64)
+            for col in chunk.columns:
+                s = chunk[col]
+                if s.str.contains("\n", regex=False).any():
+                    breaks += s.str.count("\n").to_numpy(dtype=np.int64)
+            starts = line + np.concatenate([[0], np.cumsum(1 + breaks)[:-1]]) if len(chunk) else np.zeros(0, np.int64)
+            line = int(starts[-1] + 1 + breaks[-1]) if len(chunk) else line
+            chunk["_line"] = starts
+            if result is not None:
+                for number, reason in skipped:
+                    result.rows_read += 1
+                    result.problem(number, reason)
+                skipped.clear()
+            yield chunk
+    except pa.ArrowInvalid as exc:
+        raise ImportError_(f"{path.name}: not a readable CSV ({exc})") from None
+    if result is not None:
+        for number, reason in skipped:
+            result.rows_read += 1
+            result.problem(number, reason)
+
+
+def _raw_header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        first = fh.readline()
+    return next(csv.reader([first]), [])
+
+
+def _map_values(s: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` of each value, computed once per distinct value."""
+    values = s.to_numpy(dtype=object)
+    table = {v: fn(v) for v in pd.unique(values)}
+    return np.array([table[v] for v in values], dtype=object)
+
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s.astype(str).str.strip().replace("", None), errors="coerce")
+
+
+def _text(s: pd.Series | None, n: int) -> np.ndarray:
+    if s is None:
+        return np.full(n, None, dtype=object)
+    arr = s.astype(object).to_numpy()
+    arr = np.where(pd.isna(arr) | (arr == ""), None, arr)
+    return arr
+
+
+_MON = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def parse_dates(s: pd.Series) -> pd.Series:
+    """ISO ``YYYY-MM-DD`` strings (None where unparseable) from ISO, ``D-Mon-YY`` (older ACLED
+    exports), ``D Month YYYY`` or ``DD/MM/YYYY`` values; the time of day, if any, is ignored."""
+    raw = s.astype(str).str.strip()
+    out = pd.to_datetime(raw.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    for fmt in ("%d-%b-%y", "%d-%b-%Y", "%d %B %Y", "%d/%m/%Y", "%B %d, %Y"):
+        missing = out.isna() & (raw != "")
+        if not missing.any():
+            break
+        out[missing] = pd.to_datetime(raw[missing], format=fmt, errors="coerce")
+    return out.dt.strftime("%Y-%m-%d").astype(object).where(out.notna(), None)
+
+
+# --------------------------------------------------------------------------- per-format normalisation
+# Each returns (frame with canonical columns, list of (row position, reason) for bad rows).
+
+CANON = ["row_id", "event_date", "event_date_end", "time_precision", "disorder_type", "event_type", "sub_event_type",
+         "actor1", "assoc_actor1", "actor2", "assoc_actor2", "civilian_targeting", "fatalities", "fatalities_low",
+         "fatalities_high", "lat", "lon", "location", "country_name", "admin1", "admin2", "geo_precision", "summary",
+         "tags", "_line"]
+
+
+class _Checks:
+    """Collects reasons per row; a row with any reason is bad."""
+
+    def __init__(self, n: int) -> None:
+        self.reasons: list[list[str]] = [[] for _ in range(n)]
+        self.bad = np.zeros(n, dtype=bool)
+
+    def flag(self, mask: np.ndarray | pd.Series, reason: str | Callable[[int], str]) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        for i in np.flatnonzero(mask):
+            self.reasons[i].append(reason(i) if callable(reason) else reason)
+        self.bad |= mask
+
+
+def _check_common(out: dict[str, Any], chunk: pd.DataFrame, checks: _Checks, raw: dict[str, pd.Series]) -> None:
+    lat, lon = out["lat"], out["lon"]
+    checks.flag(np.isnan(lat) | np.isnan(lon),
+                lambda i: f"coordinates missing or not numbers (latitude {raw['lat'].iloc[i]!r}, longitude {raw['lon'].iloc[i]!r})")
+    checks.flag((np.abs(lat) > 90) | (np.abs(lon) > 180),
+                lambda i: f"coordinates out of range (latitude {lat[i]}, longitude {lon[i]})")
+    checks.flag(pd.isna(out["event_date"]), lambda i: f"date {raw['date'].iloc[i]!r} is not a date")
+    checks.flag(out["event_type"] == None,  # noqa: E711 - numpy object comparison
+                lambda i: f"event type {raw['type'].iloc[i]!r} is not one of ACLED's six")
+
+
+def _int_field(values: pd.Series, checks: _Checks, name: str, required: bool) -> np.ndarray:
+    num = _num(values)
+    blank = values.astype(str).str.strip() == ""
+    bad = (num.isna() & ~blank) | (num < 0) | (num.notna() & (num != np.floor(num.fillna(0))))
+    checks.flag(bad.to_numpy(), lambda i: f"{name} {values.iloc[i]!r} is not a whole number ≥ 0")
+    if required:
+        checks.flag(blank.to_numpy(), f"{name} missing")
+    return np.where(num.isna(), None, num.fillna(0).astype("int64").astype(object))
+
+
+def _acled(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
+    n = len(chunk)
+    g = chunk.get
+    event_type = _map_values(chunk["event_type"], normalise_event_type)
+    sub = _map_values(chunk["sub_event_type"], normalise_sub_event_type) if "sub_event_type" in chunk else np.full(n, None, dtype=object)
+    # Pre-2019 "Riots/Protests" rows: the sub-type decides.
+    from loaders.taxonomy import SUB_EVENT_TYPES
+    fix = np.array([s is not None and SUB_EVENT_TYPES[s] != t and t in ("Riots", "Protests") for s, t in zip(sub, event_type)], dtype=bool)
+    if fix.any():
+        event_type[fix] = [SUB_EVENT_TYPES[s] for s in sub[fix]]
+    rid = chunk["event_id_cnty"].str.strip()
+    checks.flag((rid == "").to_numpy(), "event_id_cnty missing")
+    out: dict[str, Any] = {
+        "row_id": rid.to_numpy(dtype=object),
+        "event_date": parse_dates(chunk["event_date"]).to_numpy(dtype=object),
+        "event_date_end": np.full(n, None, dtype=object),
+        "time_precision": _int_field(g("time_precision", pd.Series([""] * n, index=chunk.index)), checks, "time_precision", False),
+        "disorder_type": _text(g("disorder_type"), n),
+        "event_type": event_type,
+        "sub_event_type": sub,
+        "actor1": _text(g("actor1"), n), "assoc_actor1": _text(g("assoc_actor_1"), n),
+        "actor2": _text(g("actor2"), n), "assoc_actor2": _text(g("assoc_actor_2"), n),
+        "civilian_targeting": _text(g("civilian_targeting"), n),
+        "fatalities": _int_field(chunk["fatalities"], checks, "fatalities", True),
+        "fatalities_low": np.full(n, None, dtype=object), "fatalities_high": np.full(n, None, dtype=object),
+        "lat": _num(chunk["latitude"]).to_numpy(dtype=float), "lon": _num(chunk["longitude"]).to_numpy(dtype=float),
+        "location": _text(g("location"), n), "country_name": _text(g("country"), n),
+        "admin1": _text(g("admin1"), n), "admin2": _text(g("admin2"), n),
+        "geo_precision": _int_field(g("geo_precision", pd.Series([""] * n, index=chunk.index)), checks, "geo_precision", False),
+        "summary": _text(g("notes"), n), "tags": _text(g("tags"), n),
+    }
+    _check_common(out, chunk, checks, {"lat": chunk["latitude"], "lon": chunk["longitude"],
+                                        "date": chunk["event_date"], "type": chunk["event_type"]})
+    for name in ("geo_precision", "time_precision"):
+        vals = out[name]
+        checks.flag(np.array([v is not None and v not in (1, 2, 3) for v in vals]),
+                    lambda i, name=name: f"{name} {vals[i]} is not 1, 2 or 3")
+    missing_disorder = np.array([d is None for d in out["disorder_type"]])
+    if missing_disorder.any():
+        out["disorder_type"][missing_disorder] = [DISORDER_TYPE.get(t) for t in event_type[missing_disorder]]
+    return out
+
+
+def _ucdp(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
+    n = len(chunk)
+    g = chunk.get
+    tov = _num(chunk["type_of_violence"])
+    checks.flag(~tov.isin([1, 2, 3]).to_numpy(), lambda i: f"type_of_violence {chunk['type_of_violence'].iloc[i]!r} is not 1, 2 or 3")
+    types = [UCDP_TYPE.get(int(v)) if v == v else None for v in tov]
+    wp = _num(chunk["where_prec"])
+    dp = _num(chunk["date_prec"])
+    checks.flag(~wp.isin(list(UCDP_WHERE_PREC)).to_numpy(), lambda i: f"where_prec {chunk['where_prec'].iloc[i]!r} is not 1–7")
+    checks.flag(~dp.isin(list(UCDP_DATE_PREC)).to_numpy(), lambda i: f"date_prec {chunk['date_prec'].iloc[i]!r} is not 1–5")
+    rid = chunk["id"].str.strip()
+    checks.flag((rid == "").to_numpy(), "id missing")
+    best = _int_field(chunk["best"], checks, "best", True)
+    low = _int_field(g("low", pd.Series([""] * n, index=chunk.index)), checks, "low", False)
+    high = _int_field(g("high", pd.Series([""] * n, index=chunk.index)), checks, "high", False)
+    checks.flag(np.array([b is not None and ((lo is not None and lo > b) or (hi is not None and hi < b))
+                          for b, lo, hi in zip(best, low, high)]),
+                lambda i: f"fatalities do not satisfy low ≤ best ≤ high ({low[i]}, {best[i]}, {high[i]})")
+    start = parse_dates(chunk["date_start"]).to_numpy(dtype=object)
+    end = parse_dates(g("date_end", chunk["date_start"])).to_numpy(dtype=object)
+    checks.flag(np.array([s is not None and e is not None and e < s for s, e in zip(start, end)]),
+                lambda i: f"date_end {end[i]} is before date_start {start[i]}")
+    summary = [" — ".join(x for x in (d, h) if x) or None
+               for d, h in zip(_text(g("where_description"), n), _text(g("source_headline"), n))]
+    out: dict[str, Any] = {
+        "row_id": rid.to_numpy(dtype=object), "event_date": start, "event_date_end": end,
+        "time_precision": np.array([UCDP_DATE_PREC.get(int(v)) if v == v else None for v in dp], dtype=object),
+        "disorder_type": np.full(n, "Political violence", dtype=object),
+        "event_type": np.array([t[0] if t else None for t in types], dtype=object),
+        "sub_event_type": np.array([t[1] if t else None for t in types], dtype=object),
+        "actor1": _text(g("side_a"), n), "assoc_actor1": np.full(n, None, dtype=object),
+        "actor2": _text(g("side_b"), n), "assoc_actor2": np.full(n, None, dtype=object),
+        "civilian_targeting": np.where(tov.to_numpy() == 3, "Civilian targeting", None).astype(object),
+        "fatalities": best, "fatalities_low": low, "fatalities_high": high,
+        "lat": _num(chunk["latitude"]).to_numpy(dtype=float), "lon": _num(chunk["longitude"]).to_numpy(dtype=float),
+        "location": _text(g("where_coordinates"), n), "country_name": _text(g("country"), n),
+        "admin1": _text(g("adm_1"), n), "admin2": _text(g("adm_2"), n),
+        "geo_precision": np.array([UCDP_WHERE_PREC.get(int(v)) if v == v else None for v in wp], dtype=object),
+        "summary": np.array(summary, dtype=object), "tags": np.full(n, None, dtype=object),
+        # How deep the admin units of the point are meaningful: a region's centroid is in some
+        # district, but the event is not known to be there.
+        "_admin_depth": np.array([UCDP_ADMIN_DEPTH.get(int(v), 0) if v == v else 0 for v in wp], dtype=np.int64),
+    }
+    # event type is derived; its check reads type_of_violence (already flagged), so skip that reason
+    _check_common(out | {"event_type": np.where(out["event_type"] == None, "x", out["event_type"])},  # noqa: E711
+                  chunk, checks, {"lat": chunk["latitude"], "lon": chunk["longitude"], "date": chunk["date_start"],
+                                  "type": chunk["type_of_violence"]})
+    return out
+
+
+def _generic(mapping: dict[str, str]) -> Callable[[pd.DataFrame, _Checks], dict[str, Any]]:
+    def read(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
+        n = len(chunk)
+        col = {f: chunk[c] for c, f in mapping.items() if c in chunk}
+        blank = pd.Series([""] * n, index=chunk.index)
+        typ = _map_values(col.get("event_type", blank), normalise_event_type)
+        sub = _map_values(col.get("sub_event_type", blank), normalise_sub_event_type)
+        from loaders.taxonomy import SUB_EVENT_TYPES
+        as_sub = _map_values(col.get("event_type", blank), normalise_sub_event_type)  # a sub-type in the type column
+        sub = np.where((sub == None) & (typ == None), as_sub, sub)  # noqa: E711
+        need = np.array([t is None and s is not None for t, s in zip(typ, sub)], dtype=bool)
+        if need.any():
+            typ[need] = [SUB_EVENT_TYPES[s] for s in sub[need]]
+        rid = col["row_id"].astype(str).str.strip() if "row_id" in col else pd.Series(chunk["_line"].astype(str), index=chunk.index)
+        out: dict[str, Any] = {
+            "row_id": rid.to_numpy(dtype=object),
+            "event_date": parse_dates(col.get("event_date", blank)).to_numpy(dtype=object),
+            "event_date_end": parse_dates(col["event_date_end"]).to_numpy(dtype=object) if "event_date_end" in col else np.full(n, None, dtype=object),
+            "time_precision": _int_field(col.get("time_precision", blank), checks, "time_precision", False),
+            "disorder_type": _text(col.get("disorder_type"), n),
+            "event_type": typ, "sub_event_type": sub,
+            "fatalities": _int_field(col.get("fatalities", blank), checks, "fatalities", False),
+            "fatalities_low": _int_field(col.get("fatalities_low", blank), checks, "fatalities_low", False),
+            "fatalities_high": _int_field(col.get("fatalities_high", blank), checks, "fatalities_high", False),
+            "lat": _num(col.get("latitude", blank)).to_numpy(dtype=float),
+            "lon": _num(col.get("longitude", blank)).to_numpy(dtype=float),
+            "country_name": _text(col.get("country"), n),
+            "geo_precision": _int_field(col.get("geo_precision", blank), checks, "geo_precision", False),
+        }
+        for f in ("actor1", "assoc_actor1", "actor2", "assoc_actor2", "civilian_targeting", "location", "admin1",
+                  "admin2", "summary", "tags"):
+            out[f] = _text(col.get(f), n)
+        _check_common(out, chunk, checks, {"lat": col.get("latitude", blank), "lon": col.get("longitude", blank),
+                                            "date": col.get("event_date", blank), "type": col.get("event_type", blank)})
+        return out
+
+    return read
+
+
+def _generic_mapping(columns: Sequence[str], mapping: dict[str, str] | None) -> dict[str, str]:
+    """column → field: the given mapping over guesses from the column names."""
+    cols = [c.strip().lower() for c in columns]
+    out = {c: _GENERIC_GUESS[c] for c in cols if c in _GENERIC_GUESS}
+    for c, f in (mapping or {}).items():
+        c = c.strip().lower()
+        f = {"lat": "latitude", "lon": "longitude", "date": "event_date", "type": "event_type", "id": "row_id"}.get(f, f)
+        if f not in GENERIC_FIELDS:
+            raise ImportError_(f"--map {c}={f}: unknown field {f!r}; fields are {', '.join(GENERIC_FIELDS)}")
+        if c not in cols:
+            raise ImportError_(f"--map {c}={f}: the file has no column {c!r} (it has {', '.join(cols[:30])})")
+        out = {k: v for k, v in out.items() if v != f}
+        out[c] = f
+    missing = {"event_date", "latitude", "longitude"} - set(out.values())
+    if "event_type" not in out.values() and "sub_event_type" not in out.values():
+        missing.add("event_type")
+    if missing:
+        raise ImportError_(f"no column for {', '.join(sorted(missing))}; say which with --map COLUMN=FIELD "
+                           f"(the file's columns: {', '.join(cols[:30])})")
+    return out
+
+
+def _geo_chunks(path: Path, chunksize: int) -> Iterator[pd.DataFrame]:
+    """GeoJSON / GeoPackage features as string chunks with latitude/longitude from the geometry."""
+    import geopandas as gpd
+
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # noqa: BLE001 - pyogrio raises many kinds
+        raise ImportError_(f"{path.name}: cannot be read as GeoJSON/GeoPackage ({exc})") from None
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs("EPSG:4326")
+    geom = gdf.geometry
+    pts = geom.where(geom.geom_type == "Point", geom.representative_point())
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(object)
+    frame = frame.where(frame.notna(), "").astype(str)
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    empty = pts.isna() | pts.is_empty
+    frame["latitude"] = np.where(empty, "", pts.y.astype(str))
+    frame["longitude"] = np.where(empty, "", pts.x.astype(str))
+    frame["_line"] = np.arange(1, len(frame) + 1)  # feature number
+    for i in range(0, len(frame), chunksize):
+        yield frame.iloc[i:i + chunksize]
+
+
+# --------------------------------------------------------------------------- placing
+
+
+class _Placer:
+    """Country / admin-1 / admin-2 per point, point-in-polygon on each distinct coordinate once."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[float, float], tuple[Any, Any, Any]] = {}
+
+    def place(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        from geodata.boundaries import admin2_bfa, locate_many
+
+        lat = np.round(np.asarray(lat, dtype=float), 6)
+        lon = np.round(np.asarray(lon, dtype=float), 6)
+        pairs = np.stack([lon, lat], axis=1)
+        uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        keys = list(map(tuple, uniq.tolist()))
+        todo = [k for k in keys if k not in self.cache and k[0] == k[0] and k[1] == k[1]]
+        if todo:
+            lons = np.array([k[0] for k in todo])
+            lats = np.array([k[1] for k in todo])
+            found = locate_many(lons, lats)
+            adm2 = np.full(len(todo), None, dtype=object)
+            bfa = (found["country"] == "BFA").to_numpy()
+            if bfa.any():
+                import shapely
+
+                layer = admin2_bfa()
+                pts = shapely.points(lons[bfa], lats[bfa])
+                p_idx, g_idx = layer.sindex.query(pts, predicate="intersects")
+                names = np.full(int(bfa.sum()), None, dtype=object)
+                names[p_idx] = layer["name"].to_numpy()[g_idx]
+                adm2[np.flatnonzero(bfa)] = names
+            for k, c, a1, a2 in zip(todo, found["country"], found["admin1"], adm2):
+                self.cache[k] = (c, a1, a2)
+        got = [self.cache.get(k, (None, None, None)) for k in keys]
+        cols = [np.array([g[j] for g in got] + [None], dtype=object)[:-1] for j in range(3)]
+        return cols[0][inverse], cols[1][inverse], cols[2][inverse]
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_events(
+    store: Store,
+    path: str | Path,
+    *,
+    format: str = "auto",
+    mapping: dict[str, str] | None = None,
+    dataset: str | None = None,
+    chunksize: int = CHUNK_ROWS,
+    learn_places: bool = True,
+    link: bool = True,
+    progress: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
+    """Import an event file into the store (see the module docstring). Raises :class:`ImportError_`
+    (a ``ValueError``) when the file cannot be read as the format at all; bad rows are only skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportError_(f"{path}: no such file")
+    fmt = detect_format(path) if format == "auto" else format
+    if fmt not in ("acled", "ucdp", "generic"):
+        raise ImportError_(f"unknown format {format!r} (acled, ucdp, generic or auto)")
+    if mapping and fmt != "generic":
+        fmt = "generic"
+    is_geo = path.suffix.lower() in (".geojson", ".json", ".gpkg")
+    if fmt == "acled":
+        cols = set(_header(path))
+        if not ACLED_REQUIRED <= cols:
+            raise ImportError_(f"{path.name}: not an ACLED export (missing {', '.join(sorted(ACLED_REQUIRED - cols))})")
+        reader, name = _acled, dataset or "acled"
+    elif fmt == "ucdp":
+        cols = set(_header(path))
+        if not UCDP_REQUIRED <= cols:
+            raise ImportError_(f"{path.name}: not a UCDP GED file (missing {', '.join(sorted(UCDP_REQUIRED - cols))})")
+        reader, name = _ucdp, dataset or "ucdp-ged"
+    else:
+        name = dataset or path.stem
+        reader = None  # set from the first chunk's columns
+    result = ImportResult(path=path, format=fmt, dataset=name)
+    chunks = _geo_chunks(path, chunksize) if is_geo else _csv_chunks(path, chunksize, result)
+    placer = _Placer()
+    learned = None
+    if learn_places:
+        from loaders.learned_places import PlaceCollector
+
+        learned = PlaceCollector()
+    first_new = store.max_incident_id()
+    # Two stages overlap: a worker thread reads, checks and places the next chunk while this one
+    # writes the previous chunk to SQLite (which releases the GIL while it works).
+    from concurrent.futures import ThreadPoolExecutor
+
+    def prepare(chunk: pd.DataFrame):
+        nonlocal reader
+        if reader is None:
+            reader = _generic(_generic_mapping([c for c in chunk.columns if c != "_line"], mapping))
+        return _prepare_chunk(chunk, reader, name, placer, learned, result)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        it = iter(chunks)
+        pending = None
+        while True:
+            nxt = next(it, None)
+            future = pool.submit(prepare, nxt) if nxt is not None else None
+            if pending is not None:
+                rows = pending.result()
+                if rows:
+                    _, added = store.add_dataset_incidents(rows, file=path.name)
+                    result.added += added
+                    result.already += len(rows) - added
+                if progress:
+                    progress(result)
+            if future is None:
+                break
+            pending = future
+    if learned is not None:
+        result.places_learned = learned.save()
+    if link and result.added:
+        from loaders.incident_links import link_new
+
+        result.linked = link_new(store, since_id=first_new)
+    return result
+
+
+def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, learned,
+                   result: ImportResult) -> list[tuple]:
+    """Check and place one chunk; its good rows as tuples for ``Store.add_dataset_incidents``."""
+    n = len(chunk)
+    result.rows_read += n
+    checks = _Checks(n)
+    out = reader(chunk, checks)
+    lines = chunk["_line"].to_numpy()
+    for i in np.flatnonzero(checks.bad):
+        result.problem(int(lines[i]), "; ".join(checks.reasons[i]))
+    keep = ~checks.bad
+    if not keep.any():
+        return []
+    sel = {k: (v[keep] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[keep]) for k, v in out.items()}
+    lat, lon = sel["lat"], sel["lon"]
+    country, adm1, adm2 = placer.place(lat, lon)
+    adm1 = np.where(adm1 == None, sel["admin1"], adm1)  # noqa: E711 - outside the layers: the file's own
+    adm2 = np.where(adm2 == None, sel["admin2"], adm2)  # noqa: E711
+    if "_admin_depth" in sel:
+        depth = sel["_admin_depth"]
+        adm1 = np.where(depth >= 1, adm1, None)
+        adm2 = np.where(depth >= 2, adm2, None)
+    keys = (dataset + ":" + pd.Series(sel["row_id"], dtype=object).astype(str)).to_numpy(dtype=object)
+    m = int(keep.sum())
+    kind = np.full(m, "dataset", dtype=object)
+    rows = list(zip(
+        sel["event_date"], sel["event_date_end"], sel["time_precision"], sel["disorder_type"], sel["event_type"],
+        sel["sub_event_type"], sel["actor1"], sel["assoc_actor1"], sel["actor2"], sel["assoc_actor2"],
+        sel["civilian_targeting"], sel["fatalities"], sel["fatalities_low"], sel["fatalities_high"],
+        lat.tolist(), lon.tolist(), sel["location"], country, adm1, adm2, sel["geo_precision"], sel["summary"],
+        sel["tags"], kind, keys, np.full(m, dataset, dtype=object), keys,
+    ))
+    if learned is not None:
+        learned.add(sel["location"], lat, lon, country, adm1, sel["geo_precision"])
+    return rows
+
+
+def parse_mapping(items: Sequence[str] | None) -> dict[str, str]:
+    """``["col=field", ...]`` from the command line as a dict (ValueError on a malformed item)."""
+    out = {}
+    for item in items or ():
+        col, sep, fld = item.partition("=")
+        if not sep or not col.strip() or not fld.strip():
+            raise ImportError_(f"--map {item!r}: write it as COLUMN=FIELD, e.g. --map date=event_date")
+        out[col.strip()] = fld.strip()
+    return out
+
+
+__all__ = ["import_events", "detect_format", "ImportResult", "ImportError_", "parse_mapping", "parse_dates",
+           "UCDP_WHERE_PREC", "UCDP_DATE_PREC", "UCDP_TYPE", "GENERIC_FIELDS", "EVENT_TYPES"]

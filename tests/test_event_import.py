@@ -1,0 +1,209 @@
+"""Event-file imports: ACLED (old and 2023 layouts), UCDP GED, generic CSV/GeoJSON, idempotence,
+bad rows, the learned gazetteer tier and the linking of reports of one incident."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import shared_path
+from conflictmap.store import Store
+from loaders.event_import import (UCDP_DATE_PREC, UCDP_WHERE_PREC, ImportError_, detect_format, import_events,
+                                  parse_dates)
+from loaders.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _own_home(tmp_path, monkeypatch):
+    """The learned gazetteer tier goes to this test's own home, not the session's gazetteer."""
+    monkeypatch.setenv("CONFLICTMAP_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "s.db") as s:
+        yield s
+
+
+def acled_sample() -> Path:
+    return shared_path("data", "events", "acled_burkina_faso_sample200.csv")
+
+
+def test_taxonomy_has_six_types_and_25_sub_types():
+    assert len(EVENT_TYPES) == 6
+    assert len(SUB_EVENT_TYPES) == 25
+
+
+def test_parse_dates_layouts():
+    got = parse_dates(pd.Series(["16-Feb-21", "2023-01-31", "3 March 2022", "2021-02-16 00:00:00.000", "x", ""]))
+    assert got.tolist() == ["2021-02-16", "2023-01-31", "2022-03-03", "2021-02-16", None, None]
+
+
+def test_acled_sample_imports_200_equal_to_the_file_and_again_adds_none(store):
+    path = acled_sample()
+    assert detect_format(path) == "acled"
+    result = import_events(store, path, learn_places=False)
+    assert (result.rows_read, result.added, result.bad) == (200, 200, 0)
+    got = store.incidents().set_index("source_row_id")
+    src = pd.read_csv(path).set_index("event_id_cnty")
+    assert len(got) == 200
+    got = got.loc[src.index]
+    assert (got["event_type"].to_numpy() == src["event_type"].to_numpy()).all()
+    assert (got["sub_event_type"].to_numpy() == src["sub_event_type"].to_numpy()).all()
+    dates = pd.to_datetime(src["event_date"], format="%d-%b-%y").dt.strftime("%Y-%m-%d")
+    assert (got["event_date"].to_numpy() == dates.to_numpy()).all()
+    assert (got["fatalities"].astype(int).to_numpy() == src["fatalities"].to_numpy()).all()
+    assert (got["lat"].to_numpy() == src["latitude"].to_numpy()).all()
+    assert (got["lon"].to_numpy() == src["longitude"].to_numpy()).all()
+    assert (got["geo_precision"].astype(int).to_numpy() == src["geo_precision"].to_numpy()).all()
+    assert set(got["country"]) == {"BFA"}
+    assert got["admin1"].notna().all()
+    again = import_events(store, path, learn_places=False)
+    assert (again.added, again.already) == (0, 200)
+    assert store.counts()["incidents"] == 200
+
+
+def _acled_2023(tmp_path: Path) -> Path:
+    header = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+              "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
+              "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
+              "tags,timestamp")
+    rows = [
+        'MLI1,2023-03-05,2023,1,Political violence,Battles,Armed clash,Military Forces of Mali (2021-),Wagner Group,1,'
+        'JNIM: Group for Support of Islam and Muslims,,2,12,,466,Western Africa,Mali,Mopti,Djenne,Djenne,Djenne,'
+        '13.9061,-4.5533,1,Test,National,"Invented row one,\nwith a line break.",4,,1700000000',
+        'MLI2,2023-03-06,2023,1,Political violence,Picnic,Armed clash,A,,1,,,0,10,,466,Western Africa,Mali,Mopti,'
+        'Djenne,Djenne,Djenne,13.9,-4.55,1,Test,National,bad type,0,,1700000000',
+        'MLI3,2023-03-07,2023,1,Political violence,Violence against civilians,Attack,A,,1,Civilians (Mali),,7,17,'
+        'Civilian targeting,466,Western Africa,Mali,Mopti,Djenne,Djenne,Djenne,13.9,-4.55,2,Test,National,ok,two,'
+        'women targeted,1700000000',
+        'MLI4,2023-03-08,2023,1,Demonstrations,Protests,Peaceful protest,Protesters (Mali),,6,,,0,60,,466,'
+        'Western Africa,Mali,Bamako,Bamako,Bamako,Bamako,12.65,-8.0,1,Test,National,ok,0,crowd size=dozens,1700000000',
+    ]
+    path = tmp_path / "acled2023.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_acled_2023_layout_bad_rows_reported_with_line_numbers(store, tmp_path):
+    path = _acled_2023(tmp_path)
+    result = import_events(store, path, learn_places=False)
+    assert result.added == 2 and result.bad == 2
+    # the first record spans lines 2-3, so the bad ones are on lines 4 and 5
+    assert any(p.startswith("line 4:") and "Picnic" in p for p in result.problems)
+    assert any(p.startswith("line 5:") and "fatalities 'two'" in p for p in result.problems)
+    got = store.incidents().set_index("source_row_id")
+    assert got.loc["MLI1", "disorder_type"] == "Political violence"
+    assert got.loc["MLI1", "assoc_actor1"] == "Wagner Group"
+    assert got.loc["MLI1", "country"] == "MLI"
+    assert got.loc["MLI4", "tags"] == "crowd size=dozens"
+
+
+def test_ucdp_sample_precision_mapping_and_bad_rows(store):
+    path = DATA / "ucdp_ged_sample.csv"
+    assert detect_format(path) == "ucdp"
+    result = import_events(store, path, learn_places=False)
+    assert result.rows_read == 12 and result.added == 6 and result.bad == 6
+    lines = sorted(int(p.split(":")[0].split()[1]) for p in result.problems)
+    assert lines == [6, 7, 8, 9, 12, 14]  # row 9 spans two lines (a headline with a line break)
+    got = store.incidents().set_index("source_row_id")
+    raw = pd.read_csv(path, dtype=str).set_index("id")
+    for rid, row in got.iterrows():
+        assert row["geo_precision"] == UCDP_WHERE_PREC[int(raw.loc[rid, "where_prec"])]
+        assert row["time_precision"] == UCDP_DATE_PREC[int(raw.loc[rid, "date_prec"])]
+    assert got.loc["900001", ["geo_precision", "time_precision"]].tolist() == [1, 1]
+    assert got.loc["900002", ["geo_precision", "time_precision"]].tolist() == [3, 3]  # adm1, month
+    assert got.loc["900003", ["geo_precision", "time_precision"]].tolist() == [2, 2]  # 25 km, 2-6 days
+    assert got.loc["900009", ["geo_precision", "time_precision"]].tolist() == [2, 2]  # adm2, week
+    assert got.loc["900004", ["geo_precision", "time_precision"]].tolist() == [3, 3]  # country, year
+    first = got.loc["900001"]
+    assert first["event_type"] == "Violence against civilians"
+    assert (first["fatalities"], first["fatalities_low"], first["fatalities_high"]) == (5, 5, 7)
+    assert got.loc["900002", "event_type"] == "Battles"
+    assert pd.isna(got.loc["900002", "admin2"])  # a region's centroid: the district is not known
+    assert pd.isna(got.loc["900004", "admin1"])
+    assert got.loc["900002", "event_date_end"] == "2021-07-28"
+    assert import_events(store, path, learn_places=False).added == 0
+
+
+def test_generic_csv_with_mapping_and_geojson(store, tmp_path):
+    csv_path = tmp_path / "mine.csv"
+    csv_path.write_text("ref,when,what,y,x,dead,place\n"
+                        "a1,2022-05-01,Battles,12.37,-1.52,3,Ouagadougou\n"
+                        "a2,2022-05-02,Air/drone strike,14.1,-1.63,,Djibo\n"
+                        "a3,someday,Riots,14.1,-1.63,1,Djibo\n", encoding="utf-8")
+    with pytest.raises(ImportError_):
+        import_events(store, csv_path, format="generic")  # no mapping: date/lat/lon unknown
+    mapping = {"ref": "row_id", "when": "event_date", "what": "event_type", "y": "lat", "x": "lon",
+               "dead": "fatalities", "place": "location"}
+    result = import_events(store, csv_path, mapping=mapping, learn_places=False)
+    assert (result.added, result.bad) == (2, 1)
+    got = store.incidents().set_index("source_row_id")
+    assert got.loc["a2", "event_type"] == "Explosions/Remote violence"  # from the sub-type
+    assert got.loc["a1", "fatalities"] == 3
+    gj = tmp_path / "events.geojson"
+    gj.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [2.1, 13.5]},
+         "properties": {"id": "n1", "date": "2022-06-01", "event_type": "Protests", "fatalities": 0}}]}))
+    result = import_events(store, gj, learn_places=False)
+    assert result.added == 1
+    assert store.incidents().set_index("source_row_id").loc["n1", "country"] == "NER"
+
+
+def test_learned_gazetteer_tier(store, tmp_path):
+    from geodata.gazetteer import _user_frame
+    from loaders.learned_places import tier_path
+
+    import_events(store, acled_sample())
+    tier = pd.read_parquet(tier_path())
+    assert len(tier) > 50
+    seme = tier[tier["name"] == "Seme"].iloc[0]
+    assert (seme["lat"], seme["lon"], seme["cc"]) == (13.5261, -2.9522, "BF")
+    rows = _user_frame(tier_path())  # the gazetteer reads it like any user tier
+    assert set(rows["tier"]) == {"user:imported-events"}
+    assert rows.loc[rows["name"] == "Seme", "admin1"].iloc[0] == "Boucle du Mouhoun"
+
+
+def test_reports_of_one_incident_are_linked_and_can_be_split(store, tmp_path):
+    a = tmp_path / "a.csv"
+    b = tmp_path / "b.csv"
+    a.write_text("id,date,type,lat,lon,location\n"
+                 "1,2022-05-01,Battles,14.1000,-1.6300,Djibo\n"
+                 "2,2022-05-01,Battles,12.3700,-1.5200,Ouagadougou\n", encoding="utf-8")
+    b.write_text("id,date,type,lat,lon,location\n"
+                 "x,2022-05-02,Battles,14.1500,-1.6000,Djibo town\n"   # ~6 km, next day: same incident
+                 "y,2022-05-01,Protests,12.3700,-1.5200,Ouagadougou\n"  # other type: not linked
+                 "z,2022-05-05,Battles,14.1000,-1.6300,Djibo\n", encoding="utf-8")  # 4 days later: not linked
+    import_events(store, a, learn_places=False)
+    result = import_events(store, b, learn_places=False)
+    assert result.linked == 2
+    df = store.incidents().set_index("source_key")
+    assert df.loc["a:1", "group_id"] == df.loc["b:x", "group_id"]
+    assert df.loc["b:y", "group_id"] != df.loc["a:2", "group_id"]
+    assert df.loc["b:z", "group_id"] != df.loc["a:1", "group_id"]
+    x = int(df.loc["b:x", "id"])
+    assert store.split_incident(x) == [int(df.loc["a:1", "id"])]
+    from loaders.incident_links import link_new
+
+    link_new(store, since_id=0)  # linking again respects the analyst's split
+    df = store.incidents().set_index("source_key")
+    assert df.loc["a:1", "group_id"] != df.loc["b:x", "group_id"]
+
+
+def test_cli_import(tmp_path, capsys):
+    from conflictmap.cli import main
+
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "import", str(DATA / "ucdp_ged_sample.csv"), "--format", "ucdp"]) == 0
+    out = capsys.readouterr().out
+    assert "6 incidents added" in out and "6 bad rows skipped" in out and "line 7: where_prec" in out
+    assert main(["--db", str(db), "import", str(DATA / "ucdp_ged_sample.csv")]) == 0
+    assert "0 incidents added" in capsys.readouterr().out
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert main(["--db", str(db), "import", str(bad), "--map", "a=nonsense"]) == 1
