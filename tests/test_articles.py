@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-import time
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -142,10 +142,14 @@ def test_oversize_file_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as fh:  # sparse: 50 MB on paper, nothing written
         fh.truncate(50 * 1024 * 1024)
-    started = time.perf_counter()
-    with pytest.raises(ArticleError, match=r"52\.4 MB, over the 21 MB limit"):
-        read_article(path)
-    assert time.perf_counter() - started < 0.5
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArticleError, match=r"52\.4 MB, over the 21 MB limit"):
+            read_article(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024  # refused from its size on disk: the 50 MB were never read
 
 
 def test_size_limit_is_configurable(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -80,11 +79,3 @@ def test_words_that_are_not_places_there(article, mentions):
                  "Abubakar", "Momoh", "Assimi", "Goita", "Abdoulaye", "Diop", "Kokoroko", "Francis", "AES",
                  "ECOWAS", "State", "Qaida"):
         assert word not in texts
-
-
-def test_fast_after_warm_up(article):
-    geoparse(article)
-    started = time.perf_counter()
-    for _ in range(5):
-        geoparse(article)
-    assert (time.perf_counter() - started) / 5 < 0.05
