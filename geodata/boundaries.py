@@ -160,8 +160,27 @@ def locate_many(lons: Iterable[float], lats: Iterable[float]) -> pd.DataFrame:
     Inside Africa both answers come from the admin-1 polygons (Natural Earth at full precision);
     elsewhere, and where no admin-1 unit matches, the country comes from the countries layer.
     """
+    return _locate(lons, lats, _admin1_order())
+
+
+def locate_many_bundled(lons: Iterable[float], lats: Iterable[float]) -> pd.DataFrame:
+    """``locate_many`` against the bundled layers only, ignoring the user's boundary files.
+
+    The gazetteer stores this per entry in its compiled index; it equals ``locate_many`` as long
+    as :func:`has_user_admin1` is False.
+    """
+    return _locate(lons, lats, _read("admin1"))
+
+
+def has_user_admin1() -> bool:
+    """True when the user added level-1 boundaries (they take precedence in ``locate_many``)."""
+    users = user_layers()
+    return bool(len(users)) and bool((users["level"] == 1).any())
+
+
+def _locate(lons: Iterable[float], lats: Iterable[float], units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Country and admin-1 name per point, from ``units`` (an admin-1 layer) then the countries."""
     pts, ok = _points(lons, lats)
-    units = _admin1_order()
     unit_hit = _hits(units, pts, ok)
     country = np.full(len(pts), None, dtype=object)
     name = np.full(len(pts), None, dtype=object)

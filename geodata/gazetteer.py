@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import time
@@ -24,11 +25,12 @@ import zipfile
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from geodata import gazetteer_sources as src
 from geodata import paths
@@ -42,7 +44,25 @@ log = logging.getLogger(__name__)
 ENTRY_COLUMNS = ["entry_id", "name", "kind", "lat", "lon", "country", "admin1", "population", "feature",
                  "geonameid", "ref", "tier"]
 # Bump when the compiled layout or the build rules change, so old caches are not reused.
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "8"  # 7: located.parquet (country/admin-1 of places); 8: word-marked automaton
+
+
+# The automaton holds each name key with a mark before and after every word ("\x01burkina\x02
+# \x01faso\x02") and runs over the text marked the same way, so it only finds names that start and
+# end at word boundaries instead of every name inside every word ("an" in "Pakistan").
+_WORD = re.compile(r"([^\W_]+)")  # a run of characters for which str.isalnum() is true
+_HIDE_MARKS = {1: 0, 2: 0}  # marks written in the text itself become another non-word character
+
+
+def _marked(folded: str) -> str:
+    """``folded`` with "\\x01" before and "\\x02" after each word."""
+    parts = _WORD.split(folded)  # separators and words, alternately
+    parts[1::2] = ["\x01" + word + "\x02" for word in parts[1::2]]
+    return "".join(parts)
+
+
+def _is_indexable(key: str) -> bool:
+    return len(key) >= 2 and not any(c in key for c in "\x00\x01\x02")
 
 
 class Entry(NamedTuple):
@@ -69,7 +89,8 @@ class Gazetteer:
     """
 
     def __init__(self, entries: pd.DataFrame, offsets: np.ndarray, ids: np.ndarray, primary: np.ndarray,
-                 lengths: np.ndarray, automaton: ahocorasick.Automaton):
+                 lengths: np.ndarray, automaton: ahocorasick.Automaton,
+                 located: tuple[np.ndarray, np.ndarray] | None = None):
         self.entries = entries
         self._offsets = offsets
         self._lengths = lengths
@@ -78,24 +99,50 @@ class Gazetteer:
         self._automaton = automaton
         self._records: dict[int, Entry] = {}
         self._cols = {c: entries[c].to_numpy() for c in ENTRY_COLUMNS}
+        self._located = located  # (ISO3, admin-1 name) object arrays per entry, None where unknown
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def matches(self, folded: str) -> Iterator[tuple[int, int, int]]:
-        """Every (start, end, key) where a name key occurs in ``folded`` text (overlaps included)."""
-        lengths = self._lengths
-        for end, key in self._automaton.iter(folded):
-            yield end + 1 - int(lengths[key]), end + 1, key
+    def matches(self, folded: str) -> list[tuple[int, int, int]]:
+        """(start, end, key) where a name key occurs in ``folded`` text (overlaps included).
+
+        Every occurrence whose first and last characters are not joined to a letter or digit
+        outside it is reported (others may be, when the name starts or ends with punctuation).
+        """
+        if "\x01" in folded or "\x02" in folded:
+            folded = folded.translate(_HIDE_MARKS)
+        marked = _marked(folded)
+        found = list(self._automaton.iter(marked))
+        if not found:
+            return []
+        ends, keys = (list(column) for column in zip(*found))
+        # folded characters up to and including each position of the marked text
+        upto = np.cumsum(np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) > 2)
+        stops = upto[ends]
+        starts = stops - self._lengths[keys]
+        return list(zip(starts.tolist(), stops.tolist(), keys))
 
     def key(self, name: str) -> int | None:
         """The key id of ``name`` (normalised here), or None when no entry has that name."""
-        return self._automaton.get(normalise(name), None)
+        key = normalise(name)
+        return self._automaton.get(_marked(key), None) if _is_indexable(key) else None
 
     def candidates(self, key: int) -> list[tuple[int, bool]]:
         """(entry_id, is_own_name) for every entry known by this key."""
         lo, hi = self._offsets[key], self._offsets[key + 1]
         return list(zip(self._ids[lo:hi].tolist(), self._primary[lo:hi].tolist()))
+
+    def candidates_of_kind(self, key: int, kind: str) -> list[Entry]:
+        """The entries of one kind known by this key, in ``candidates`` order."""
+        lo, hi = self._offsets[key], self._offsets[key + 1]
+        ids = self._ids[lo:hi]
+        return [self.entry(i) for i in ids[self._cols["kind"][ids] == kind].tolist()]
+
+    def candidate_kinds(self, key: int) -> set[str]:
+        """The kinds of the entries known by this key."""
+        lo, hi = self._offsets[key], self._offsets[key + 1]
+        return set(self._cols["kind"][self._ids[lo:hi]].tolist())
 
     def country_entry(self, iso3: str) -> Entry | None:
         """The country entry of an ISO3 code."""
@@ -126,6 +173,23 @@ class Gazetteer:
             self._records[entry_id] = rec
         return rec
 
+    def located(self, entry_ids: list[int]) -> list[tuple[str | None, str | None]]:
+        """(ISO3, admin-1 name) of each entry's point, as ``boundaries.locate_many`` gives them.
+
+        Read from the compiled index (computed with the bundled layers at build time); computed
+        live when the user added admin-1 boundaries, which take precedence.
+        """
+        if not entry_ids:
+            return []
+        if self._located is None or _user_admin1_exists():
+            from geodata import boundaries
+
+            lons, lats = self._cols["lon"][entry_ids].tolist(), self._cols["lat"][entry_ids].tolist()
+            where = boundaries.locate_many(lons, lats)
+            return list(zip(where["country"].tolist(), where["admin1"].tolist()))
+        countries, admin1 = self._located
+        return [(countries[i], admin1[i]) for i in entry_ids]
+
     def lookup(self, name: str) -> pd.DataFrame:
         """Entries known by ``name`` (any spelling the index holds), most populous first."""
         key = self.key(name)
@@ -133,6 +197,16 @@ class Gazetteer:
             return self.entries.iloc[0:0]
         ids = [i for i, _ in self.candidates(key)]
         return self.entries.iloc[ids].sort_values("population", ascending=False, na_position="last")
+
+
+def _user_admin1_exists() -> bool:
+    """Whether the user added admin-1 boundaries; geopandas is imported only when a file is there."""
+    folder = paths.user_data_dir() / "boundaries"  # boundaries.user_boundaries_dir()
+    if not folder.is_dir() or not any(folder.glob("*.parquet")):
+        return False
+    from geodata import boundaries
+
+    return boundaries.has_user_admin1()
 
 
 # ---------------------------------------------------------------- building
@@ -224,7 +298,7 @@ def _compile(rows: pd.DataFrame) -> tuple:
     for entry_id, names in enumerate(rows["names"]):
         for pos, raw in enumerate(names):
             key = normalise(raw)
-            if len(key) < 2:
+            if not _is_indexable(key):
                 continue
             owners = pairs.setdefault(key, {})
             owners[entry_id] = owners.get(entry_id, False) or pos == 0
@@ -234,7 +308,7 @@ def _compile(rows: pd.DataFrame) -> tuple:
     primary: list[bool] = []
     lengths = np.zeros(len(pairs), dtype=np.int16)
     for k, (key, owners) in enumerate(pairs.items()):
-        automaton.add_word(key, k)
+        automaton.add_word(_marked(key), k)
         lengths[k] = len(key)
         ids.extend(owners)
         primary.extend(owners.values())
@@ -252,9 +326,26 @@ def _compile(rows: pd.DataFrame) -> tuple:
             lengths, automaton)
 
 
-def _save(folder: Path, entries, offsets, ids, primary, lengths, automaton) -> None:
+def _locate_places(entries: pd.DataFrame) -> pd.DataFrame:
+    """``country``/``admin1`` per entry from the bundled boundary layers (None except for places)."""
+    from geodata import boundaries
+
+    country = np.full(len(entries), None, dtype=object)
+    admin1 = np.full(len(entries), None, dtype=object)
+    places = np.flatnonzero((entries["kind"] == "place").to_numpy())
+    if len(places):
+        where = boundaries.locate_many_bundled(entries["lon"].to_numpy()[places].tolist(),
+                                               entries["lat"].to_numpy()[places].tolist())
+        country[places] = where["country"].to_numpy()
+        admin1[places] = where["admin1"].to_numpy()
+    return pd.DataFrame({"country": pd.Series(country, dtype="string"),
+                         "admin1": pd.Series(admin1, dtype="string")})
+
+
+def _save(folder: Path, entries, offsets, ids, primary, lengths, automaton, located) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
     entries.to_parquet(tmp / "entries.parquet", index=False)
+    located.to_parquet(tmp / "located.parquet", index=False)
     np.savez(tmp / "names.npz", offsets=offsets, ids=ids, primary=primary, lengths=lengths)
     with open(tmp / "names.automaton", "wb") as fh:  # pickling loads ~10x faster than Automaton.save
         pickle.dump(automaton, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -269,7 +360,10 @@ def _open(folder: Path) -> Gazetteer:
     arrays = np.load(folder / "names.npz")
     with open(folder / "names.automaton", "rb") as fh:
         automaton = pickle.load(fh)  # our own cache file, written by _save
-    return Gazetteer(entries, arrays["offsets"], arrays["ids"], arrays["primary"], arrays["lengths"], automaton)
+    table = pq.read_table(folder / "located.parquet")
+    located = tuple(table.column(c).to_numpy(zero_copy_only=False) for c in ("country", "admin1"))
+    return Gazetteer(entries, arrays["offsets"], arrays["ids"], arrays["primary"], arrays["lengths"], automaton,
+                     located)
 
 
 def index_folder() -> Path:
@@ -284,7 +378,7 @@ def load_gazetteer() -> Gazetteer:
     if not (folder / "names.automaton").exists():
         started = time.perf_counter()
         compiled = _compile(_collect())
-        _save(folder, *compiled)
+        _save(folder, *compiled, _locate_places(compiled[0]))
         for old in folder.parent.glob("gazetteer-*"):
             if old != folder:
                 shutil.rmtree(old, ignore_errors=True)

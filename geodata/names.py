@@ -8,8 +8,11 @@ text exactly (``text[m.start:m.end] == m.text``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
+
+import numpy as np
 
 # Letters that NFKD does not decompose into a base letter plus accents.
 _SPECIAL = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
@@ -40,11 +43,30 @@ def fold(text: str) -> tuple[str, list[int]]:
     Runs of separators collapse into one space, so "Burkina  Faso" and "Burkina\\nFaso" both read
     "burkina faso".
     """
+    table = {ord(ch): fold_char(ch) for ch in set(text)}
+    if all(len(f) == 1 for f in table.values()):  # one folded character per character
+        return _collapse_separators(text.translate(table))
+    return _fold_slow([table[ord(ch)] for ch in text])
+
+
+_SEPARATOR_RUN = re.compile(" +")
+
+
+def _collapse_separators(joined: str) -> tuple[str, list[int]]:
+    """``fold`` when every character folds to exactly one: keep the first space of each run of
+    separators (none at the start); offsets are positions in ``joined``."""
+    space = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == ord(" ")
+    dropped = space & np.concatenate(([True], space[:-1]))  # after a space, or leading
+    folded = _SEPARATOR_RUN.sub(" ", joined)
+    return folded[1:] if folded.startswith(" ") else folded, np.flatnonzero(~dropped).tolist()
+
+
+def _fold_slow(parts: list[str]) -> tuple[str, list[int]]:
+    """``fold`` in general: characters that vanish (combining accents) or expand ("æ", "…")."""
     out: list[str] = []
     offsets: list[int] = []
     last_space = True  # drop leading separators
-    for i, ch in enumerate(text):
-        folded = fold_char(ch)
+    for i, folded in enumerate(parts):
         if folded == " ":
             if last_space:
                 continue
@@ -61,7 +83,11 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 def normalise(name: str) -> str:
     """The key a name is indexed and looked up by: case-folded, accents stripped, one space per gap."""
-    return fold(name)[0].strip()
+    parts = list(map(fold_char, name))
+    joined = "".join(parts)
+    if len(joined) == len(name) and "" not in parts:  # ``fold`` without the offsets
+        return _SEPARATOR_RUN.sub(" ", joined).strip()
+    return _fold_slow(parts)[0].strip()
 
 
 def is_latin(name: str) -> bool:

@@ -19,6 +19,7 @@ returned unresolved (no coordinates, confidence 0).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -34,6 +35,9 @@ from loaders.recognise import Document, Span, recognise
 __all__ = ["geoparse", "resolve", "event_location"]
 
 KIND_BASE = {"country": 4.0, "area": 6.5, "region": 3.0, "admin1": 3.5, "place": 1.0}
+FEATURE_BONUS = {"PPLC": 1.5, "PPLA": 0.5, "ADM2": 0.5, "CMP": 0.3}
+ADMIN_CUE_BONUS = {"admin1": 3.0, "area": 2.0, "place": -1.0}
+POINT_CUE_BONUS = {"place": 1.5, "admin1": -0.5}
 BIG_TOWN = 50_000
 _PARENT_GAP = re.compile(
     r"^[\s,(]*(?:(?:in|of|au|aux|en|dans|near|du|de|des|la|le|l'|l’|the|region|région|province|state|"
@@ -104,10 +108,8 @@ def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span]) -> Cou
             if iso:
                 counts[iso] += 1
     for s in spans:
-        for i, _ in gaz.candidates(s.key):
-            e = gaz.entry(i)
-            if e.kind == "country":
-                counts[e.country] += 1
+        for e in gaz.candidates_of_kind(s.key, "country"):
+            counts[e.country] += 1
     return counts
 
 
@@ -128,7 +130,7 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
     evidence = 0.0
     if e.kind == "place":
         score += 0.35 * math.log10(e.population + 1)
-        score += {"PPLC": 1.5, "PPLA": 0.5, "ADM2": 0.5, "CMP": 0.3}.get(e.feature or "", 0.0)
+        score += FEATURE_BONUS.get(e.feature or "", 0.0)
         if e.feature == "PPLA" and span.cue != "admin" and not span.admin_after:
             score += 2.0  # the seat of a region of the same name ("Agadez"): the town, unless a cue says region
         if e.tier == "curated":
@@ -143,10 +145,10 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
         score += 3.0
         evidence += 0.4
     if span.cue == "admin" or span.admin_after:
-        score += {"admin1": 3.0, "area": 2.0, "place": -1.0}.get(e.kind, 0.0)
+        score += ADMIN_CUE_BONUS.get(e.kind, 0.0)
         evidence += 0.3
     elif span.cue == "point":
-        score += {"place": 1.5, "admin1": -0.5}.get(e.kind, 0.0)
+        score += POINT_CUE_BONUS.get(e.kind, 0.0)
         evidence += 0.3
     elif span.cue == "weak":
         score += 0.5 if e.kind == "place" else 0.0
@@ -191,6 +193,7 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
     anchors = [(s[0][2].lat, s[0][2].lon) for s in scored_all
                if len(s) == 1 and s[0][2].kind in ("place", "admin1")]
     if anchors:
+        anchors = _anchor_trig(anchors)
         scored_all = [[(sc + _closeness(e, anchors), ev, e, own) for sc, ev, e, own in scored]
                       if len(scored) > 1 else scored for scored in scored_all]
     # What the rest of the text is about: each name spreads its belief over its candidates'
@@ -208,8 +211,7 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
         scored = [(sc + _context_bonus(e, ctx_country, ctx_admin), ev, e, own) for sc, ev, e, own in scored]
         scored.sort(key=lambda x: -x[0])
         best_score, evidence, best, own = scored[0]
-        weights = np.exp(np.array([x[0] for x in scored]) - best_score)
-        p_best = 1.0 / weights.sum()
+        p_best = 1.0 if len(scored) == 1 else 1.0 / np.exp(np.array([x[0] for x in scored]) - best_score).sum()
         about = max(share.get(best.country, 0.0), ctx_country.get(best.country, 0.0) - 0.3)
         if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
                           evidence, strict):
@@ -222,12 +224,7 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
 
     mentions = []
     points = [i for i, c in enumerate(chosen) if c and c[0].kind == "place"]
-    located = {}
-    if points:
-        from geodata import boundaries
-
-        where = boundaries.locate_many([chosen[i][0].lon for i in points], [chosen[i][0].lat for i in points])
-        located = {i: (row.country, row.admin1) for i, row in zip(points, where.itertuples(index=False))}
+    located = dict(zip(points, gaz.located([chosen[i][0].entry_id for i in points])))
     for idx, (span, c) in enumerate(zip(spans, chosen)):
         if c is None:
             continue
@@ -259,6 +256,22 @@ def _context_bonus(e: Entry, ctx_country: dict, ctx_admin: dict) -> float:
     return bonus
 
 
+def _softmax(scores: list[float]) -> list[float]:
+    """Softmax of the scores; a lone candidate gets exactly 1 without numpy's per-call cost."""
+    if len(scores) == 1:
+        return [1.0]
+    probs = np.exp(np.array(scores) - max(scores))
+    probs /= probs.sum()
+    return probs.tolist()
+
+
+def _with_context(scored: list, ctx_country: dict, ctx_admin: dict) -> list[float]:
+    """The candidates' scores plus their context bonus (none before the first round)."""
+    if not ctx_country and not ctx_admin:
+        return [x[0] for x in scored]
+    return [sc + _context_bonus(e, ctx_country, ctx_admin) for sc, _, e, _ in scored]
+
+
 def _context(spans: list[Span], scored_all: list, previous: list) -> list[tuple[dict, dict]]:
     """Per span: the belief of the other names of the text (not the same name) in each country and
     (country, admin-1), from the softmax of their candidates' scores."""
@@ -267,11 +280,9 @@ def _context(spans: list[Span], scored_all: list, previous: list) -> list[tuple[
         if not scored:
             continue
         ctx_c, ctx_a = previous[idx]
-        scores = np.array([sc + _context_bonus(e, ctx_c, ctx_a) for sc, _, e, _ in scored])
-        probs = np.exp(scores - scores.max())
-        probs /= probs.sum()
+        probs = _softmax(_with_context(scored, ctx_c, ctx_a))
         c_mass, a_mass = per_key.setdefault(spans[idx].key, (Counter(), Counter()))
-        for p, (_, _, e, _) in zip(probs.tolist(), scored):
+        for p, (_, _, e, _) in zip(probs, scored):
             if p < 0.01:
                 continue
             if e.country:
@@ -289,29 +300,31 @@ def _context(spans: list[Span], scored_all: list, previous: list) -> list[tuple[
         na = sum(a_mass.values()) or 1.0
         for k, v in a_mass.items():
             total_a[k] += v / na
-    out = []
-    for span in spans:
-        if n_keys <= 1 or span.key not in per_key:
-            out.append(({}, {}))
-            continue
-        c_mass, a_mass = per_key[span.key]
+    by_key: dict[int, tuple[dict, dict]] = {}  # spans of the same name share their context
+    for key, (c_mass, a_mass) in per_key.items():
+        if n_keys <= 1:
+            break
         nc = sum(c_mass.values()) or 1.0
         na = sum(a_mass.values()) or 1.0
         others = n_keys - 1
-        out.append(({k: (v - c_mass.get(k, 0.0) / nc) / others for k, v in total_c.items()},
-                    {k: (v - a_mass.get(k, 0.0) / na) / others for k, v in total_a.items()}))
-    return out
+        by_key[key] = ({k: (v - c_mass.get(k, 0.0) / nc) / others for k, v in total_c.items()},
+                       {k: (v - a_mass.get(k, 0.0) / na) / others for k, v in total_a.items()})
+    return [by_key.get(span.key) or ({}, {}) for span in spans]
 
 
-def _closeness(e: Entry, anchors: list[tuple[float, float]]) -> float:
+def _anchor_trig(anchors: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
+    """(sin lat, cos lat, lon) of each anchor, in radians: computed once per text."""
+    return [(math.sin(math.radians(a)), math.cos(math.radians(a)), math.radians(b)) for a, b in anchors]
+
+
+def _closeness(e: Entry, anchors: list[tuple[float, float, float]]) -> float:
+    """Bonus for a point near an anchor; ``anchors`` as ``_anchor_trig`` gives them."""
     if e.kind != "place":
         return 0.0
     lat1, lon1 = math.radians(e.lat), math.radians(e.lon)
-    best = min(
-        6371 * math.acos(max(-1.0, min(1.0, math.sin(lat1) * math.sin(math.radians(a))
-                                       + math.cos(lat1) * math.cos(math.radians(a))
-                                       * math.cos(lon1 - math.radians(b)))))
-        for a, b in anchors)
+    sin1, cos1 = math.sin(lat1), math.cos(lat1)
+    best = min(6371 * math.acos(max(-1.0, min(1.0, sin1 * sin_a + cos1 * cos_a * math.cos(lon1 - lon_a))))
+               for sin_a, cos_a, lon_a in anchors)
     if best < 1:  # the anchor itself
         return 0.0
     return 1.0 if best < 150 else 0.5 if best < 400 else 0.0
@@ -326,9 +339,21 @@ def _unresolved(doc: Document, start: int, end: int, sentence, kind: str) -> Men
                    sentence=doc.text[sentence.start:sentence.end], ref=None)
 
 
+class _Covered:
+    """Offsets inside recognised spans (ordered, not overlapping), looked up by bisection."""
+
+    def __init__(self, spans: list[Span]):
+        self._starts = [s.start for s in spans]
+        self._ends = [s.end for s in spans]
+
+    def holds(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+
 def _unresolved_after_cues(doc: Document, spans: list[Span]) -> list[Mention]:
     """Capitalised names right after a strong cue that no recognised span covers."""
-    covered = [(s.start, s.end) for s in spans]
+    covered = _Covered(spans)
     out = []
     for sentence in doc.sentences:
         toks = sentence.tokens
@@ -336,11 +361,11 @@ def _unresolved_after_cues(doc: Document, spans: list[Span]) -> list[Mention]:
         while i < len(toks):
             t = toks[i]
             if not t.cap or t.text.isupper() and len(t.text) > 1 or t.norm in doc.stop \
-                    or t.norm in lx.DEMONYMS or any(a <= t.start < b for a, b in covered):
+                    or t.norm in lx.DEMONYMS or covered.holds(t.start):
                 i += 1
                 continue
-            cue = doc.cue_before(t.start, sentence)
-            if cue not in ("point", "admin"):
+            cue = doc.strong_cue_before(t.start, sentence)
+            if cue is None:
                 i += 1
                 continue
             j = i

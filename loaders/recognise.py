@@ -19,9 +19,11 @@ Common words (stop lists) and words the document itself writes in lower case are
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from geodata.gazetteer import Gazetteer
 from geodata.names import fold, normalise
@@ -30,18 +32,24 @@ from loaders.sentences import sentence_spans
 
 _TOKEN = re.compile(r"\w+")
 _RUN_GAPS = {" ", "-", "‐", "‑", "'", "’"}
+# Words and names repeat across and within texts: normalise each distinct one once.
+_normalise_word = lru_cache(maxsize=1 << 16)(normalise)
 
 
-@dataclass
-class Token:
+def _cue_tails(cues: tuple[str, ...]) -> tuple[str, ...]:
+    """What folded text before a name ends with when ``cues`` precede it."""
+    return tuple(tail for cue in cues for tail in ((cue + " ",) if not cue.endswith("'") else (cue, cue + " ")))
+
+
+_CUE_TAILS = (("admin", _cue_tails(lx.STRONG_ADMIN_CUES)), ("point", _cue_tails(lx.STRONG_POINT_CUES)))
+
+
+class Token(NamedTuple):
     start: int
     end: int
     text: str
     norm: str
-
-    @property
-    def cap(self) -> bool:
-        return self.text[0].isupper()
+    cap: bool  # starts with a capital letter
 
 
 @dataclass
@@ -51,6 +59,15 @@ class Sentence:
     tokens: list[Token]
     headline: bool  # title case or all capitals: capitalisation says nothing there
     all_caps: bool
+    token_starts: list[int] = field(default_factory=list, repr=False)  # for bisect
+
+    def tokens_within(self, start: int, end: int) -> list[Token]:
+        """The tokens lying wholly inside [start, end) (tokens are ordered and do not overlap)."""
+        toks, i = self.tokens, bisect.bisect_left(self.token_starts, start)
+        j = i
+        while j < len(toks) and toks[j].end <= end:
+            j += 1
+        return toks[i:j]
 
 
 @dataclass
@@ -76,12 +93,13 @@ class Document:
         self.lang = lang
         self.folded, self.offsets = fold(text)
         self.sentences = [self._sentence(a, b) for a, b in sentence_spans(text)]
+        self._sentence_starts = [s.start for s in self.sentences]
         self.lower_words = {t.norm for s in self.sentences for t in s.tokens if t.text[0].islower()}
         self.stop = lx.stop_words(lang)
 
     def _sentence(self, a: int, b: int) -> Sentence:
-        tokens = [Token(m.start(), m.end(), m.group(), normalise(m.group()))
-                  for m in _TOKEN.finditer(self.text, a, b)]
+        tokens = [Token(m.start(), m.end(), word, _normalise_word(word), word[0].isupper())
+                  for m in _TOKEN.finditer(self.text, a, b) for word in (m.group(),)]
         words = [t for t in tokens if t.text.isalpha() and len(t.text) >= 4]
         all_caps = len(words) >= 2 and all(t.text.isupper() for t in words)
         # A headline is a whole line on its own, mostly capitalised words and no final stop.
@@ -90,31 +108,25 @@ class Document:
         whole_line = not self.text[line_start:a].strip() and not self.text[b:line_end if line_end >= 0 else None].strip()
         title = (whole_line and len(words) >= 3 and sum(t.cap for t in words) >= 0.75 * len(words)
                  and not self.text[a:b].rstrip().endswith("."))
-        return Sentence(a, b, tokens, title or all_caps, all_caps)
+        return Sentence(a, b, tokens, title or all_caps, all_caps, [t.start for t in tokens])
 
     def sentence_at(self, pos: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
+        """The sentence holding offset ``pos`` (sentences are ordered and do not overlap)."""
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and pos < self.sentences[i].end:
+            return self.sentences[i]
         return None
 
     def folded_span(self, start: int, end: int) -> tuple[int, int]:
         """Folded-text offsets of an original span."""
-        import bisect
-
         return bisect.bisect_left(self.offsets, start), bisect.bisect_left(self.offsets, end)
 
     def cue_before(self, start: int, sentence: Sentence) -> str | None:
-        fs, _ = self.folded_span(start, start)
-        fa, _ = self.folded_span(sentence.start, sentence.start)
-        before = self.folded[max(fa, fs - 40):fs]
-        for kind, cues in (("admin", lx.STRONG_ADMIN_CUES), ("point", lx.STRONG_POINT_CUES)):
-            for cue in cues:
-                for tail in ((cue + " ",) if not cue.endswith("'") else (cue, cue + " ")):
-                    if before.endswith(tail):
-                        head = before[: len(before) - len(tail)]
-                        if not head or not head[-1].isalnum():
-                            return kind
+        """'admin' or 'point' (a strong cue: "région de", "village of"), 'weak' ("in", "à") or None."""
+        before = self._folded_before(start, sentence)
+        strong = _strong_cue(before)
+        if strong is not None:
+            return strong
         words = before.split()
         while words and words[-1] in ("the", "la", "le", "les", "l'"):
             words.pop()
@@ -122,11 +134,34 @@ class Document:
             return "weak"
         return None
 
+    def strong_cue_before(self, start: int, sentence: Sentence) -> str | None:
+        """'admin' or 'point' when a strong cue precedes ``start``, else None."""
+        return _strong_cue(self._folded_before(start, sentence))
+
+    def _folded_before(self, start: int, sentence: Sentence) -> str:
+        """Up to 40 folded characters before ``start``, within its sentence."""
+        fs = bisect.bisect_left(self.offsets, start)
+        fa = bisect.bisect_left(self.offsets, sentence.start)
+        return self.folded[max(fa, fs - 40):fs]
+
     def admin_word_after(self, end: int) -> bool:
         after = self.text[end:end + 12].lstrip(" -")
         word = _TOKEN.match(after)
-        return bool(word) and normalise(word.group()) in {"region", "province", "state", "cercle",
+        return bool(word) and _normalise_word(word.group()) in {"region", "province", "state", "cercle",
                                                          "department", "departement", "district"}
+
+
+def _strong_cue(before: str) -> str | None:
+    """'admin' or 'point' when folded text ``before`` a name ends with a strong cue, else None."""
+    for kind, tails in _CUE_TAILS:
+        if not before.endswith(tails):  # the usual case: no cue of this kind at all
+            continue
+        for tail in tails:
+            if before.endswith(tail):
+                head = before[: len(before) - len(tail)]
+                if not head or not head[-1].isalnum():
+                    return kind
+    return None
 
 
 def _runs(sentence: Sentence, text: str) -> list[list[int]]:
@@ -181,6 +216,8 @@ def _alliance_names() -> tuple[str, ...]:
 def _blocked(doc: Document) -> list[tuple[int, int]]:
     out = []
     for name in _alliance_names():
+        if name not in doc.folded:
+            continue
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc.folded):
             out.append((doc.offsets[m.start()], doc.offsets[m.end() - 1] + 1))
     return out
@@ -225,29 +262,32 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
     blocked = _blocked(doc)
 
     spans: list[Span] = []
-    sentence_runs = {id(s): [[s.tokens[i] for i in r] for r in _runs(s, doc.text)] for s in doc.sentences}
+    sentence_runs: dict[int, list[list[Token]]] = {}  # id(sentence) → its runs, made when first needed
     person_tokens: set[str] = set()
     pending: list[tuple[Span, list[Token]]] = []
     for start, end, key in taken:
-        if any(a < end and start < b for a, b in blocked):
+        if blocked and any(a < end and start < b for a, b in blocked):
             continue
         sentence = doc.sentence_at(start)
         if sentence is None:
             continue
-        span_tokens = [t for t in sentence.tokens if t.start >= start and t.end <= end]
-        key_text = normalise(doc.text[start:end])
+        span_tokens = sentence.tokens_within(start, end)
+        key_text = _normalise_word(doc.text[start:end])
         if key_text in lx.DEMONYMS or key_text in lx.REGION_ADJECTIVES:
             continue
-        span = Span(start, end, key, sentence, tokens=span_tokens)
+        lowercase_alias = False
         if not _capitalised(span_tokens, sentence):
             if " " in key_text and not sentence.all_caps:
-                span.lowercase_alias = True  # only areas and regions may keep it
+                lowercase_alias = True  # only areas and regions may keep it
             elif not sentence.all_caps:
                 continue
         elif all(t.text.isupper() and len(t.text) > 1 for t in span_tokens if t.text.isalpha()) \
                 and not sentence.all_caps:
             continue  # an acronym in running text
-        run = next((r for r in sentence_runs[id(sentence)] if any(t in r for t in span_tokens)), [])
+        span = Span(start, end, key, sentence, tokens=span_tokens, lowercase_alias=lowercase_alias)
+        if id(sentence) not in sentence_runs:
+            sentence_runs[id(sentence)] = [[sentence.tokens[i] for i in r] for r in _runs(sentence, doc.text)]
+        run = _run_of(sentence_runs[id(sentence)], span_tokens)
         if run and not sentence.headline and not _covers_run(run, span_tokens, doc.stop):
             pending.append((span, run))
             continue
@@ -260,7 +300,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
     for span, run in pending:
         if any(t.norm in lx.CONNECTORS or any(c.isdigit() for c in t.text) for t in run):
             continue  # "Alliance of Sahel States", "G5 Sahel": names of things, not people
-        if any(gaz.entry(i).kind != "place" for i, _ in gaz.candidates(span.key)):
+        if gaz.candidate_kinds(span.key) - {"place"}:
             continue
         words = [t for t in run if t.norm not in lx.TITLES]
         if 2 <= len(words) <= 4:
@@ -270,9 +310,17 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
     return kept
 
 
+def _run_of(runs: list[list[Token]], span_tokens: list[Token]) -> list[Token]:
+    """The first run holding one of ``span_tokens`` ([] when none). Tokens of a document are
+    distinct objects at distinct offsets, so identity stands for equality."""
+    ids = {id(t) for t in span_tokens}
+    return next((r for r in runs if any(id(t) in ids for t in r)), [])
+
+
 def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str]) -> bool:
     """True when the only run words outside the match are sentence words, directions or admin words."""
-    inside = [run.index(t) for t in span_tokens if t in run]
+    position = {id(t): k for k, t in enumerate(run)}
+    inside = [position[id(t)] for t in span_tokens if id(t) in position]
     first, last = inside[0], inside[-1]
     leading, trailing = run[:first], run[last + 1:]
     for i, t in enumerate(leading):
