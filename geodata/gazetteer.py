@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 ENTRY_COLUMNS = ["entry_id", "name", "kind", "lat", "lon", "country", "admin1", "population", "feature",
                  "geonameid", "ref", "tier"]
 # Bump when the compiled layout or the build rules change, so old caches are not reused.
-FORMAT_VERSION = "8"  # 7: located.parquet (country/admin-1 of places); 8: word-marked automaton
+FORMAT_VERSION = "9"  # 9: equal-area country centres; 7: located.parquet (country/admin-1 of places); 8: word-marked automaton
 
 
 # The automaton holds each name key with a mark before and after every word ("\x01burkina\x02
@@ -139,10 +139,14 @@ class Gazetteer:
         ids = self._ids[lo:hi]
         return [self.entry(i) for i in ids[self._cols["kind"][ids] == kind].tolist()]
 
-    def candidate_kinds(self, key: int) -> set[str]:
-        """The kinds of the entries known by this key."""
-        lo, hi = self._offsets[key], self._offsets[key + 1]
-        return set(self._cols["kind"][self._ids[lo:hi]].tolist())
+    def candidate_kinds(self, key: int) -> frozenset[str]:
+        """The kinds of the entries known by this key (memoised: names repeat across texts)."""
+        cache = self.__dict__.setdefault("_kinds_memo", {})
+        kinds = cache.get(key)
+        if kinds is None:
+            lo, hi = self._offsets[key], self._offsets[key + 1]
+            kinds = cache[key] = frozenset(self._cols["kind"][self._ids[lo:hi]].tolist())
+        return kinds
 
     def country_entry(self, iso3: str) -> Entry | None:
         """The country entry of an ISO3 code."""

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geodata import paths
@@ -53,16 +54,53 @@ def _points(gdf) -> dict[str, tuple[float, float]]:
     return {k: (p.y, p.x) for k, p in zip(gdf.index, pts) if p is not None and not p.is_empty}
 
 
+def _equal_area_centroid(geom, lat0: float, lon0: float) -> tuple[float, float]:
+    """Centroid of ``geom`` in a Lambert azimuthal equal-area projection centred on (lat0, lon0):
+    degrees shrink towards the poles, so a plain lon/lat centroid sits too far south and west on
+    large northern countries."""
+    import shapely
+    from pyproj import CRS, Transformer
+
+    crs = CRS.from_proj4(f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84")
+    fwd = Transformer.from_crs(4326, crs, always_xy=True)
+    inv = Transformer.from_crs(crs, 4326, always_xy=True)
+    projected = shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    c = projected.centroid
+    x, y = inv.transform(c.x, c.y)
+    return float(y), float(x)
+
+
+# GeoNames puts a few large countries far from any polygon centre; their GeoNames country records'
+# coordinates (https://www.geonames.org/<id>), used as they are.
+COUNTRY_POINTS = {"RUS": (2017370, 60.0, 100.0), "CHN": (1814991, 35.0, 105.0)}
+
+
 def _centres(gdf) -> dict[str, tuple[float, float]]:
-    """The centroid of each polygon's largest part when it lies inside it (mainland USA, not
-    Alaska), else a representative point: close to where GeoNames puts countries."""
+    """Country points close to where GeoNames puts countries: the equal-area centroid of the
+    largest part together with the parts within 5 degrees of it (both islands of New Zealand, not
+    Alaska or Hawaii), when it lies inside the country, else a representative point of the largest
+    part. ``COUNTRY_POINTS`` overrides."""
+    from shapely.geometry import MultiPolygon, Point
+
     out = {}
     for k, geom in zip(gdf.index, gdf.geometry):
         if geom is None or geom.is_empty:
             continue
-        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        if k in COUNTRY_POINTS:
+            out[k] = COUNTRY_POINTS[k][1:]
+            continue
+        parts = list(getattr(geom, "geoms", [geom]))
+        part = max(parts, key=lambda g: g.area)
+        near = [g for g in parts if g.distance(part) < 5]
+        body = MultiPolygon(near) if len(near) > 1 else part
         c = part.centroid
-        p = c if part.contains(c) else part.representative_point()
+        try:
+            lat, lon = _equal_area_centroid(body, c.y, c.x)
+        except Exception:  # noqa: BLE001 - no projection support: the plain centroid
+            lat, lon = c.y, c.x
+        p = Point(lon, lat)
+        if not body.buffer(0.5).contains(p):
+            p = c if part.contains(c) else part.representative_point()
         out[k] = (p.y, p.x)
     return out
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import math
 import sys
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 __all__ = ["haversine_km", "match_spans", "prf", "error_summary", "auc", "acc_at", "evaluate_corpus",
-           "evaluate_acled", "gazetteer_ceiling", "main", "MAX_ERROR_KM"]
+           "evaluate_acled", "gazetteer_ceiling", "split_half", "main", "MAX_ERROR_KM"]
 
 MAX_ERROR_KM = 20039.0
 EARTH_RADIUS_KM = 6371.0
@@ -139,6 +140,12 @@ def read_corpus(path: str | Path, limit: int | None = None) -> list[dict]:
                 if limit and len(docs) >= limit:
                     break
     return docs
+
+
+def split_half(doc_id: str) -> str:
+    """'tune' or 'test': a fixed half of a corpus by the SHA-256 of the document id, so that rules or
+    weights tuned on one half can be reported on the other."""
+    return "tune" if int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def _has_coords(t: dict) -> bool:
@@ -341,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="LGL: resolve gold spans, geoparse end to end, or both (default)")
     parser.add_argument("--ceiling", action="store_true", help="LGL: also report each gazetteer tier's ceiling")
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents or rows")
+    parser.add_argument("--split", choices=("tune", "test"), default=None,
+                        help="LGL: only one half of the documents (by SHA-256 of the id)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args(argv)
     if not args.corpus.is_file():
@@ -352,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
             result = evaluate_acled(args.corpus, limit=args.limit)
         else:
             docs = read_corpus(args.corpus, args.limit)
+            if args.split:
+                docs = [d for d in docs if split_half(str(d.get("id", ""))) == args.split]
             result = evaluate_corpus(args.corpus, mode=args.mode, docs=docs)
             if args.ceiling:
                 result["ceiling"] = gazetteer_ceiling(args.corpus, docs=docs)

@@ -8,7 +8,11 @@ Resolution scores every gazetteer entry behind a name and keeps the best:
   those countries gain in proportion;
 * hierarchy written in the text: "Seytenga, Burkina Faso", "X in the Sahel region", "à Say, au Niger";
 * cues: "région de", "X region" favour the admin-1 unit; "village of", "près de", "à" the point;
-* closeness to the other places resolved in the text.
+* closeness to the other places resolved in the text, and to the parent named in the text
+  ("Zomkalga (Bourzanga, Bam)": the Zomkalga near Bourzanga);
+* a name that is both a country and a village ("Russia") is the country unless the text places the
+  village; a country name among another country's places ("Georgia" with Alabama) is the state;
+* villages of a GeoNames dump the user added rank before namesakes abroad.
 
 Points (and admin-1 units, areas, regions) from countries the text is not about, with no cue and
 no hierarchy, are dropped unless the town is large: precision before recall. ``confidence`` is the
@@ -90,6 +94,11 @@ def event_location(mentions: list[Mention]) -> Mention | None:
     """Where an event report happened: its first resolved populated place, else its most specific
     resolved mention (admin-1 before area, region or country), else None."""
     resolved = [m for m in mentions if m.resolved]
+    # "in the Boulmiougou quarter of Ouagadougou": the city, when a later place of the sentence names it
+    parts = [m for m in resolved if m.kind == "place" and _names_city_part(m)
+             and any(o.kind == "place" and o.start > m.end and o.sentence == m.sentence for o in resolved)]
+    if parts:
+        resolved = [m for m in resolved if m not in parts]
     for kind in ("place", "admin1", "area", "country", "region"):
         for m in resolved:
             if m.kind == kind:
@@ -97,20 +106,40 @@ def event_location(mentions: list[Mention]) -> Mention | None:
     return None
 
 
+_CITY_PART = re.compile(r"\s+(?:quarter|neighbou?rhood|area|sector|district|suburb|quartier|secteur)\b",
+                        re.IGNORECASE)
+
+
+def _names_city_part(m: Mention) -> bool:
+    """The mention is followed by "quarter", "neighbourhood", "area"… (a part of a city)."""
+    at = m.sentence.find(m.text)
+    return at >= 0 and bool(_CITY_PART.match(m.sentence, at + len(m.text)))
+
+
 # ---------------------------------------------------------------- resolution
 
 
-def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span]) -> Counter:
+def _demonym_counts(doc: Document) -> Counter:
     counts: Counter = Counter()
     for sentence in doc.sentences:
         for t in sentence.tokens:
             iso = lx.DEMONYMS.get(t.norm)  # French writes them in lower case: "l'armée malienne"
             if iso:
                 counts[iso] += 1
+    return counts
+
+
+def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span], demonyms: Counter) -> Counter:
+    counts: Counter = Counter(demonyms)
     for s in spans:
         for e in gaz.candidates_of_kind(s.key, "country"):
             counts[e.country] += 1
     return counts
+
+
+def _shares(counts: Counter) -> dict[str, float]:
+    total = sum(counts.values()) or 1
+    return {iso: n / total for iso, n in counts.items()}
 
 
 def _parents(doc: Document, spans: list[Span]) -> dict[int, int]:
@@ -135,15 +164,21 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
             score += 2.0  # the seat of a region of the same name ("Agadez"): the town, unless a cue says region
         if e.tier == "curated":
             score += 0.75
+        elif e.tier.startswith("user:"):
+            score += 1.5  # the user added this country's dump: its villages before namesakes abroad
         if not is_own:
             score -= 0.5
     if e.country and e.country in share:
         score += 1.0 + 2.0 * share[e.country]
         evidence += 0.4
-    if parent and any(p.country == e.country and p.entry_id != e.entry_id
-                      and (p.kind == "country" or p.admin1 == e.admin1) for p in parent):
-        score += 3.0
-        evidence += 0.4
+    same = [p for p in parent if p.country == e.country and p.entry_id != e.entry_id] if parent else ()
+    if same:
+        # "Zomkalga (Bourzanga, Bam)": the Zomkalga next to Bourzanga, whatever region a dump says
+        near = _nearest_km(e, [p for p in same if p.kind == "place"]) if e.kind == "place" else math.inf
+        if near < 60 or any(p.kind == "country" or p.admin1 == e.admin1 for p in same):
+            score += 3.0
+            evidence += 0.4
+        score += 1.5 if near < 30 else 0.5 if near < 80 else 0.0
     if span.cue == "admin" or span.admin_after:
         score += ADMIN_CUE_BONUS.get(e.kind, 0.0)
         evidence += 0.3
@@ -156,8 +191,18 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
     return score, min(evidence, 1.0)
 
 
+def _nearest_km(e: Entry, others: list[Entry]) -> float:
+    """Distance in km from ``e`` to the nearest of ``others`` (equirectangular: fine below 100 km)."""
+    best = math.inf
+    k = math.cos(math.radians(e.lat))
+    for o in others:
+        d = 111.2 * math.hypot(o.lat - e.lat, (o.lon - e.lon) * k)
+        best = min(best, d)
+    return best
+
+
 def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evidence: float,
-               strict: bool) -> bool:
+               strict: bool, unique: bool = False) -> bool:
     """Precision gate: is this winner believable for a name found by string matching?"""
     if not strict:
         return True
@@ -172,14 +217,17 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
     if in_doc or span.cue in ("point", "admin") or evidence >= 0.4:
         return True
     if e.kind == "place":
-        return e.population >= BIG_TOWN or (span.cue == "weak" and e.population >= 5_000)
+        # "in Kantchari": a locative word before a name that is a known conflict place, a town, or
+        # only one place in the world
+        return e.population >= BIG_TOWN or (span.cue == "weak" and (
+            e.population >= 5_000 or e.tier == "curated" or unique))
     return False
 
 
 def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
-    counts = _document_countries(doc, gaz, spans)
-    total = sum(counts.values()) or 1
-    share = {iso: n / total for iso, n in counts.items()}
+    demonyms = _demonym_counts(doc)
+    counts = _document_countries(doc, gaz, spans, demonyms)
+    share = _shares(counts)
     parents = _parents(doc, spans)
     cands = [[(gaz.entry(i), own) for i, own in gaz.candidates(s.key)] for s in spans]
 
@@ -209,12 +257,15 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             continue
         ctx_country, ctx_admin = context[idx]
         scored = [(sc + _context_bonus(e, ctx_country, ctx_admin), ev, e, own) for sc, ev, e, own in scored]
+        if len(scored) > 1:
+            scored = _country_or_namesake(scored, ctx_country, idx in parents or span.cue in ("point", "admin"),
+                                          demonyms)
         scored.sort(key=lambda x: -x[0])
         best_score, evidence, best, own = scored[0]
         p_best = 1.0 if len(scored) == 1 else 1.0 / np.exp(np.array([x[0] for x in scored]) - best_score).sum()
         about = max(share.get(best.country, 0.0), ctx_country.get(best.country, 0.0) - 0.3)
         if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
-                          evidence, strict):
+                          evidence, strict, unique=len(scored) == 1):
             chosen.append(None)
             continue
         confidence = p_best * (0.6 + 0.4 * evidence)
@@ -242,6 +293,25 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             confidence=confidence, sentence=doc.text[span.sentence.start:span.sentence.end],
             ref=e.ref))
     return mentions
+
+
+def _country_or_namesake(scored: list, ctx_country: dict, located: bool, demonyms: Counter) -> list:
+    """A name that is a country and something else: "Russia" is the country, not the Ohio village,
+    unless the text places it ("Russia, Ohio", "the village of Russia"); "Georgia" among Alabama
+    and Columbus is the US state, since the rest of the text is about another country."""
+    countries = [e for _, _, e, _ in scored if e.kind == "country"]
+    if not countries:
+        return scored
+    out = []
+    for sc, ev, e, own in scored:
+        if e.kind == "place" and not located and e.population < BIG_TOWN and (
+                ctx_country.get(e.country, 0.0) < 0.5 or any(demonyms[c.country] >= 2 for c in countries)):
+            sc -= 2.5
+        elif e.kind == "country" and ctx_country.get(e.country, 0.0) < 0.1 and any(
+                o.kind == "admin1" and ctx_country.get(o.country, 0.0) >= 0.5 for _, _, o, _ in scored):
+            sc -= 3.0
+        out.append((sc, ev, e, own))
+    return out
 
 
 CONTEXT_ROUNDS = 2

@@ -35,7 +35,8 @@ LEADING_OK = frozenset(normalise(w) for w in (
     "northern southern eastern western central north south east west northeastern northwestern "
     "southeastern southwestern upper lower greater nord sud est ouest "
     "region région province district department département cercle commune village town city "
-    "prefecture préfecture republic république state"
+    "prefecture préfecture republic république state historic downtown uptown midtown metropolitan "
+    "northeast northwest southeast southwest"
 ).split())
 
 # Words that may follow a place name inside a capitalised run ("Tillabéri Region", "Borno State").
@@ -44,6 +45,39 @@ TRAILING_OK = frozenset(normalise(w) for w in (
     "prefecture préfecture governorate county municipality state area zone town city village "
     "border borders frontier"
 ).split())
+
+# First words after a place name that make the run a body, building or office *of that place*
+# ("Shreveport Police Department", "Illinois Department of Transportation", "Mansfield Mayor
+# Curtis McCoy"): the place is still named. Not "State", "Army" or "Islamic": those make other names.
+INSTITUTION_WORDS = frozenset(normalise(w) for w in (
+    "police sheriff sheriff's fire department mayor council councilman councilwoman commissioner "
+    "commissioners commission school schools high middle elementary university college hospital "
+    "airport board courthouse library chamber jail detention township parish city hall "
+    "road street avenue boulevard highway lane drive bridge park parks zoo museum "
+    "times herald tribune gazette journal post daily courier press "
+    "public housing authority office officials residents officers deputies emergency health "
+    "metro transit water utilities library community memorial regional medical fair fairgrounds "
+    "festival ems rescue court circuit district".split()
+))
+
+# Country acronyms that running text writes in capitals and that mean nothing else there.
+COUNTRY_ACRONYMS = frozenset(normalise(w) for w in ("US", "USA", "UK", "UAE"))
+
+# Capitalised words and names that running text uses for something else than a place (months,
+# feasts, bodies, groups) although the gazetteer has a village of that name: kept only after a
+# strong cue ("the village of May").
+NOT_PLACES = frozenset(normalise(w) for w in (
+    *MONTHS_WEEKDAYS, "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "christmas", "easter", "passover", "ramadan", "hanukkah", "thanksgiving", "halloween",
+    "hamas", "hezbollah", "congress", "duma", "knesset", "senate", "parliament", "white house",
+    "democrat", "democrats", "republican", "republicans", "christian", "christians", "arab", "arabs",
+    "english", "muslim", "muslims", "jewish", "catholic", "baptist", "methodist", "lutheran",
+    # peoples of the Sahel and West Africa ("Bissa farmers", "a Hausa farmer", "Mossi herders")
+    "hausa", "haoussa", "mossi", "bissa", "fulani", "fula", "fulbe", "peul", "peuls", "peulh", "gourmantche",
+    "lobi", "dozo", "dozos", "tuareg", "tuaregs", "touareg", "touaregs", "songhai", "songhay", "dogon",
+    "bambara", "samo", "gurunsi", "dioula", "dyula", "senoufo", "koglweogo", "kurumba", "dagara",
+    "birifor", "djerma", "zarma", "kanuri", "toubou", "arabe",
+))
 
 # Locative cues. Strong ones introduce a place even when the name is unknown (→ unresolved mention).
 STRONG_POINT_CUES = tuple(normalise(c) for c in (
@@ -64,7 +98,9 @@ WEAK_CUES = frozenset(normalise(c) for c in (
 TITLES = frozenset(normalise(w) for w in (
     "president prime minister minister general colonel captain lieutenant sergeant king prince "
     "governor mayor senator secretary chief commander leader spokesman spokesperson ambassador envoy "
-    "mr mrs ms dr sheikh imam emir président ministre général capitaine chef gouverneur maire m mme"
+    "mr mrs ms dr sheikh imam emir président ministre général capitaine chef gouverneur maire m mme "
+    "commissioner director administrator manager superintendent judge officer deputy trooper attorney "
+    "coach principal rep sen gov councilman councilwoman chairman chairwoman sheriff pastor rev detective"
 ).split())
 
 # Demonyms and adjectives of nationality → ISO3. Not places, but evidence of what a text is about.

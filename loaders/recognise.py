@@ -9,7 +9,15 @@ keep only what reads as a place name:
 * the match must cover its whole run of capitalised words: "University of California",
   "Islamic State", "Abubakar Momoh" or "Alliance of Sahel States" are names of something else.
   Leading sentence words ("The", "In"), directions and admin words ("Northern", "Région de") and
-  trailing admin words ("Tillabéri Region") may sit in the run. Title-case headlines skip this rule;
+  trailing admin words ("Tillabéri Region") may sit in the run. Title-case headlines skip this rule.
+  A place that starts a run naming one of its bodies or offices keeps its span ("Shreveport Police
+  Department", "Fargo Mayor Dennis Walaker", "Dublin Arts Council"), so does a country or
+  first-level unit that starts a run ("Ohio State University") and a name joined by a hyphen to a
+  demonym or acronym ("Egyptian-US relations");
+* datelines in capitals ("COLUMBUS, Ohio (AP)") and "US", "UK", "UAE" in running text are names;
+* months, feasts, bodies and peoples ("May", "Christmas", "Hamas", "Mossi") are not places unless
+  a strong cue introduces them;
+* a surname the text uses as one ("Welch said", "Mr. Moore") is not a place;
 * a capitalised word seen in a rejected person-like run ("Abubakar Momoh") is not a place later;
 * demonyms ("Malian") and alliance names are never places.
 
@@ -234,6 +242,8 @@ def _capitalised(span_tokens: list[Token], sentence: Sentence) -> bool:
         lead += 1
     if not span_tokens[lead].cap:
         return False
+    if all(t.norm in lx.TRAILING_OK or t.norm in lx.LEADING_OK or t.norm in lx.CONNECTORS for t in span_tokens):
+        return False  # "The city", "The Region": no name in it
     return all(t.cap or t.norm in lx.CONNECTORS or t.text.isdigit() or t.norm in lx.TRAILING_OK
                for t in span_tokens[lead:])
 
@@ -282,16 +292,22 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
             elif not sentence.all_caps:
                 continue
         elif all(t.text.isupper() and len(t.text) > 1 for t in span_tokens if t.text.isalpha()) \
-                and not sentence.all_caps:
+                and not sentence.all_caps and key_text not in lx.COUNTRY_ACRONYMS \
+                and not _dateline(doc.text, start, end):
             continue  # an acronym in running text
         span = Span(start, end, key, sentence, tokens=span_tokens, lowercase_alias=lowercase_alias)
         if id(sentence) not in sentence_runs:
             sentence_runs[id(sentence)] = [[sentence.tokens[i] for i in r] for r in _runs(sentence, doc.text)]
         run = _run_of(sentence_runs[id(sentence)], span_tokens)
-        if run and not sentence.headline and not _covers_run(run, span_tokens, doc.stop):
+        if run and not sentence.headline and not _covers_run(
+                run, span_tokens, doc.stop, text=doc.text) and not _covers_run(
+                run, span_tokens, doc.stop, text=doc.text,
+                leads=bool(gaz.candidate_kinds(key) & {"country", "admin1"})):
             pending.append((span, run))
             continue
         span.cue = doc.cue_before(start, sentence)
+        if key_text in lx.NOT_PLACES and span.cue not in ("point", "admin"):
+            continue
         span.admin_after = doc.admin_word_after(end)
         single = len(span_tokens) == 1
         span.common = single and (key_text in doc.stop or key_text in doc.lower_words)
@@ -302,12 +318,56 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
             continue  # "Alliance of Sahel States", "G5 Sahel": names of things, not people
         if gaz.candidate_kinds(span.key) - {"place"}:
             continue
+        if any(_gap(a, b, doc.text) == "-" for a, b in zip(run, run[1:])):
+            continue  # "Fargo-Moorhead"
+        cut = max((k for k, t in enumerate(run) if t.norm in lx.TITLES or t.norm in _AFTER_PLACE), default=-1)
+        run = run[cut + 1:]  # "Fargo Mayor Dennis Walaker": the person is after the title
         words = [t for t in run if t.norm not in lx.TITLES]
+        if words and span.tokens and (words[0] is span.tokens[0] or words[-1].norm in _ORG_END):
+            continue  # "Dublin Arts Council", "Dublin Convention": things, often named after a place
         if 2 <= len(words) <= 4:
             person_tokens.update(t.norm for t in words if t.norm not in doc.stop)
+    # A surname the text uses as one: "Welch said", "said Meredith", "Mr. Moore".
+    for span in spans:
+        if len(span.tokens) == 1 and span.key is not None and span.cue not in ("point", "admin") \
+                and not _followed_by_name(doc.text, span.end) \
+                and (_PERSON_AFTER.match(doc.text, span.end) or _PERSON_BEFORE.search(doc.text[max(0, span.start - 12):span.start])):
+            person_tokens.add(span.tokens[0].norm)
+    # countries and first-level units are not dropped that way ("Sudan" after "Sudan Tribune")
     kept = [s for s in spans if not (len(s.tokens) == 1 and s.tokens[0].norm in person_tokens
-                                     and s.key is not None)]
+                                     and s.key is not None and not gaz.candidate_kinds(s.key) - {"place"})]
     return kept
+
+
+_ORG_END = lx.INSTITUTION_WORDS | frozenset(
+    "center centre society convention association bureau league club church committee agency corporation "
+    "company inc group foundation institute project center festival team party union bank market mall "
+    "theater theatre singers band academy fund trust network service services station hall square plaza "
+    "mill creek river lake lakes mountain mountains valley island islands beach bay hill hills falls springs "
+    "heights estates forest canyon harbor harbour port".split())
+_DATELINE_AFTER = re.compile(r", (?:[A-Z][a-z]|[A-Z]\.[A-Z]\.)")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """A news dateline: "COLUMBUS, Ohio (AP) —", "CHARLESTON, W.Va. --" at the start of a line or
+    after a headline's full stop."""
+    before = text[max(0, start - 3):start]
+    return end - start >= 4 and (start == 0 or before.endswith(("\n", ". ", ".  ", "\n "))) \
+        and bool(_DATELINE_AFTER.match(text, end))
+
+
+_NAME_AFTER = re.compile(r"[ -][A-Z]")
+
+
+def _followed_by_name(text: str, end: int) -> bool:
+    """A capitalised word follows (the name goes on: "said Fargo City Commissioner")."""
+    return bool(_NAME_AFTER.match(text, end))
+
+
+_PERSON_AFTER = re.compile(r",? (?:said|says|told|added|testified|explained|wrote|asked|noted|stated|recalled|"
+                           r"admitted|replied|declined|pleaded|agreed|argued)\b")
+_PERSON_BEFORE = re.compile(r"(?:\b(?:said|says|told|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Rev|Det|Cpl|Officer|Deputy|"
+                            r"Coach|Judge|Trooper)\.?)\s$")
 
 
 def _run_of(runs: list[list[Token]], span_tokens: list[Token]) -> list[Token]:
@@ -317,14 +377,31 @@ def _run_of(runs: list[list[Token]], span_tokens: list[Token]) -> list[Token]:
     return next((r for r in runs if any(id(t) in ids for t in r)), [])
 
 
-def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str]) -> bool:
-    """True when the only run words outside the match are sentence words, directions or admin words."""
+_AFTER_PLACE = lx.INSTITUTION_WORDS | lx.TITLES | frozenset(normalise(w) for w in lx.MONTHS_WEEKDAYS)
+
+
+def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str], *,
+                leads: bool = False, text: str = "") -> bool:
+    """True when the only run words outside the match are sentence words, directions or admin words.
+
+    Also when the words after it are those of a body or office of the place ("Shreveport Police
+    Department") or a day ("Alexandria Friday night"), when ``leads`` (a country or first-level
+    unit: "Ohio State University", "Texas Alcoholic Beverage Commission") and the match starts the
+    run, or when a hyphen joins it to another name ("Fargo-Moorhead", "Egyptian-US").
+    """
     position = {id(t): k for k, t in enumerate(run)}
     inside = [position[id(t)] for t in span_tokens if id(t) in position]
     first, last = inside[0], inside[-1]
     leading, trailing = run[:first], run[last + 1:]
+    if trailing and (trailing[0].norm in _AFTER_PLACE or leads or run[-1].norm in _ORG_END
+                     or text and _gap(run[last], trailing[0], text) == "-" and len(trailing) == 1
+                     and trailing[0].text.isupper()):
+        trailing = []  # "Shreveport Police Department": the place's own police
+    if leading and text and _gap(leading[-1], run[first], text) == "-" and len(leading) == 1 \
+            and (leading[0].norm in lx.DEMONYMS or leading[0].text.isupper()):
+        leading = []  # "Egyptian-US relations", "Fargo-Moorhead"
     for i, t in enumerate(leading):
-        if t.norm in lx.LEADING_OK or t.norm in lx.CONNECTORS:
+        if t.norm in lx.LEADING_OK or t.norm in lx.CONNECTORS and not t.cap:
             continue
         if i == 0 and t.norm in stop and t.norm not in lx.TITLES:
             continue
