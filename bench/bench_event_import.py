@@ -14,8 +14,10 @@ bad (unparseable dates, coordinates out of range, unknown event types). Nothing 
 Each size is imported in its own child process, so the figures are that import's alone:
 ``rows/s`` = rows in the file / wall time of ``import_events`` (reading, checking, point-in-polygon,
 inserting, learning places, linking), and ``peak RSS`` = the child's ``ru_maxrss`` (all of it:
-Python, pandas, the boundary layers, SQLite's cache). A second import of the same file follows and
-must add nothing. The store and ``CONFLICTMAP_HOME`` are temporary folders.
+Python, pandas, the boundary layers, SQLite's cache). ``CPU s`` is the import's CPU time (all
+threads) and ``load`` the machine's 1-minute load average when it ended: on a shared machine the
+wall time says as much about the neighbours as about the import. A second import of the same file
+follows and must add nothing. The store and ``CONFLICTMAP_HOME`` are temporary folders.
 """
 
 from __future__ import annotations
@@ -99,8 +101,10 @@ def child(path: str, db: str) -> None:
 
     store = Store(db)
     t0 = time.perf_counter()
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     first = import_events(store, path)
     t1 = time.perf_counter()
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
     second = import_events(store, path)
     t2 = time.perf_counter()
     print(json.dumps({
@@ -108,6 +112,7 @@ def child(path: str, db: str) -> None:
         "rows_per_s": first.rows_read / (t1 - t0), "second_added": second.added, "second_seconds": t2 - t1,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "places_learned": first.places_learned,
+        "cpu_s": (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), "load": os.getloadavg()[0],
     }))
 
 
@@ -127,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or tmp
         folder.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, CONFLICTMAP_HOME=str(tmp / "home"))
-        print(f"{'rows':>10} {'gen s':>7} {'import s':>9} {'rows/s':>9} {'peak RSS':>9} {'added':>9} {'bad':>7} "
-              f"{'re-import adds':>15} {'re-import s':>11}")
+        print(f"{'rows':>10} {'gen s':>7} {'import s':>9} {'rows/s':>9} {'CPU s':>7} {'peak RSS':>9} {'added':>9} "
+              f"{'bad':>7} {'re-import adds':>15} {'re-import s':>11} {'load':>5}")
         for n in sizes:
             path = folder / f"acled_generated_{n}.csv"
             t = time.perf_counter()
@@ -141,9 +146,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(out.stderr)
                 return 1
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{r['rows']:>10,} {gen:>7.1f} {r['seconds']:>9.1f} {r['rows_per_s']:>9,.0f} "
+            print(f"{r['rows']:>10,} {gen:>7.1f} {r['seconds']:>9.1f} {r['rows_per_s']:>9,.0f} {r['cpu_s']:>7.1f} "
                   f"{r['peak_rss_mb']:>7,.0f}MB {r['added']:>9,} {r['bad']:>7,} {r['second_added']:>15,} "
-                  f"{r['second_seconds']:>11.1f}")
+                  f"{r['second_seconds']:>11.1f} {r['load']:>5.1f}")
     return 0
 
 

@@ -3,7 +3,10 @@ GeoPackage with a column mapping.
 
 * Files are streamed in chunks (pandas ``chunksize``); every chunk is checked, placed by
   point-in-polygon (country, admin-1; admin-2 where the bundled layers have it) on its distinct
-  coordinates only, and written with ``executemany`` in one transaction.
+  coordinates only, and written with ``executemany`` in one transaction per chunk
+  (``Store.import_dataset_rows``: columns empty in the whole chunk are not bound, the dataset, file
+  and row id live on the incident row itself, ``synchronous = OFF`` during the insert only).
+  Reading and checking the next chunk (a worker thread) overlaps writing this one.
 * Bad rows are skipped and reported with their line number in the file and the reason.
 * Each report has a ``source_key`` (dataset + row id): importing the same file again adds nothing.
 * Exactly located events (ACLED geo precision 1, UCDP ``where_prec`` 1) teach a local gazetteer tier,
@@ -46,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from conflictmap.store import DATASET_COLUMNS
 from loaders.taxonomy import DISORDER_TYPE, EVENT_TYPES, normalise_event_type, normalise_sub_event_type
 
 if TYPE_CHECKING:
@@ -156,6 +160,7 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
     number of fields are skipped and reported.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     names = [c.lstrip("\ufeff") for c in _raw_header(path)]
@@ -178,13 +183,13 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
     line = 2
     try:
         for batch in reader:
+            breaks = np.zeros(batch.num_rows, dtype=np.int64)
+            for col in batch.columns:  # line breaks inside quoted values, counted in Arrow
+                count = pc.count_substring(col, "\n")
+                if batch.num_rows and (pc.max(count).as_py() or 0) > 0:
+                    breaks += pc.fill_null(count, 0).to_numpy(zero_copy_only=False).astype(np.int64)
             chunk = batch.to_pandas()
             chunk.columns = [str(c).strip().lower() for c in chunk.columns]
-            breaks = np.zeros(len(chunk), dtype=np.int64)
-            for col in chunk.columns:
-                s = chunk[col]
-                if s.str.contains("\n", regex=False).any():
-                    breaks += s.str.count("\n").to_numpy(dtype=np.int64)
             starts = line + np.concatenate([[0], np.cumsum(1 + breaks)[:-1]]) if len(chunk) else np.zeros(0, np.int64)
             line = int(starts[-1] + 1 + breaks[-1]) if len(chunk) else line
             chunk["_line"] = starts
@@ -210,21 +215,56 @@ def _raw_header(path: Path) -> list[str]:
 
 def _map_values(s: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
     """``fn`` of each value, computed once per distinct value."""
-    values = s.to_numpy(dtype=object)
-    table = {v: fn(v) for v in pd.unique(values)}
-    return np.array([table[v] for v in values], dtype=object)
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [fn(v) for v in uniques]
+    table[-1] = fn(None) if (codes < 0).any() else None
+    return table[codes]  # code -1 (a missing value) picks the last slot
+
+
+def _arrow(s: pd.Series):
+    """The column as a pyarrow string array (zero-copy for the reader's Arrow-backed columns)."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(s.array)
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            return arr
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        pass
+    return pa.array(s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v)).tolist(),
+                    type=pa.large_string())
+
+
+def _num_blank(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(numbers, NaN where blank or not a number; whether each value is blank)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(_arrow(s))
+    blank = pc.fill_null(pc.equal(trimmed, ""), True)
+    nulled = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    try:
+        num = pc.cast(nulled, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # some value is not a number: one by one
+        num = pd.to_numeric(pd.Series(nulled.to_numpy(zero_copy_only=False), dtype=object), errors="coerce").to_numpy(dtype=float)
+    return pd.Series(num, index=s.index, dtype=float), blank.to_numpy(zero_copy_only=False)
 
 
 def _num(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.astype(str).str.strip().replace("", None), errors="coerce")
+    return _num_blank(s)[0]
 
 
 def _text(s: pd.Series | None, n: int) -> np.ndarray:
+    """Object array of the values, None for blanks."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if s is None:
         return np.full(n, None, dtype=object)
-    arr = s.astype(object).to_numpy()
-    arr = np.where(pd.isna(arr) | (arr == ""), None, arr)
-    return arr
+    arr = _arrow(s)
+    empty = pc.fill_null(pc.equal(arr, ""), True)
+    return pc.if_else(empty, pa.scalar(None, arr.type), arr).to_numpy(zero_copy_only=False)
 
 
 _MON = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -256,13 +296,13 @@ class _Checks:
     """Collects reasons per row; a row with any reason is bad."""
 
     def __init__(self, n: int) -> None:
-        self.reasons: list[list[str]] = [[] for _ in range(n)]
+        self.reasons: dict[int, list[str]] = {}  # only the bad rows
         self.bad = np.zeros(n, dtype=bool)
 
     def flag(self, mask: np.ndarray | pd.Series, reason: str | Callable[[int], str]) -> None:
         mask = np.asarray(mask, dtype=bool)
-        for i in np.flatnonzero(mask):
-            self.reasons[i].append(reason(i) if callable(reason) else reason)
+        for i in np.flatnonzero(mask).tolist():
+            self.reasons.setdefault(i, []).append(reason(i) if callable(reason) else reason)
         self.bad |= mask
 
 
@@ -278,12 +318,11 @@ def _check_common(out: dict[str, Any], chunk: pd.DataFrame, checks: _Checks, raw
 
 
 def _int_field(values: pd.Series, checks: _Checks, name: str, required: bool) -> np.ndarray:
-    num = _num(values)
-    blank = values.astype(str).str.strip() == ""
-    bad = (num.isna() & ~blank) | (num < 0) | (num.notna() & (num != np.floor(num.fillna(0))))
-    checks.flag(bad.to_numpy(), lambda i: f"{name} {values.iloc[i]!r} is not a whole number ≥ 0")
+    num, blank = _num_blank(values)
+    bad = (num.isna().to_numpy() & ~blank) | (num < 0).to_numpy() | (num.notna() & (num != np.floor(num.fillna(0)))).to_numpy()
+    checks.flag(bad, lambda i: f"{name} {values.iloc[i]!r} is not a whole number ≥ 0")
     if required:
-        checks.flag(blank.to_numpy(), f"{name} missing")
+        checks.flag(blank, f"{name} missing")
     return np.where(num.isna(), None, num.fillna(0).astype("int64").astype(object))
 
 
@@ -294,7 +333,8 @@ def _acled(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
     sub = _map_values(chunk["sub_event_type"], normalise_sub_event_type) if "sub_event_type" in chunk else np.full(n, None, dtype=object)
     # Pre-2019 "Riots/Protests" rows: the sub-type decides.
     from loaders.taxonomy import SUB_EVENT_TYPES
-    fix = np.array([s is not None and SUB_EVENT_TYPES[s] != t and t in ("Riots", "Protests") for s, t in zip(sub, event_type)], dtype=bool)
+    parent = pd.Series(sub, dtype=object).map(SUB_EVENT_TYPES).to_numpy(dtype=object)
+    fix = pd.notna(parent) & (parent != event_type) & np.isin(event_type.astype(str), ["Riots", "Protests"])
     if fix.any():
         event_type[fix] = [SUB_EVENT_TYPES[s] for s in sub[fix]]
     rid = chunk["event_id_cnty"].str.strip()
@@ -322,9 +362,9 @@ def _acled(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
                                         "date": chunk["event_date"], "type": chunk["event_type"]})
     for name in ("geo_precision", "time_precision"):
         vals = out[name]
-        checks.flag(np.array([v is not None and v not in (1, 2, 3) for v in vals]),
+        checks.flag(~(pd.isna(vals) | pd.Series(vals, dtype=object).isin([1, 2, 3]).to_numpy()),
                     lambda i, name=name: f"{name} {vals[i]} is not 1, 2 or 3")
-    missing_disorder = np.array([d is None for d in out["disorder_type"]])
+    missing_disorder = pd.isna(out["disorder_type"])
     if missing_disorder.any():
         out["disorder_type"][missing_disorder] = [DISORDER_TYPE.get(t) for t in event_type[missing_disorder]]
     return out
@@ -478,10 +518,14 @@ class _Placer:
 
         lat = np.round(np.asarray(lat, dtype=float), 6)
         lon = np.round(np.asarray(lon, dtype=float), 6)
-        pairs = np.stack([lon, lat], axis=1)
-        uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        keys = list(map(tuple, uniq.tolist()))
+        # One int64 per point (micro-degrees), so the distinct points come from a hash table, not a sort.
+        ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+        code = np.where(ok, (np.rint(np.where(ok, lat, 0) * 1e6).astype(np.int64) + 90_000_000) * 360_000_001
+                        + (np.rint(np.where(ok, lon, 0) * 1e6).astype(np.int64) + 180_000_000), -1)
+        inverse, uniq_codes = pd.factorize(code)
+        first = np.zeros(len(uniq_codes), dtype=np.int64)
+        first[inverse[::-1]] = np.arange(len(code))[::-1]  # the first row of each distinct point
+        keys = list(zip(lon[first].tolist(), lat[first].tolist()))
         todo = [k for k in keys if k not in self.cache and k[0] == k[0] and k[1] == k[1]]
         if todo:
             lons = np.array([k[0] for k in todo])
@@ -570,9 +614,9 @@ def import_events(
             nxt = next(it, None)
             future = pool.submit(prepare, nxt) if nxt is not None else None
             if pending is not None:
-                rows = pending.result()
+                columns, rows = pending.result()
                 if rows:
-                    _, added = store.add_dataset_incidents(rows, file=path.name)
+                    _, added = store.import_dataset_rows(rows, dataset=name, file=path.name, columns=columns)
                     result.added += added
                     result.already += len(rows) - added
                 if progress:
@@ -590,18 +634,18 @@ def import_events(
 
 
 def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, learned,
-                   result: ImportResult) -> list[tuple]:
-    """Check and place one chunk; its good rows as tuples for ``Store.add_dataset_incidents``."""
+                   result: ImportResult) -> tuple[list[str], list[tuple]]:
+    """Check and place one chunk; its good rows as ``(columns, tuples)`` for ``Store.import_dataset_rows``."""
     n = len(chunk)
     result.rows_read += n
     checks = _Checks(n)
     out = reader(chunk, checks)
     lines = chunk["_line"].to_numpy()
-    for i in np.flatnonzero(checks.bad):
-        result.problem(int(lines[i]), "; ".join(checks.reasons[i]))
+    for i in np.flatnonzero(checks.bad).tolist():
+        result.problem(int(lines[i]), "; ".join(checks.reasons.get(i, ())))
     keep = ~checks.bad
     if not keep.any():
-        return []
+        return [], []
     sel = {k: (v[keep] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[keep]) for k, v in out.items()}
     lat, lon = sel["lat"], sel["lon"]
     country, adm1, adm2 = placer.place(lat, lon)
@@ -611,19 +655,21 @@ def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, l
         depth = sel["_admin_depth"]
         adm1 = np.where(depth >= 1, adm1, None)
         adm2 = np.where(depth >= 2, adm2, None)
-    keys = (dataset + ":" + pd.Series(sel["row_id"], dtype=object).astype(str)).to_numpy(dtype=object)
-    m = int(keep.sum())
-    kind = np.full(m, "dataset", dtype=object)
-    rows = list(zip(
-        sel["event_date"], sel["event_date_end"], sel["time_precision"], sel["disorder_type"], sel["event_type"],
-        sel["sub_event_type"], sel["actor1"], sel["assoc_actor1"], sel["actor2"], sel["assoc_actor2"],
-        sel["civilian_targeting"], sel["fatalities"], sel["fatalities_low"], sel["fatalities_high"],
-        lat.tolist(), lon.tolist(), sel["location"], country, adm1, adm2, sel["geo_precision"], sel["summary"],
-        sel["tags"], kind, keys, np.full(m, dataset, dtype=object), keys,
-    ))
+    values = {**sel, "lat": lat.tolist(), "lon": lon.tolist(), "country": country, "admin1": adm1, "admin2": adm2}
+    values["row_id"] = pd.Series(sel["row_id"], dtype=object).astype(str).to_numpy(dtype=object)
+    # Columns empty in the whole chunk are left out of the INSERT (NULL): fewer values to bind.
+    columns = [c for c in DATASET_COLUMNS if c in ("row_id", "event_date") or not _all_none(values[c])]
+    rows = list(zip(*(values[c] for c in columns)))
     if learned is not None:
         learned.add(sel["location"], lat, lon, country, adm1, sel["geo_precision"])
-    return rows
+    return columns, rows
+
+
+def _all_none(values) -> bool:
+    if isinstance(values, list):
+        return all(v is None for v in values)
+    arr = np.asarray(values)
+    return arr.dtype == object and bool(pd.isna(arr).all())
 
 
 def parse_mapping(items: Sequence[str] | None) -> dict[str, str]:

@@ -5,7 +5,10 @@ For each incident an article reports, :func:`extract_incidents` finds
 * its **date**: the first date expression of the event sentences — absolute (``16 February 2021``,
   ``le 3 mars``, ``Oct. 30``, ``25/5``, ``2021-02-16``) or relative to the dateline (``on Saturday``,
   ``samedi``, ``yesterday``, ``hier``, ``last week``, ``la semaine dernière``) — with ACLED's time
-  precision (1 day, 2 a few days / week, 3 month); the dateline alone when the text says nothing;
+  precision (1 day, 2 a few days / week, 3 month). The dateline is the publication date: a year
+  missing from a date is the one that puts the day most recently on or before it, a weekday is the
+  most recent such day on or before it, ``the night of 3 to 4 March`` is the 3rd. When the text
+  says no day at all, the news convention applies: the day before the dateline, precision 2;
 * its **type** and sub-type on ACLED's taxonomy (:func:`loaders.taxonomy.classify`);
 * the **actors** from the maintained alias list (:mod:`loaders.actors`);
 * the **fatalities** from numbers and number words (``a dozen soldiers``, ``une vingtaine de civils``),
@@ -237,7 +240,13 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
              "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
 
+_ORD = r"(?:st|nd|rd|th|er)?"
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "the night of 3 to 4 March", "dans la nuit du 3 au 4 mars": one event, dated its first day
+    # (precision 1). Whether ACLED codes such nights to the first or the second day is not checked.
+    ("night", re.compile(rf"\b(?:(?:the\s+)?night\s+(?:of|from)\s+(?:the\s+)?|(?:dans\s+)?la\s+nuit\s+du\s+)"
+                         rf"{_DAY}\s*(?:to|into|-|–|and|au)\s*(?:the\s+)?[0-3]?\d{_ORD}\s+(?:of\s+)?{_MONTH}"
+                         rf"(?:,?\s+{_YEAR})?\b", re.IGNORECASE)),
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("dmy", re.compile(rf"\b{_DAY}(?:\s*(?:and|-|–|et|au|to)\s*[0-3]?\d(?:st|nd|rd|th|er)?)?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.IGNORECASE)),
     ("mdy", re.compile(rf"\b{_MONTH}\s*{_DAY}(?:\s*(?:and|-|–|to)\s*[0-3]?\d)?(?:,?\s+{_YEAR})?\b(?!\s*(?:%|km|people))", re.IGNORECASE)),
@@ -247,9 +256,11 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|this morning|last night|overnight|earlier this week|last week|this week|"
                             r"over the weekend|last weekend|last month|hier|avant-hier|aujourd'hui|ce matin|la nuit dernière|"
                             r"cette semaine|la semaine dernière|la semaine passée|le week-end dernier|ce week-end|le mois dernier|"
-                            r"the day before yesterday)\b", re.IGNORECASE)),
+                            r"the day before yesterday|during the weekend|at the weekend|on the weekend|the previous day|the day before|"
+                            r"la veille|le week-end)\b", re.IGNORECASE)),
 ]
 _APPROX_DATE = re.compile(r"\b(around|about|between|circa|approximately|vers|aux alentours|entre)\s*$", re.IGNORECASE)
+_LAST = re.compile(r"\b(?:last|past)\s*$", re.IGNORECASE)
 _RANGE_AFTER = re.compile(r"^\s*(?:\(?between|and|-|–|to|et|au)\b", re.IGNORECASE)
 
 
@@ -292,7 +303,10 @@ def find_dates(text: str, dateline: date | None = None) -> list[DateFound]:
             if d is None or (dateline is not None and d > dateline + timedelta(days=1)):
                 continue
             before = text[max(0, m.start() - 20):m.start()]
-            if prec == 1 and (_APPROX_DATE.search(before) or re.search(r"\s(?:and|-|–|to|et|au)\s", m.group())):
+            if kind == "weekday" and _LAST.search(before) and d == dateline:
+                d = d - timedelta(days=7)  # "last Saturday" written on a Saturday: a week ago
+            if kind != "night" and prec == 1 and (_APPROX_DATE.search(before)
+                                                  or re.search(r"\s(?:and|-|–|to|et|au)\s", m.group())):
                 prec = 2
             taken.append(m.span())
             found.append(DateFound(d, prec, m.start(), m.end(), m.group()))
@@ -304,7 +318,7 @@ def _resolve(kind: str, m: re.Match[str], dateline: date | None) -> tuple[date |
     g = m.groupdict()
     if kind == "iso":
         return _safe_date(int(g["year"]), int(g["mon"]), int(g["day"])), 1
-    if kind in ("dmy", "mdy"):
+    if kind in ("dmy", "mdy", "night"):
         month = _MONTHS[g["mon"].lower().rstrip(".")]
         day = int(g["day"])
         if not 1 <= day <= 31:
@@ -325,6 +339,8 @@ def _resolve(kind: str, m: re.Match[str], dateline: date | None) -> tuple[date |
     if dateline is None:
         return None, 1
     if kind == "weekday":
+        # The most recent such day on or before the dateline: wire copy names the weekday for every
+        # day of the past week, the publication day included ("on Saturday" in a Saturday story).
         wd = _WEEKDAYS[g["wd"].lower()]
         back = (dateline.weekday() - wd) % 7
         return dateline - timedelta(days=back), 1
@@ -332,13 +348,15 @@ def _resolve(kind: str, m: re.Match[str], dateline: date | None) -> tuple[date |
     table = {"yesterday": (1, 1), "hier": (1, 1), "last night": (1, 1), "overnight": (1, 1), "la nuit dernière": (1, 1),
              "today": (0, 1), "aujourd'hui": (0, 1), "this morning": (0, 1), "ce matin": (0, 1),
              "avant-hier": (2, 1), "the day before yesterday": (2, 1),
+             "the previous day": (1, 1), "the day before": (1, 1), "la veille": (1, 1),
              "earlier this week": (dateline.weekday(), 2), "this week": (dateline.weekday(), 2),
              "cette semaine": (dateline.weekday(), 2),
              "last week": (7, 2), "la semaine dernière": (7, 2), "la semaine passée": (7, 2)}
     if rel in table:
         back, prec = table[rel]
         return dateline - timedelta(days=back), prec
-    if rel in ("over the weekend", "last weekend", "le week-end dernier", "ce week-end"):
+    if rel in ("over the weekend", "last weekend", "le week-end dernier", "ce week-end", "during the weekend",
+               "at the weekend", "on the weekend", "le week-end"):
         return dateline - timedelta(days=(dateline.weekday() - 5) % 7), 2
     if rel in ("last month", "le mois dernier"):
         first = dateline.replace(day=1) - timedelta(days=1)
@@ -492,7 +510,9 @@ def _build(text: str, spans: list[tuple[int, int]], mentions: list[Any], datelin
     if dates:
         when, prec = dates[0].day, dates[0].precision
     elif dateline is not None:
-        when, prec = dateline, 2  # only the dateline: the event is recent but its day is not said
+        # The text gives no day: the news convention — a report tells of the day before its
+        # publication (the daily news cycle) — with time precision 2, since the day is a guess.
+        when, prec = dateline - timedelta(days=1), 2
     else:
         when, prec = None, None
     fat = None

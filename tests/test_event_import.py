@@ -207,3 +207,37 @@ def test_cli_import(tmp_path, capsys):
     bad = tmp_path / "x.csv"
     bad.write_text("a,b\n1,2\n")
     assert main(["--db", str(db), "import", str(bad), "--map", "a=nonsense"]) == 1
+
+
+def test_learned_places_win_in_the_geoparser(store, tmp_path):
+    """Villages taught by an imported file are where later articles put them: one the bundled
+    gazetteer lacks, one named like a bundled town in another country, and one ~2 km from the
+    bundled point of the same village (the analyst's point wins)."""
+    from loaders.geoparse import geoparse
+    from loaders.learned_places import tier_path
+
+    path = tmp_path / "own_acled.csv"
+    path.write_text(
+        "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,country,admin1,location,"
+        "latitude,longitude,geo_precision,notes,fatalities\n"
+        "OWN1,2023-03-01,1,Violence against civilians,Attack,Unidentified Armed Group (Burkina Faso),Burkina Faso,"
+        "Nord,Koumbri,13.7012,-2.0534,1,Own test row.,2\n"
+        "OWN2,2023-03-02,1,Battles,Armed clash,JNIM,Burkina Faso,Centre-Nord,Tassara,13.1046,-1.0987,1,Own test row.,4\n"
+        "OWN3,2023-03-03,1,Battles,Armed clash,JNIM,Burkina Faso,Centre-Ouest,Sam,12.0950,-2.0100,1,Own test row.,1\n",
+        encoding="utf-8")
+    result = import_events(store, path)
+    assert result.added == 3 and result.places_learned == 3
+    tier = pd.read_parquet(tier_path()).set_index("name")
+    assert tier.loc["Sam", "population"] == 1255 + 1  # the bundled Sam's, ~2 km away: same village
+    assert pd.isna(tier.loc["Tassara", "population"])  # the bundled Tassara is in Niger: not this one
+
+    def point(text: str, name: str) -> tuple[float, float]:
+        found = [m for m in geoparse(text) if m.text == name]
+        assert found, f"{name} not found in {text!r}"
+        return found[0].lat, found[0].lon
+
+    assert point("Gunmen killed two civilians in an attack in Koumbri, in northern Burkina Faso.",
+                 "Koumbri") == (13.7012, -2.0534)
+    assert point("JNIM fighters clashed with the army in Tassara, Burkina Faso, on Thursday.",
+                 "Tassara") == (13.1046, -1.0987)
+    assert point("Soldiers repelled an attack in Sam, Burkina Faso, on Friday.", "Sam") == (12.095, -2.01)

@@ -151,10 +151,44 @@ def test_article_and_dataset_reports_link(tmp_path):
 
 
 def test_acled_notes_accuracy():
-    """The acceptance figures: notes read as articles (dateline = the event day), no geoparsing."""
+    """The acceptance figures: notes read as articles published the day after the event (the
+    default stand-in dateline), no geoparsing; the type also without ACLED's note prefixes."""
     from loaders.incident_eval import evaluate_file
 
     figures, _ = evaluate_file(shared_path("data", "events", "acled_burkina_faso_sample200.csv"), geo=False)
     assert figures["type"] >= 0.75
+    assert figures["type_no_prefix"] >= 0.75
+    assert figures["date_in_text"] >= 0.90  # the notes whose text gives the day
     assert figures["date"] >= 0.90
     assert figures["fatalities"] >= 0.85
+
+
+def test_relative_and_partial_dates_resolve_against_the_publication_date():
+    from datetime import date
+
+    from loaders.incidents import find_dates
+
+    pub = date(2023, 3, 11)  # a Saturday
+
+    def first(text):
+        found = find_dates(text, pub)
+        return (found[0].day.isoformat(), found[0].precision) if found else None
+
+    assert first("on 11 July, gunmen attacked") == ("2022-07-11", 1)  # the most recent 11 July
+    assert first("on Oct. 30 militants") == ("2022-10-30", 1)
+    assert first("killed by the Fula group(24/5)") == ("2022-05-24", 1)
+    assert first("gunmen attacked the village on Thursday") == ("2023-03-09", 1)
+    assert first("des hommes armés ont attaqué samedi") == ("2023-03-11", 1)
+    assert first("last Saturday") == ("2023-03-04", 1)
+    assert first("yesterday") == ("2023-03-10", 1) and first("hier") == ("2023-03-10", 1)
+    assert first("overnight, militants") == ("2023-03-10", 1)
+    assert first("last week") == ("2023-03-04", 2)
+    assert first("in the night of 3 to 4 March") == ("2023-03-03", 1)
+    assert first("dans la nuit du 3 au 4 mars") == ("2023-03-03", 1)
+
+
+def test_text_without_a_day_is_dated_the_day_before_publication_with_precision_2():
+    inc = extract_incident("Gunmen killed three civilians in an attack on a village.", dateline="2023-03-11",
+                           mentions=[])
+    assert (inc.event_date, inc.time_precision) == ("2023-03-10", 2)
+    assert extract_incident("Gunmen killed three civilians.", mentions=[]).event_date is None
