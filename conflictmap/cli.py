@@ -1,6 +1,8 @@
 """The ``conflictmap`` command line.
 
     conflictmap [--db PATH] ingest ARTICLE [ARTICLE...] [--title T] [--date YYYY-MM-DD] [--source S] [--url U]
+    conflictmap [--db PATH] ingest FOLDER|CORPUS.jsonl|CORPUS.csv|FEED.xml|LIST.urls|URL ... [--workers N]
+                            [--scheduler tcp://HOST:PORT] [--batch-size N] [--offline] [--no-progress]
     conflictmap [--db PATH] export --format geojson|csv|gpkg -o FILE      (-o - writes GeoJSON/CSV to stdout)
     conflictmap geoparse FILE [--json]
     conflictmap data add PATH|URL [...]      GeoNames country dumps or boundary files
@@ -8,7 +10,7 @@
     conflictmap [--db PATH] serve [--port 8501] [--headless]
     conflictmap [--db PATH] import FILE [FILE...] [--format acled|ucdp|generic|auto] [--map COLUMN=FIELD ...]
     conflictmap [--db PATH] incidents split ID     take one report out of a merged incident
-    conflictmap evaluate-incidents FILE [--dateline event|next-day|none] [--no-geo]
+    conflictmap evaluate-incidents FILE [--dateline next-day|event|none|all] [--no-geo] [--show N]
     conflictmap evaluate ...                       (the geoparser evaluation: loaders.evaluate)
 
 Errors are one line on stderr (``conflictmap: error: ...``), never a traceback: exit code 1 for
@@ -55,10 +57,61 @@ def _note_first_gazetteer_build() -> None:
 # --------------------------------------------------------------------------- ingest
 
 
+def _progress_printer(enabled: bool):
+    """A progress bar on stderr (a terminal), else a line every tenth of the way; None when off."""
+    if not enabled:
+        return None
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def show(p) -> None:
+        total = max(p.total, 1)
+        if tty:
+            filled = int(30 * p.done / total)
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {p.done}/{p.total} articles"
+                  f"  {p.rate:.1f}/s", end="" if p.done < p.total else "\n", file=sys.stderr, flush=True)
+        elif p.done * 10 // total > last[0] or p.done == p.total:
+            last[0] = p.done * 10 // total
+            print(f"{PROG}: {p.done}/{p.total} articles ({p.inserted} new, {p.skipped} already stored)",
+                  file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_ingest_batch(args: argparse.Namespace) -> int:
+    """Folders, corpora, feeds and URL lists, or any source with --workers/--scheduler (loaders.batch)."""
+    from conflictmap.store import Store
+    from loaders.articles import ArticleError, check_date
+    from loaders.batch import run_batch
+    from loaders.sources import iter_articles
+
+    try:
+        check_date(args.date)
+    except ArticleError as exc:
+        raise CliError(str(exc)) from None
+    _note_first_gazetteer_build()
+    items = iter_articles(args.paths, online=not args.offline, title=args.title, date=args.date,
+                          source_name=args.source, url=args.url)
+    with Store(args.db) as store:
+        result = run_batch(store, items, workers=args.workers or 0, scheduler=args.scheduler,
+                           batch_size=args.batch_size, progress=_progress_printer(not args.no_progress),
+                           label=" ".join(map(str, args.paths))[:500])
+    for err in result.failed:
+        _say_error(str(err))
+    print(f"{result.total} article(s): {result.inserted} new, {result.skipped} already in the store, "
+          f"{result.incidents} incident report(s); {len(result.failed)} unreadable"
+          + (f"; {result.throughput:.1f} articles/s" if result.analysed else ""))
+    return 1 if result.failed else 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from conflictmap.store import Store
     from loaders.articles import ArticleError
     from loaders.ingest import ingest
+    from loaders.sources import kind_of
+
+    if args.workers is not None or args.scheduler or any(kind_of(p) != "article" for p in args.paths):
+        return cmd_ingest_batch(args)
 
     if len(args.paths) > 1 and (args.title or args.url):
         print(f"{PROG}: note: --title/--url apply to every file given", file=sys.stderr)
@@ -370,11 +423,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="read articles, find their places, keep them in the store")
-    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .md or .html article")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html article, folder, .jsonl/.csv corpus, RSS/Atom feed, .urls list or URL")
     p.add_argument("--title", help="article title (default: from the file)")
     p.add_argument("--date", help="publication date, YYYY-MM-DD")
     p.add_argument("--source", help="publication or outlet name")
     p.add_argument("--url", help="where the article was published")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="geoparse on a local Dask cluster of N worker processes")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="use an existing Dask cluster")
+    p.add_argument("--batch-size", type=int, default=50, metavar="N", help="articles per transaction (default 50)")
+    p.add_argument("--offline", action="store_true", help="do not fetch URLs (feeds and pages)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("export", help="write the mapped places to a file")

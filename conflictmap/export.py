@@ -49,9 +49,14 @@ def places_frame(store: Store, *, article_ids: Iterable[str] | None = None) -> g
 
     Mentions of an article are grouped by ``(name, kind, ref, lat, lon)``. The geometry is the
     polygon of ``ref`` (country, admin-1, area) when the boundaries know it, else the point.
-    ``lat``/``lon`` always hold the resolver's point (a label position for polygons).
+    ``lat``/``lon`` always hold the resolver's point (a label position for polygons). Corrections
+    in force (:mod:`conflictmap.corrections`) are applied first.
     """
-    mentions = store.mentions(resolved=True)
+    from conflictmap.corrections import apply_mention_corrections
+
+    # analyst corrections in force (a typed location can also resolve an unresolved mention)
+    mentions = apply_mention_corrections(store, store.mentions())
+    mentions = mentions[mentions["lat"].notna() & mentions["lon"].notna()]
     if article_ids is not None:
         mentions = mentions[mentions["article_id"].isin(list(article_ids))]
     if mentions.empty:

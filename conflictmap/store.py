@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -145,6 +145,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    # 3: analyst corrections (conflictmap.corrections): a stack per target, applied by the views and
+    # every export. Keyed by what survives a re-ingest: an incident's source_key, a mention's
+    # "<article id>:<start>:<end>". Undo marks the latest row undone_at. Plus filter indexes.
+    (
+        """
+        CREATE TABLE corrections (
+            id             INTEGER PRIMARY KEY,
+            target         TEXT NOT NULL CHECK (target IN ('incident', 'mention')),
+            target_key     TEXT NOT NULL,
+            lat            REAL CHECK (lat IS NULL OR lat BETWEEN -90 AND 90),
+            lon            REAL CHECK (lon IS NULL OR lon BETWEEN -180 AND 180),
+            country        TEXT,
+            admin1         TEXT,
+            event_type     TEXT,
+            sub_event_type TEXT,
+            name           TEXT,
+            kind           TEXT,
+            geonameid      INTEGER,
+            ref            TEXT,
+            note           TEXT,
+            created_at     TEXT NOT NULL,
+            undone_at      TEXT
+        )
+        """,
+        "CREATE INDEX corrections_target ON corrections(target, target_key)",
+        "CREATE INDEX incidents_event_type ON incidents(event_type)",
+        "CREATE INDEX incidents_country ON incidents(country, admin1)",
+    ),
+    # 4: batch ingest jobs (loaders.batch): how far a job got, so an interrupted one resumes.
+    # ``linked_through``: the incident reports up to that id are linked (linking runs after each
+    # batch's commit; a job killed in between re-links from there when it resumes).
+    (
+        """
+        CREATE TABLE ingest_jobs (
+            id             TEXT PRIMARY KEY,
+            sources        TEXT NOT NULL,
+            started_at     TEXT NOT NULL,
+            updated_at     TEXT,
+            finished_at    TEXT,
+            written        INTEGER NOT NULL DEFAULT 0,
+            linked_through INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -155,6 +199,8 @@ INCIDENT_COLUMNS = [
     "fatalities_high", "lat", "lon", "location", "country", "admin1", "admin2", "geo_precision", "summary", "tags",
     "source_kind", "source_ref", "origin", "source_key",
 ]
+#: Columns of a dataset row for :meth:`Store.import_dataset_rows` (``row_id`` becomes ``source_key``).
+DATASET_COLUMNS = [c for c in INCIDENT_COLUMNS if c not in ("source_kind", "source_ref", "origin", "source_key")] + ["row_id"]
 SOURCE_COLUMNS = ["kind", "dataset", "row_id", "file", "line", "article_id", "sentence"]
 
 ARTICLE_COLUMNS = ["id", "title", "source", "url", "published", "lang", "path", "ingested_at"]
@@ -276,6 +322,42 @@ class Store:
             )
         return article_id, True
 
+    def add_analysed(self, items: Iterable[tuple[Article, Iterable[Mention], list[tuple], list[tuple]]],
+                     *, job: str | None = None) -> list[tuple[str, bool, list[int]]]:
+        """Store several analysed articles — ``(article, mentions, incident rows, incident sources)``,
+        the rows as for :meth:`add_incidents` — in ONE transaction (the batch writer's step).
+
+        Same rules as :meth:`add_article` per article (an article already stored is skipped with its
+        incidents); either the whole batch is kept or nothing of it. Returns, in order,
+        ``(id, inserted, incident ids)``. ``job`` (an ``ingest_jobs`` id) has its ``written`` count
+        raised in the same transaction.
+        """
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        out: list[tuple[str, bool, list[int]]] = []
+        with self.transaction() as conn:
+            for article, mentions, inc_rows, inc_sources in items:
+                article_id = article.id
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO articles (id, title, source, url, published, lang, path, text, ingested_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (article_id, article.title, article.source, article.url, article.date,
+                     article.lang, article.path, article.text, now),
+                )
+                if cur.rowcount == 0:
+                    out.append((article_id, False, []))
+                    continue
+                conn.executemany(
+                    'INSERT INTO mentions (article_id, start, "end", surface, name, kind, lat, lon,'
+                    " geonameid, country, admin1, confidence, sentence, ref)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_mention_row(article_id, m) for m in mentions],
+                )
+                out.append((article_id, True, self._insert_incidents(conn, inc_rows, inc_sources)))
+            if job is not None:
+                conn.execute("UPDATE ingest_jobs SET written = written + ?, updated_at = ? WHERE id = ?",
+                             (len(out), now, job))
+        return out
+
     def delete_article(self, article_id: str) -> bool:
         """Remove an article, its mentions (by cascade) and the incident reports read from it;
         True when there was one."""
@@ -301,7 +383,8 @@ class Store:
         """Bulk insert of dataset rows (tuples in :data:`INCIDENT_COLUMNS` order, ``source_kind``
         ``'dataset'``, ``origin`` the dataset name, ``source_key`` ``"<dataset>:<row id>"``); their
         ``incident_sources`` rows are derived in SQL. Rows already stored are skipped.
-        Returns ``(first id before the insert, number inserted)``."""
+        Returns ``(first id before the insert, number inserted)``. (The importer uses the faster
+        :meth:`import_dataset_rows`.)"""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         cols = ", ".join(INCIDENT_COLUMNS) + ", created_at"
         marks = ", ".join("?" * len(INCIDENT_COLUMNS)) + f", '{now}'"
@@ -315,6 +398,36 @@ class Store:
                 (file, before),
             ).rowcount
         return before, added
+
+    def import_dataset_rows(self, rows: Iterable[tuple[Any, ...]], *, dataset: str, file: str | None = None,
+                            columns: Sequence[str] | None = None) -> tuple[int, int]:
+        """Bulk insert of dataset rows: tuples in ``columns`` order (default :data:`DATASET_COLUMNS`;
+        any subset of it holding ``row_id``; columns left out are NULL). ``source_kind`` is
+        ``'dataset'``, ``origin`` the dataset name, ``source_ref`` the file name and ``source_key``
+        ``"<dataset>:<row id>"``, all written in SQL. Dataset rows get no ``incident_sources`` row:
+        :meth:`incidents` derives their source detail from these columns. Rows already stored are
+        skipped. Durability is relaxed (``synchronous = OFF``) for the insert only: a crash can lose
+        the import's last chunk, never the rest of the store (WAL).
+        Returns ``(first id before the insert, number inserted)``."""
+        cols = list(columns or DATASET_COLUMNS)
+        unknown = set(cols) - set(DATASET_COLUMNS)
+        if unknown or "row_id" not in cols:
+            raise ValueError(f"dataset columns must hold row_id and come from DATASET_COLUMNS (not {sorted(unknown)})")
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        marks = ["?" if c != "row_id" else f"{_sql_text(dataset + ':')} || ?" for c in cols]
+        sql = (f"INSERT OR IGNORE INTO incidents ({', '.join(c if c != 'row_id' else 'source_key' for c in cols)},"
+               f" source_kind, origin, source_ref, created_at) VALUES ({', '.join(marks)}, 'dataset',"
+               f" {_sql_text(dataset)}, {_sql_text(file)}, {_sql_text(now)})")
+        with self._lock:
+            self._conn.execute("PRAGMA synchronous = OFF")
+            try:
+                with self.transaction() as conn:
+                    conn.execute("PRAGMA cache_size = -262144")  # 256 MB: the unique index stays in memory
+                    before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0]
+                    added = conn.executemany(sql, rows).rowcount
+            finally:
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+        return before, max(int(added), 0)
 
     def _insert_incidents(self, conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]],
                           sources: Iterable[tuple[Any, ...]]) -> list[int]:
@@ -342,7 +455,13 @@ class Store:
     def incidents(self, *, ids: Iterable[int] | None = None, since_id: int | None = None) -> pd.DataFrame:
         """Incident reports with their ``group_id`` (the incident they belong to) and source detail."""
         cols = ", ".join(f"i.{c}" for c in ["id", *INCIDENT_COLUMNS, "created_at"])
-        src = ", ".join(f"s.{c} AS source_{'type' if c == 'kind' else c}" for c in SOURCE_COLUMNS)
+        # Dataset rows carry their source on the row itself (see import_dataset_rows).
+        derived = {"kind": "i.source_kind",
+                   "dataset": "CASE WHEN i.source_kind = 'dataset' THEN i.origin END",
+                   "row_id": "CASE WHEN i.source_kind = 'dataset' THEN substr(i.source_key, length(i.origin) + 2) END",
+                   "file": "CASE WHEN i.source_kind = 'dataset' THEN i.source_ref END"}
+        src = ", ".join(f"COALESCE(s.{c}, {derived[c]}) AS source_{'type' if c == 'kind' else c}" if c in derived
+                        else f"s.{c} AS source_{'type' if c == 'kind' else c}" for c in SOURCE_COLUMNS)
         sql = (f"SELECT {cols}, COALESCE(l.group_id, i.id) AS group_id, {src} FROM incidents i"
                " LEFT JOIN incident_links l ON l.incident_id = i.id"
                " LEFT JOIN incident_sources s ON s.incident_id = i.id")
@@ -511,6 +630,11 @@ class Store:
             rows = cur.fetchall()
             names = [d[0] for d in cur.description]
         return pd.DataFrame.from_records(rows, columns=names)
+
+
+def _sql_text(value: str | None) -> str:
+    """A value as an SQL literal (SQLite strings have no escapes but the doubled quote)."""
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
 
 
 def _chunked_query(conn: sqlite3.Connection, sql: str, values: Iterable[Any], size: int = 500) -> list[tuple]:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 #: The map's background (what is not land).
@@ -41,6 +41,24 @@ def js_literal(value: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+_COLLECTIONS: dict[int, tuple[Any, str]] = {}
+
+
+def _collection_js(features: list[dict[str, Any]]) -> str:
+    """The FeatureCollection literal of ``features``; memoised for long-lived lists (the cached
+    basemap layers are serialised once per process, not on every rerun)."""
+    key = id(features)
+    hit = _COLLECTIONS.get(key)
+    if hit is not None and hit[0] is features:
+        return hit[1]
+    text = js_literal({"type": "FeatureCollection", "features": features})
+    if len(features) >= 50:  # only big lists are worth keeping (they belong to cached layers)
+        if len(_COLLECTIONS) > 64:
+            _COLLECTIONS.clear()
+        _COLLECTIONS[key] = (features, text)
+    return text
 
 
 def esc(value: Any) -> str:
@@ -84,7 +102,40 @@ def css_slug(value: Any) -> str:
 # --------------------------------------------------------------------------- map elements
 
 
-class Pane(MacroElement):
+class RawText(Element):
+    """Text that is already rendered: written as is, never compiled as a Jinja template.
+
+    branca's ``MacroElement.render`` wraps its output in ``Element(output)``, which compiles the
+    output as a template: data holding ``{{ … }}`` would then run on the server (template injection)
+    and every megabyte of data would be lexed by Jinja. Our elements render through this instead.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawText"
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class SafeMacroElement(MacroElement):
+    """A MacroElement whose rendered header/html/script are added as :class:`RawText`."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(RawText(str(macro(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class Pane(SafeMacroElement):
     """A Leaflet pane with a fixed z-index (layers keep their stacking order when toggled)."""
 
     _template = Template(
@@ -105,7 +156,7 @@ class Pane(MacroElement):
         self.z_index = int(z_index)
 
 
-class GeoJsonData(MacroElement):
+class GeoJsonData(SafeMacroElement):
     """A ``L.geoJson`` layer added to its parent (a FeatureGroup), drawn from pre-built features.
 
     Per-feature properties used here (all optional):
@@ -159,7 +210,7 @@ class GeoJsonData(MacroElement):
         super().__init__()
         self._name = "GeoJsonData"
         self.n_features = len(features)
-        self.data_js = js_literal({"type": "FeatureCollection", "features": features})
+        self.data_js = _collection_js(features)
         self.style_js = js_literal(dict(style or {}))
         self.point_style_js = js_literal(dict(point_style or {}))
         self.pane = pane
@@ -167,7 +218,7 @@ class GeoJsonData(MacroElement):
         self.sticky = bool(sticky)
 
 
-class HtmlControl(MacroElement):
+class HtmlControl(SafeMacroElement):
     """A Leaflet control showing fixed HTML (already escaped by the caller): the legend."""
 
     _template = Template(
@@ -196,7 +247,7 @@ class HtmlControl(MacroElement):
         self.css_class = css_class
 
 
-class Attribution(MacroElement):
+class Attribution(SafeMacroElement):
     """Add (escaped) attribution text to the map's attribution control."""
 
     _template = Template(
@@ -213,7 +264,7 @@ class Attribution(MacroElement):
         self.text_js = js_literal(esc(text))
 
 
-class MapStyle(MacroElement):
+class MapStyle(SafeMacroElement):
     """Page CSS for the map: sea background, popups, legend."""
 
     _template = Template(

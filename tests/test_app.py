@@ -15,7 +15,7 @@ GORGADJI_TEXT = (
 
 
 @pytest.fixture()
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gazetteer_index) -> AppTest:
     # A fresh store per test; CONFLICTMAP_HOME (and its gazetteer cache) stays the session's.
     monkeypatch.setenv("CONFLICTMAP_DB", str(tmp_path / "app.db"))
     at = AppTest.from_file(APP, default_timeout=60)
@@ -44,11 +44,16 @@ def test_first_page(app: AppTest) -> None:
     labels = [b.label for b in app.button]
     assert "Add pasted article" in labels and "Ingest files" in labels
     assert app.toggle(key="online_tiles").value is False
+    # since issue 5 the page opens on the incidents panel; places have their own panel
+    assert any(i.value.startswith("No incidents in this view") for i in app.info)
+    app.session_state["panel"] = "Places"
+    app.run()
     assert any(i.value.startswith("No places yet") for i in app.info)
 
 
 def test_paste_article_lists_gorgadji(app: AppTest) -> None:
     pytest.importorskip("loaders.geoparse")
+    app.session_state["panel"] = "Places"  # the places table's panel (issue 5)
     at = _paste(app, GORGADJI_TEXT, title="Patrol <b>near</b> Gorgadji")
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]

@@ -72,6 +72,12 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert any(m.resolved for m in xss.mentions), "xss article: no place resolved"
     finally:
         store.close()
+    # 300 synthetic incidents across BF/ML/NE; incident 1's summary carries an <img onerror> and a <script>
+    sys.path.insert(0, str(REPO))
+    from bench.gen_incidents import XSS_SUMMARY, generate
+
+    assert generate(db, 300, seed=2) == 300
+    assert "onerror" in XSS_SUMMARY
     return db
 
 
@@ -200,7 +206,8 @@ def test_map_renders_offline(browser_page, server: str) -> None:
     assert frame.locator(".leaflet-cm-countries-pane path").count() > 50
     assert frame.locator(".leaflet-cm-alliances-pane path").count() >= 2
     assert frame.locator(".leaflet-cm-zones-pane path").count() >= 1
-    assert frame.locator(".cm-legend").inner_text().count("Alliance") >= 1
+    # two legends since issue 5: the alliances (bottom right) and the incidents (bottom left)
+    assert frame.locator(".leaflet-bottom.leaflet-right .cm-legend").inner_text().count("Alliance") >= 1
     labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     names = {label.strip() for label in labels}
     assert {"Country borders", "Admin-1 borders", "Liptako-Gourma zone", "Places"} <= names, names
@@ -286,3 +293,144 @@ def test_upload_article(browser_page, tmp_path: Path) -> None:
     page.frame_locator(IFRAME).locator("path.cm-place-gao").first.wait_for(state="attached", timeout=30_000)
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.blocked == [], page.blocked  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- incidents (issue 5)
+
+INCIDENT_SHOT = Path("/tmp/conflictmap-e2e-incidents.png")
+LIVE_IFRAME = IFRAME + " >> nth=-1"  # while a new map mounts, the old iframe is still there for a moment
+
+
+def _caption(page) -> str:
+    loc = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="incidents in this view").first
+    loc.wait_for(timeout=30_000)
+    return loc.inner_text()
+
+
+def _count(page) -> int:
+    return int(re.search(r"([\d,]+) incidents in this view", _caption(page)).group(1).replace(",", ""))
+
+
+def _wait_count_change(page, before: int, timeout_s: float = 30) -> int:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        _settle(page)
+        now = _count(page)
+        if now != before:
+            return now
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the incident count stayed {before}")
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar selectbox/multiselect labelled ``label``."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"], '
+                       '[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label).first
+    box.locator("input").first.click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+    page.keyboard.press("Escape")
+    _settle(page)
+
+
+def _incident_ids(frame) -> set[int]:
+    return {int(re.search(r"cm-incident-(\d+)", c).group(1))
+            for c in frame.locator("path.cm-incident").evaluate_all("els => els.map(e => e.getAttribute('class'))")}
+
+
+def test_incidents_filters_modes_url_and_correction(browser_page, server: str, seeded_db: Path) -> None:
+    page = browser_page
+    frame = page.frame_locator(LIVE_IFRAME)
+    page.goto(server + "/", wait_until="domcontentloaded")
+    frame.locator(".cm-incident-legend").wait_for(timeout=60_000)
+    total = _count(page)
+    assert total >= 300  # the 300 generated ones and the incidents read from the two articles
+    clusters = frame.locator(".marker-cluster").count() + frame.locator("path.cm-incident").count()
+    assert clusters > 0  # clustered points
+
+    # a date preset and an event type: the map and the table change, and the URL holds both
+    _choose(page, "Date preset", "2023")
+    in_2023 = _wait_count_change(page, total)
+    assert 0 < in_2023 < total
+    _choose(page, "Event type", "Battles")
+    battles = _wait_count_change(page, in_2023)
+    assert 0 < battles < in_2023
+    assert "type=Battles" in page.url and "from=2023-01-01" in page.url
+    legend = frame.locator(".cm-incident-legend")
+    legend.wait_for(timeout=30_000)
+    assert "Battles" in legend.inner_text() and "Riots" not in legend.inner_text()
+
+    # the incidents layer toggles in the layer control
+    box = frame.locator(".leaflet-control-layers-overlays label", has_text="Incidents").locator("input")
+    box.uncheck()
+    assert frame.locator(".marker-cluster").count() + frame.locator("path.cm-incident").count() == 0
+    box.check()
+
+    # heatmap and choropleth
+    page.locator('[data-testid="stSidebar"]').get_by_text("Heatmap (density grid)").click()
+    _settle(page)
+    frame.locator(".cm-incident-legend", has_text="cell").wait_for(timeout=30_000)
+    assert frame.locator(".leaflet-cm-density-pane path").count() > 0
+    page.locator('[data-testid="stSidebar"]').get_by_text("Admin-1 choropleth").click()
+    _settle(page)
+    frame.locator(".cm-incident-legend", has_text="admin-1 unit").wait_for(timeout=30_000)
+    n_units = frame.locator(".leaflet-cm-density-pane path").count()
+    assert 0 < n_units <= 60
+    assert "mode=choropleth" in page.url
+
+    # the copied URL reopens the same view, in a fresh session
+    copied = page.url
+    other = page.context.new_page()
+    other.goto(copied, wait_until="domcontentloaded")
+    assert _count(other) == battles
+    other.frame_locator(LIVE_IFRAME).locator(".cm-incident-legend", has_text="admin-1 unit").wait_for(timeout=60_000)
+    assert other.frame_locator(LIVE_IFRAME).locator(".leaflet-cm-density-pane path").count() == n_units
+    other.close()
+    assert page.blocked == [], page.blocked  # type: ignore[attr-defined]
+
+
+def test_incident_popup_is_text_and_correction_reaches_geojson(browser_page, server: str, seeded_db: Path) -> None:
+    """Incident 1's summary holds <img onerror> and <script>: the popup shows it as text. Then move
+    incident 1 and find the new coordinates in the incidents GeoJSON download."""
+    page = browser_page
+    frame = page.frame_locator(LIVE_IFRAME)
+    import sqlite3
+
+    with sqlite3.connect(seeded_db) as conn:
+        xss_id = conn.execute("SELECT id FROM incidents WHERE summary LIKE '%window.__xss=9%'").fetchone()[0]
+    page.goto(server + f"/?sel={xss_id}", wait_until="domcontentloaded")  # a URL naming an incident opens on it
+    frame.locator(f"path.cm-incident-{xss_id}").first.wait_for(state="attached", timeout=60_000)
+    popup = frame.locator(".leaflet-popup-content")
+    for attempt in range(3):
+        marker = frame.locator(f"path.cm-incident-{xss_id}").first
+        marker.click(force=True) if attempt == 0 else marker.dispatch_event("click")
+        try:
+            popup.filter(has_text=f"Incident #{xss_id}").first.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001
+            continue
+    text = popup.filter(has_text=f"Incident #{xss_id}").first.inner_text()
+    assert '<img src=x onerror="window.__xss=9">' in text and "<script>window.__xss=8</script>" in text
+    box = popup.filter(has_text=f"Incident #{xss_id}").first
+    assert box.locator("img").count() == 0 and box.locator("script").count() == 0
+    _settle(page)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert _map_frame(page).evaluate("typeof window.__xss") == "undefined"
+    page.screenshot(path=str(INCIDENT_SHOT), full_page=False)
+
+    # the detail panel below the map: sources and the correction form
+    page.get_by_text("Selected incident").first.wait_for(timeout=30_000)
+    page.get_by_label("Latitude").first.fill("12.3714")
+    page.get_by_label("Longitude").first.fill("-1.5197")
+    page.get_by_role("button", name="Save correction").click()
+    page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="corrected").wait_for(timeout=30_000)
+    _settle(page)
+    button = page.get_by_role("button", name="Download incidents GeoJSON")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    one = [f for f in data["features"] if f["properties"]["id"] == xss_id]
+    assert one and one[0]["geometry"]["coordinates"] == [-1.5197, 12.3714]
+    assert one[0]["properties"]["correction_id"] is not None
+    assert one[0]["properties"]["country"] == "BFA"
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]

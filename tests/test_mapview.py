@@ -205,3 +205,43 @@ def test_with_bundled_boundaries() -> None:
     assert not URL.search(html)
     assert len(html) < 6_000_000, len(html)
     assert boundaries.ATTRIBUTION
+
+
+def test_data_is_never_a_jinja_template(static, alliances) -> None:
+    """branca compiles a MacroElement's output as a template: ``{{ … }}`` in an article would run
+    on the server. Our elements write their output raw."""
+    places = _places()
+    places.loc[0, "sentence"] = "x {{ 7*7 }} {{ cycler.__init__.__globals__.os.getpid() }} {% if 1 %} y"
+    html = _html(places, static=static, alliances=alliances)
+    assert "{{ 7*7 }}" in html and "{% if 1 %}" in html
+    assert "x 49 " not in html
+
+
+def test_incident_layers(static, alliances) -> None:
+    import pandas as pd
+
+    from dashboard import incident_layers as il
+
+    frame = pd.DataFrame({
+        "id": [1, 2], "lon": [-1.6, 2.1], "lat": [14.1, 13.5], "event_date": ["2024-01-02", "2024-02-03"],
+        "event_type": ["Battles", "Riots"], "sub_event_type": ["Armed clash", None], "actor1": ["A", "B"],
+        "actor2": [None, "C"], "fatalities": [3, None], "location": ["Djibo", "Niamey"], "admin1": ["Sahel", "Niamey"],
+        "country": ["BFA", "NER"], "source": ["acled", "articles"], "correction_id": [None, 4],
+        "summary": [XSS_IMG + " {{ 7*7 }}", "calm"],
+    })
+    overlay = il.points_overlay(frame)
+    assert overlay.points["id"] == [1, 2] and overlay.points["fix"] == [False, True]
+    html = _html(static=static, alliances=alliances, incidents=overlay)
+    assert "L.markerClusterGroup" in html and "../dashboard.web_assets.markercluster/leaflet.markercluster.js" in html
+    assert XSS_IMG not in html and "\\u003cimg src=x onerror=alert(1)\\u003e {{ 7*7 }}" in html
+    assert ".textContent" in html and "innerHTML" not in html.split("L.markerClusterGroup")[1].split("})();")[0]
+    totals = pd.DataFrame({"country": ["BFA", "BFA", "NER"], "admin1": ["Sahel", "Nowhere", "Niamey"],
+                           "incidents": [10, 2, 1], "fatalities": [5, 0, 0]})
+    geoms = {("BFA", "Sahel"): {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}
+    choro = il.choropleth_overlay(totals, "count", {"BFA": "Burkina Faso"}, geometries=geoms)
+    assert len(choro.cells) == 1 and "3 incidents outside a known admin-1 unit" in choro.legend
+    grid = pd.DataFrame({"gx": [700, 701], "gy": [415, 415], "incidents": [1, 30], "fatalities": [0, 9]})
+    heat = il.grid_overlay(grid, 0.25)
+    assert len(heat.cells) == 2 and heat.cells[0]["geometry"]["coordinates"][0][0] == [-5.0, 13.75]
+    assert "leaflet-cm-density" not in html  # only drawn when asked
+    assert il.natural_breaks([1, 1, 2, 2, 3, 10, 11, 12, 50, 60, 61], 3) == [3.0, 12.0, 61.0]

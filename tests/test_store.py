@@ -144,7 +144,7 @@ def test_other_process_reads_while_a_write_is_open(store: Store) -> None:
         assert proc.returncode == 0, proc.stderr
         n_counts, n_rows, seconds = proc.stdout.split()
         assert (n_counts, n_rows) == ("1", "1")  # the committed state, not the pending row
-        assert float(seconds) < 1.0  # not waiting on the writer's lock
+        assert float(seconds) < 5.0  # did not wait out the 10 s busy timeout behind the writer's lock
     assert store.counts()["articles"] == 2
 
 

@@ -1,0 +1,100 @@
+"""Batch-ingest throughput: serial, and on a Dask LocalCluster of 1 and 2 workers.
+
+    .venv/bin/python bench/bench_batch.py --n 400 [--workers 1 2] [--serial] [--chunk 16] [--batch 50]
+
+Generates the corpus with ``bench/gen_articles.py`` (seed 1, half French), then for each worker
+count ingests it into a fresh store and reports articles/s over the analyse+write phase (the
+cluster's start-up and the workers' gazetteer loading are timed apart: they are paid once per
+cluster, not per article). Prints the load average before each run: on a shared machine the
+figures mean little unless it is low. The stores of all runs are compared (they must be equal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def _gen():
+    spec = importlib.util.spec_from_file_location("gen_articles", HERE / "gen_articles.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _tables(db: Path) -> tuple:
+    conn = sqlite3.connect(db)
+    try:
+        arts = conn.execute("SELECT id, title, path FROM articles ORDER BY id").fetchall()
+        ments = conn.execute('SELECT id, article_id, start, "end", name, kind, lat, lon FROM mentions ORDER BY id').fetchall()
+        incs = conn.execute("SELECT id, source_key, event_type, lat, lon FROM incidents ORDER BY id").fetchall()
+        return arts, ments, incs
+    finally:
+        conn.close()
+
+
+def run(corpus: Path, workers: int, *, chunk: int, batch: int, tmp: Path) -> tuple[float, float, int, Path]:
+    from conflictmap.store import Store
+    from loaders.batch import run_batch
+    from loaders.sources import iter_articles
+
+    db = tmp / f"w{workers}.db"
+    t0 = time.perf_counter()
+    marks = {}
+
+    def mark(p) -> None:  # CPU of this process (reader, scheduler, writer) from the first result on
+        if p.done and "cpu" not in marks:
+            marks["cpu"] = time.process_time()
+
+    with Store(db) as store:
+        result = run_batch(store, iter_articles([corpus]), workers=workers, chunk_size=chunk, batch_size=batch,
+                           progress=mark)
+    total = time.perf_counter() - t0
+    client_cpu = time.process_time() - marks.get("cpu", time.process_time())
+    return result.throughput, total - result.elapsed, result.analysed, db, client_cpu
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=400)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--serial", action="store_true", help="also run in-process (no Dask)")
+    ap.add_argument("--chunk", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=50)
+    args = ap.parse_args()
+
+    from geodata.gazetteer import load_gazetteer
+
+    load_gazetteer()  # build the on-disk index once, before any worker wants it
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        corpus = tmp / "corpus.jsonl"
+        gen = _gen()
+        gen.write(gen.generate(args.n, seed=1), corpus)
+        print(f"corpus: {args.n} articles, {corpus.stat().st_size / 1e6:.1f} MB; cpus={os.cpu_count()}")
+        results = {}
+        for w in ([0] if args.serial else []) + args.workers:
+            load = os.getloadavg()[0]
+            rate, setup, n, db, cpu = run(corpus, w, chunk=args.chunk, batch=args.batch, tmp=tmp)
+            results[w] = (rate, db)
+            name = "serial" if w == 0 else f"{w} worker{'s' if w > 1 else ''}"
+            print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; start-up {setup:.1f} s; load before {load:.2f};"
+                  f" client CPU {1000 * cpu / max(n, 1):.1f} ms/article)", flush=True)
+        dbs = [db for _, db in results.values()]
+        same = all(_tables(d) == _tables(dbs[0]) for d in dbs[1:])
+        print(f"stores equal: {same}")
+        if 1 in results and 2 in results:
+            print(f"speed-up 2 vs 1 worker: {results[2][0] / results[1][0]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,420 @@
+"""The view model: what an analyst filters, as a dataclass that round-trips through URL query
+parameters, and the queries that the dashboard and the exports both run for it.
+
+Every value reaches SQLite as a bound parameter (``?``); only fixed column names and operators
+are written into the SQL text. Analyst corrections (:mod:`conflictmap.corrections`) are applied
+inside the queries, so the map, the table, the charts and every export see the corrected values.
+An incident is a group of linked reports (``incident_links``); the views show one row per group,
+its representative being the group's smallest report id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from conflictmap.store import Store
+
+AES_CHARTER = date(2023, 9, 16)
+MODES = ("points", "heatmap", "choropleth")
+METRICS = ("count", "fatalities")
+STEPS = ("month", "week")
+PRESETS = ("custom", "last 30 days", "2023", "since the AES charter", "all")
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    """One view of the incidents. Empty tuples / None mean "no filter"."""
+
+    start: date | None = None
+    end: date | None = None
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO3
+    admin1: tuple[str, ...] = ()  # admin-1 names
+    alliance: str | None = None  # members on ``alliance_day`` (or ``end``, or today)
+    alliance_day: date | None = None
+    max_geo_precision: int | None = None  # ACLED 1 (exact) … 3 (region)
+    min_confidence: float = 0.0  # places (geoparsed mentions)
+    sources: tuple[str, ...] = ()  # dataset names, or "articles"
+    mode: str = "points"
+    metric: str = "count"
+    step: str = "month"
+    period: str | None = None  # "2024-03" (month) or "2024-03-04" (the Monday of a week)
+    selected: int | None = None  # the incident shown in detail
+
+    # ----------------------------------------------------------------- dates
+
+    def day(self) -> date:
+        """The map's date: alliances and members are shown as on this day (the chosen day, else
+        the end of the date range or period, else today)."""
+        return self.alliance_day or self.date_range()[1] or date.today()
+
+    def date_range(self) -> tuple[date | None, date | None]:
+        """(start, end) narrowed to ``period`` when one is chosen (both inclusive)."""
+        start, end = self.start, self.end
+        p = period_bounds(self.period, self.step)
+        if p is not None:
+            start = max(start, p[0]) if start else p[0]
+            end = min(end, p[1]) if end else p[1]
+        return start, end
+
+    # ----------------------------------------------------------------- URL
+
+    def to_query_params(self) -> dict[str, str | list[str]]:
+        """The non-default fields as query parameters (lists for multi-valued filters)."""
+        out: dict[str, str | list[str]] = {}
+        default = ViewFilter()
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value == getattr(default, f.name):
+                continue
+            key = _PARAM[f.name]
+            if isinstance(value, tuple):
+                out[key] = [str(v) for v in value]
+            elif isinstance(value, date):
+                out[key] = value.isoformat()
+            else:
+                out[key] = str(value)
+        return out
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, Any]) -> ViewFilter:
+        """Read a view back from query parameters; unknown keys and bad values are ignored."""
+
+        def all_of(key: str) -> list[str]:
+            getter = getattr(params, "get_all", None)
+            if getter is not None:
+                values = getter(key)
+            else:
+                values = params.get(key, [])
+                values = [values] if isinstance(values, str) else list(values or [])
+            return [str(v) for v in values if str(v).strip()]
+
+        def one(key: str) -> str | None:
+            values = all_of(key)
+            return values[-1] if values else None
+
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            key = _PARAM[f.name]
+            if f.name in _TUPLES:
+                values = all_of(key)
+                if values:
+                    kwargs[f.name] = tuple(dict.fromkeys(values))
+                continue
+            raw = one(key)
+            if raw is None:
+                continue
+            try:
+                if f.name in ("start", "end", "alliance_day"):
+                    kwargs[f.name] = date.fromisoformat(raw)
+                elif f.name in ("max_geo_precision", "selected"):
+                    kwargs[f.name] = int(raw)
+                elif f.name == "min_confidence":
+                    kwargs[f.name] = min(1.0, max(0.0, float(raw)))
+                elif f.name == "mode":
+                    kwargs[f.name] = raw if raw in MODES else "points"
+                elif f.name == "metric":
+                    kwargs[f.name] = raw if raw in METRICS else "count"
+                elif f.name == "step":
+                    kwargs[f.name] = raw if raw in STEPS else "month"
+                else:
+                    kwargs[f.name] = raw
+            except ValueError:
+                continue
+        return cls(**kwargs)
+
+    def replace(self, **changes: Any) -> ViewFilter:
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_TUPLES = {"event_types", "sub_event_types", "actors", "countries", "admin1", "sources"}
+_PARAM = {
+    "start": "from", "end": "to", "event_types": "type", "sub_event_types": "sub", "actors": "actor",
+    "countries": "country", "admin1": "admin1", "alliance": "alliance", "alliance_day": "on",
+    "max_geo_precision": "prec", "min_confidence": "conf", "sources": "source", "mode": "mode",
+    "metric": "metric", "step": "step", "period": "period", "selected": "sel",
+}
+
+
+def preset_range(preset: str, today: date | None = None, first: date | None = None,
+                 last: date | None = None) -> tuple[date | None, date | None] | None:
+    """The (start, end) of a named preset; None for "custom"."""
+    today = today or date.today()
+    if preset == "last 30 days":
+        return today - timedelta(days=30), today
+    if preset == "2023":
+        return date(2023, 1, 1), date(2023, 12, 31)
+    if preset == "since the AES charter":
+        return AES_CHARTER, today
+    if preset == "all":
+        return first, last
+    return None
+
+
+def period_bounds(period: str | None, step: str = "month") -> tuple[date, date] | None:
+    """First and last day of a month ``YYYY-MM`` or of the week starting on ``YYYY-MM-DD``."""
+    if not period:
+        return None
+    try:
+        if len(period) == 7:
+            first = date.fromisoformat(period + "-01")
+            nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+        first = date.fromisoformat(period)
+        return first, first + timedelta(days=6)
+    except ValueError:
+        return None
+
+
+def periods(start: date, end: date, step: str = "month") -> list[str]:
+    """The periods (months ``YYYY-MM`` or Monday-started weeks) from ``start`` to ``end``."""
+    out: list[str] = []
+    if step == "week":
+        day = start - timedelta(days=start.weekday())
+        while day <= end:
+            out.append(day.isoformat())
+            day += timedelta(days=7)
+        return out
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+# --------------------------------------------------------------------------- SQL
+
+#: The latest active correction of each incident (see conflictmap.corrections).
+_ACTIVE = (
+    "(SELECT target_key, lat, lon, country, admin1, event_type, sub_event_type, id FROM corrections"
+    " WHERE id IN (SELECT MAX(id) FROM corrections WHERE target = 'incident' AND undone_at IS NULL"
+    " GROUP BY target_key))"
+)
+#: Effective incidents: one row per incident (group representative), corrections applied.
+EFFECTIVE = f"""
+SELECT i.id AS id, i.event_date AS event_date,
+       COALESCE(c.event_type, i.event_type) AS event_type,
+       COALESCE(c.sub_event_type, i.sub_event_type) AS sub_event_type,
+       i.actor1 AS actor1, i.actor2 AS actor2, i.fatalities AS fatalities,
+       COALESCE(c.lat, i.lat) AS lat, COALESCE(c.lon, i.lon) AS lon, i.location AS location,
+       CASE WHEN c.lat IS NOT NULL THEN c.country ELSE i.country END AS country,
+       CASE WHEN c.lat IS NOT NULL THEN c.admin1 ELSE i.admin1 END AS admin1,
+       i.geo_precision AS geo_precision, i.summary AS summary,
+       CASE WHEN i.source_kind = 'dataset' THEN i.origin ELSE 'articles' END AS source,
+       COALESCE(i.source_key, 'id:' || i.id) AS source_key,
+       c.id AS correction_id,
+       CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END AS single
+FROM incidents i
+LEFT JOIN incident_links l ON l.incident_id = i.id
+LEFT JOIN {_ACTIVE} c ON c.target_key = COALESCE(i.source_key, 'id:' || i.id)
+WHERE (l.group_id IS NULL OR l.group_id = i.id)
+"""
+
+TABLE_COLUMNS = ["id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities",
+                 "location", "admin1", "country", "geo_precision", "source", "lat", "lon", "summary",
+                 "correction_id"]
+
+
+def where(view: ViewFilter, alias: str = "e") -> tuple[str, list[Any]]:
+    """The WHERE clause of ``view`` over :data:`EFFECTIVE` (aliased ``alias``) and its parameters."""
+    a = alias + "."
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def inside(column: str, values: Iterable[Any]) -> None:
+        values = list(values)
+        if values:
+            clauses.append(f"{a}{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+
+    start, end = view.date_range()
+    if start:
+        clauses.append(f"{a}event_date >= ?")
+        params.append(start.isoformat())
+    if end:
+        clauses.append(f"{a}event_date < ?")  # dates may carry a time: compare with the next day
+        params.append((end + timedelta(days=1)).isoformat())
+    inside("event_type", view.event_types)
+    inside("sub_event_type", view.sub_event_types)
+    if view.actors:
+        marks = ", ".join("?" * len(view.actors))
+        clauses.append(f"({a}actor1 IN ({marks}) OR {a}actor2 IN ({marks}))")
+        params.extend(view.actors)
+        params.extend(view.actors)
+    inside("country", view.countries)
+    inside("admin1", view.admin1)
+    if view.alliance:
+        from geodata.alliances import members_on
+
+        try:
+            members = members_on(view.day(), view.alliance).get(view.alliance, [])
+        except KeyError:
+            members = []
+        if members:
+            inside("country", members)
+        else:
+            clauses.append("0")
+    if view.max_geo_precision is not None:
+        clauses.append(f"({a}geo_precision IS NULL OR {a}geo_precision <= ?)")
+        params.append(int(view.max_geo_precision))
+    inside("source", view.sources)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _query(store: Store, sql: str, params: Iterable[Any]) -> pd.DataFrame:
+    return store._frame(sql, params)  # noqa: SLF001 - the store's one locked connection
+
+
+def count(store: Store, view: ViewFilter) -> int:
+    w, p = where(view)
+    return int(_query(store, f"SELECT COUNT(*) AS n FROM ({EFFECTIVE}) e{w}", p)["n"].iloc[0])
+
+
+def incidents_frame(store: Store, view: ViewFilter, *, limit: int | None = None,
+                    columns: Iterable[str] = TABLE_COLUMNS, order: str = "newest") -> pd.DataFrame:
+    """The incidents of ``view`` (one row per incident, corrections applied), newest first."""
+    cols = ", ".join(f"e.{c}" for c in columns)
+    w, p = where(view)
+    sql = f"SELECT {cols} FROM ({EFFECTIVE}) e{w}"
+    if order == "newest":
+        sql += " ORDER BY e.event_date DESC, e.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        p = [*p, int(limit)]
+    return _query(store, sql, p)
+
+
+def incidents_geoframe(store: Store, view: ViewFilter) -> Any:
+    """:func:`incidents_frame` as a GeoDataFrame of points (EPSG:4326): what exports write."""
+    import geopandas as gpd
+
+    frame = incidents_frame(store, view)
+    frame = frame[frame["lat"].notna() & frame["lon"].notna()].reset_index(drop=True)
+    geometry = gpd.points_from_xy(frame["lon"].astype(float), frame["lat"].astype(float), crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def map_points(store: Store, view: ViewFilter, *, limit: int) -> pd.DataFrame:
+    """The few columns a map marker needs, for at most ``limit`` incidents."""
+    return incidents_frame(store, view, limit=limit, columns=[
+        "id", "lon", "lat", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities",
+        "location", "admin1", "country", "source", "summary", "single", "correction_id",
+    ])
+
+
+def admin1_totals(store: Store, view: ViewFilter) -> pd.DataFrame:
+    """``country, admin1, incidents, fatalities`` of ``view``, aggregated in SQL."""
+    w, p = where(view)
+    sql = (f"SELECT e.country AS country, e.admin1 AS admin1, COUNT(*) AS incidents,"
+           f" COALESCE(SUM(e.fatalities), 0) AS fatalities FROM ({EFFECTIVE}) e{w}"
+           " GROUP BY e.country, e.admin1")
+    return _query(store, sql, p)
+
+
+def density_grid(store: Store, view: ViewFilter, cell: float) -> pd.DataFrame:
+    """Incidents and fatalities per square cell of ``cell`` degrees (``gx, gy`` cell indices)."""
+    w, p = where(view)
+    extra = " AND " if w else " WHERE "
+    sql = (f"SELECT CAST((e.lon + 180.0) / ? AS INTEGER) AS gx, CAST((e.lat + 90.0) / ? AS INTEGER) AS gy,"
+           f" COUNT(*) AS incidents, COALESCE(SUM(e.fatalities), 0) AS fatalities FROM ({EFFECTIVE}) e"
+           f"{w}{extra}e.lat IS NOT NULL AND e.lon IS NOT NULL GROUP BY gx, gy")
+    return _query(store, sql, [float(cell), float(cell), *p])
+
+
+def timeseries(store: Store, view: ViewFilter, step: str = "month") -> pd.DataFrame:
+    """``period, event_type, incidents, fatalities`` per month (``YYYY-MM``) or year."""
+    w, p = where(view)
+    length = 7 if step == "month" else 4
+    sql = (f"SELECT substr(e.event_date, 1, {length}) AS period, COALESCE(e.event_type, '(none)') AS event_type,"
+           f" COUNT(*) AS incidents, COALESCE(SUM(e.fatalities), 0) AS fatalities FROM ({EFFECTIVE}) e{w}"
+           " GROUP BY period, e.event_type ORDER BY period")
+    return _query(store, sql, p)
+
+
+def choices(store: Store) -> dict[str, list[Any]]:
+    """Values the sidebar offers: types, sub-types, actors (most frequent), countries, admin-1, sources,
+    and the first/last date. Read from the raw reports (indexed columns) plus the corrections."""
+    out: dict[str, list[Any]] = {}
+    q = lambda sql: _query(store, sql, ())  # noqa: E731
+    out["event_types"] = sorted(set(q("SELECT DISTINCT event_type AS v FROM incidents WHERE event_type IS NOT NULL")["v"])
+                                | set(q("SELECT DISTINCT event_type AS v FROM corrections WHERE event_type IS NOT NULL")["v"]))
+    out["countries"] = q("SELECT DISTINCT country AS v FROM incidents WHERE country IS NOT NULL ORDER BY v")["v"].tolist()
+    out["sources"] = q("SELECT DISTINCT CASE WHEN source_kind = 'dataset' THEN origin ELSE 'articles' END AS v"
+                       " FROM incidents ORDER BY v")["v"].dropna().tolist()
+    out["sub_event_types"] = q("SELECT DISTINCT event_type AS t, sub_event_type AS v FROM incidents"
+                               " WHERE sub_event_type IS NOT NULL ORDER BY t, v").values.tolist()
+    out["admin1"] = q("SELECT DISTINCT country AS c, admin1 AS v FROM incidents WHERE admin1 IS NOT NULL"
+                      " ORDER BY c, v").values.tolist()
+    out["actors"] = q("SELECT a AS v FROM (SELECT actor1 AS a FROM incidents UNION ALL SELECT actor2 FROM incidents)"
+                      " WHERE a IS NOT NULL GROUP BY a ORDER BY COUNT(*) DESC LIMIT 300")["v"].tolist()
+    span = q("SELECT MIN(event_date) AS a, MAX(event_date) AS b FROM incidents").iloc[0]
+    out["span"] = [_to_date(span["a"]), _to_date(span["b"])]
+    return out
+
+
+def _to_date(value: Any) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def incident_detail(store: Store, incident_id: int) -> pd.DataFrame:
+    """Every report of the incident ``incident_id`` belongs to, with its source and sentence."""
+    ids = store.incident_group(int(incident_id))
+    frame = store.incidents(ids=ids)
+    if frame.empty:
+        return frame
+    from conflictmap.corrections import apply_incident_corrections
+
+    return apply_incident_corrections(store, frame)
+
+
+# --------------------------------------------------------------------------- places
+
+
+def places_frame(store: Store, view: ViewFilter | None = None) -> Any:
+    """The places of the articles (``conflictmap.export.places_frame``, corrections applied),
+    narrowed by the view's dates (article date), countries, admin-1 and confidence."""
+    from conflictmap.export import places_frame as all_places
+
+    places = all_places(store)
+    if view is None or places.empty:
+        return places
+    keep = pd.Series(True, index=places.index)
+    start, end = view.date_range()
+    if start or end:
+        days = places["article_date"].astype("string").str.slice(0, 10)
+        known = days.notna()
+        if start:
+            keep &= ~known | (days >= start.isoformat())
+        if end:
+            keep &= ~known | (days <= end.isoformat())
+    if view.countries:
+        keep &= places["country"].isin(view.countries)
+    if view.admin1:
+        keep &= places["admin1"].isin(view.admin1)
+    if view.min_confidence:
+        keep &= places["confidence"].astype(float) >= view.min_confidence
+    return places[keep.fillna(False).to_numpy()].reset_index(drop=True)
+
+
+__all__ = [
+    "AES_CHARTER", "EFFECTIVE", "METRICS", "MODES", "PRESETS", "STEPS", "TABLE_COLUMNS", "ViewFilter",
+    "admin1_totals", "choices", "count", "density_grid", "incident_detail", "incidents_frame",
+    "incidents_geoframe", "map_points", "period_bounds", "periods", "places_frame", "preset_range",
+    "timeseries", "where",
+]

@@ -1,0 +1,325 @@
+"""Batch ingest: many articles, analysed in parallel (serially or on Dask), written by one writer.
+
+The work is split in two:
+
+* :func:`analyse` — pure: an :class:`~loaders.articles.Article` in, ``(article, mentions,
+  incident rows, incident sources)`` out. No store access, so it runs anywhere: in this process,
+  or on ``dask.distributed`` workers (each worker process loads the gazetteer and the boundaries
+  once: they are cached per process, and :class:`WarmUp` loads them when the worker starts).
+* the writer — this process only: it takes the analysed articles *in input order* and commits
+  them ``batch_size`` at a time with :meth:`conflictmap.store.Store.add_analysed` (one
+  transaction per batch), then links the new incident reports with the others.
+
+Writing in input order makes a parallel run give exactly the store a serial run gives (same
+ids). Resuming is cheap because articles are keyed by the hash of their text: a rerun skips
+every article already stored, and a batch is committed whole or not at all. The ``ingest_jobs``
+row of a run (keyed by the article ids it was given) records how many it wrote and up to which
+incident the linking ran, so a run killed between a commit and its linking re-links on resume.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from loaders.articles import Article
+from loaders.mention import Mention
+from loaders.sources import SourceError
+
+if TYPE_CHECKING:
+    from conflictmap.store import Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 50  # articles per transaction
+DEFAULT_CHUNK_SIZE = 16  # articles per Dask task: enough work to hide the per-task overhead
+
+
+# --------------------------------------------------------------------------- the pure step
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """One article with what was read from it, ready for :meth:`Store.add_analysed`."""
+
+    article: Article
+    mentions: list[Mention]
+    incident_rows: list[tuple] = field(default_factory=list)
+    incident_sources: list[tuple] = field(default_factory=list)
+
+    def as_row(self) -> tuple[Article, list[Mention], list[tuple], list[tuple]]:
+        return self.article, self.mentions, self.incident_rows, self.incident_sources
+
+
+def analyse(article: Article, *, extract_incidents: bool = True,
+            geoparse: Callable[..., list[Mention]] | None = None) -> Analysed:
+    """Geoparse ``article`` and read its incidents, touching no store (runs on workers)."""
+    if geoparse is None:
+        from loaders.geoparse import geoparse as default_geoparse
+
+        geoparse = default_geoparse
+    mentions = list(geoparse(article.text, lang=article.lang))
+    rows: list[tuple] = []
+    sources: list[tuple] = []
+    if extract_incidents:
+        try:
+            from loaders.incidents import extract_incidents as extract, incident_rows
+
+            found = extract(article.text, lang=article.lang, dateline=article.date, mentions=list(mentions))
+            rows, sources = incident_rows(found, article_id=article.id)
+        except Exception:  # noqa: BLE001 - the article and its places are kept; incidents are a bonus
+            log.exception("incident extraction failed for article %s", article.id)
+            rows, sources = [], []
+    return Analysed(article, mentions, rows, sources)
+
+
+def analyse_many(articles: Sequence[Article], extract_incidents: bool = True) -> list[Analysed]:
+    """One Dask task: several articles (fewer round trips than one task per article)."""
+    return [analyse(a, extract_incidents=extract_incidents) for a in articles]
+
+
+def warm_up() -> None:
+    """Load what :func:`analyse` needs (gazetteer, boundaries) so the first task is not slow."""
+    for lang, text in (("en", "DJIBO, March 3, 2024 – Gunmen attacked a military post in Djibo, Burkina Faso,"
+                               " on March 2, killing 5 soldiers."),
+                       ("fr", "DORI, 3 mars 2024 – Des hommes armés ont attaqué un poste militaire à Dori, au"
+                              " Burkina Faso, le 2 mars, tuant 5 soldats.")):
+        analyse(Article(text=text, date="2024-03-03", lang=lang))
+
+
+try:  # the worker plugin exists only when dask.distributed is installed
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class WarmUp(WorkerPlugin):
+        """Loads the gazetteer and boundaries once per worker process, when it starts."""
+
+        name = "conflictmap-warm-up"
+
+        def setup(self, worker: Any) -> None:
+            warm_up()
+except ImportError:  # pragma: no cover
+    WarmUp = None  # type: ignore[assignment,misc]
+
+
+# --------------------------------------------------------------------------- progress and result
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a batch run is: ``done`` of ``total`` articles written (inserted or already stored)."""
+
+    done: int
+    total: int
+    inserted: int
+    skipped: int
+    failed: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(slots=True)
+class BatchResult:
+    job: str
+    total: int = 0  # articles read from the sources (distinct texts)
+    inserted: int = 0
+    skipped: int = 0  # already in the store (a resumed or repeated run)
+    incidents: int = 0
+    failed: list[SourceError] = field(default_factory=list)
+    elapsed: float = 0.0  # seconds spent analysing and writing (not starting the cluster)
+    analysed: int = 0
+
+    @property
+    def throughput(self) -> float:
+        """Articles analysed and written per second."""
+        return self.analysed / self.elapsed if self.elapsed > 0 else 0.0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+def job_id(article_ids: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for a in article_ids:
+        h.update(a.encode())
+    return h.hexdigest()[:16]
+
+
+def run_batch(
+    store: Store,
+    items: Iterable[Article | SourceError],
+    *,
+    workers: int = 0,
+    scheduler: str | None = None,
+    client: Any = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    extract_incidents: bool = True,
+    progress: ProgressCallback | None = None,
+    label: str = "",
+    on_batch: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Analyse and store every article of ``items`` (see :func:`loaders.sources.iter_articles`).
+
+    ``workers=0`` and no ``scheduler``/``client``: everything in this process. ``workers=N``:
+    a ``LocalCluster`` of N single-threaded worker processes (loopback only, no dashboard),
+    closed at the end; ``scheduler="tcp://HOST:PORT"``: an existing cluster; ``client``: an
+    existing ``distributed.Client`` (left open). Articles already in the store are skipped,
+    so running the same sources again — or after an interruption — resumes without duplicates.
+    ``progress`` is called after each committed batch (and once at the start);
+    ``on_batch(n)`` after the n-th commit (tests use it to interrupt a run).
+    """
+    started = time.perf_counter()
+    articles: list[Article] = []
+    failed: list[SourceError] = []
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, SourceError):
+            failed.append(item)
+        elif item.id not in seen:
+            seen.add(item.id)
+            articles.append(item)
+    job = job_id(a.id for a in articles)
+    result = BatchResult(job=job, total=len(articles), failed=failed)
+    todo = [a for a in articles if not store.has_article(a.id)]
+    result.skipped = len(articles) - len(todo)
+    _open_job(store, job, label or f"{len(articles)} articles")
+
+    def report() -> None:
+        if progress is not None:
+            progress(Progress(result.inserted + result.skipped, result.total, result.inserted, result.skipped,
+                              len(failed), time.perf_counter() - started))
+
+    report()
+    pending: list[Analysed] = []
+    commits = 0
+
+    def write(analysed: Iterable[Analysed], *, final: bool = False) -> None:
+        nonlocal commits
+        pending.extend(analysed)
+        while len(pending) >= batch_size or (final and pending):
+            part, pending[:] = pending[:batch_size], pending[batch_size:]
+            _commit(store, job, part, result)
+            commits += 1
+            report()
+            if on_batch is not None:
+                on_batch(commits)
+
+    t0 = time.perf_counter()
+    if not todo:
+        pass
+    elif workers <= 0 and scheduler is None and client is None:
+        warm_up()  # loading the gazetteer is not the batch's throughput (as for the workers)
+        t0 = time.perf_counter()
+        for i in range(0, len(todo), chunk_size):
+            write(analyse_many(todo[i:i + chunk_size], extract_incidents))
+    else:
+        with _client(workers, scheduler, client) as dask_client:
+            t0 = time.perf_counter()  # the cluster's start-up is not the batch's throughput
+            nworkers = max(1, len(dask_client.scheduler_info().get("workers", {})) or workers)
+            chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
+            window: deque[Any] = deque()
+            it = iter(chunks)
+            for chunk in it:  # keep about 3 chunks per worker in flight, consume in order
+                window.append(dask_client.submit(analyse_many, chunk, extract_incidents, pure=False))
+                if len(window) >= 3 * nworkers:
+                    break
+            while window:
+                done = window.popleft().result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    window.append(dask_client.submit(analyse_many, nxt, extract_incidents, pure=False))
+                write(done)
+    write([], final=True)
+    result.analysed = len(todo)
+    result.elapsed = time.perf_counter() - t0
+    _close_job(store, job)
+    return result
+
+
+def _commit(store: Store, job: str, part: list[Analysed], result: BatchResult) -> None:
+    before = store.max_incident_id()
+    written = store.add_analysed((a.as_row() for a in part), job=job)
+    for _, inserted, incident_ids in written:
+        result.inserted += int(inserted)
+        result.skipped += int(not inserted)
+        result.incidents += len(incident_ids)
+    if any(ids for _, _, ids in written):
+        _link(store, job, before)
+
+
+def _link(store: Store, job: str, since_id: int) -> None:
+    from loaders.incident_links import link_new
+
+    link_new(store, since_id=since_id)
+    with store.transaction() as conn:
+        conn.execute("UPDATE ingest_jobs SET linked_through = (SELECT COALESCE(MAX(id), 0) FROM incidents)"
+                     " WHERE id = ?", (job,))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _open_job(store: Store, job: str, label: str) -> None:
+    """Record the job; when it was interrupted after a commit and before its linking, link now."""
+    with store.transaction() as conn:
+        row = conn.execute("SELECT linked_through, finished_at FROM ingest_jobs WHERE id = ?", (job,)).fetchone()
+        top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0]
+        if row is None:
+            conn.execute("INSERT INTO ingest_jobs (id, sources, started_at, linked_through) VALUES (?, ?, ?, ?)",
+                         (job, label, _now(), top))
+            return
+        conn.execute("UPDATE ingest_jobs SET updated_at = ?, finished_at = NULL WHERE id = ?", (_now(), job))
+    if row[1] is None and row[0] < top:
+        _link(store, job, row[0])
+
+
+def _close_job(store: Store, job: str) -> None:
+    with store.transaction() as conn:
+        conn.execute("UPDATE ingest_jobs SET finished_at = ?, updated_at = ? WHERE id = ?", (_now(), _now(), job))
+
+
+class _client:
+    """A ``distributed.Client``: the given one (left open), one on ``scheduler``, or a LocalCluster."""
+
+    def __init__(self, workers: int, scheduler: str | None, client: Any) -> None:
+        self.workers, self.scheduler, self.given = workers, scheduler, client
+        self.client = self.cluster = None
+
+    def __enter__(self) -> Any:
+        if self.given is not None:
+            return self.given
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            self.client = Client(self.scheduler)
+        else:
+            self.cluster = LocalCluster(
+                n_workers=max(1, self.workers), threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+            )
+            self.client = Client(self.cluster)
+        if WarmUp is not None:
+            self.client.register_plugin(WarmUp())
+        return self.client
+
+    def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+__all__ = ["Analysed", "BatchResult", "Progress", "analyse", "analyse_many", "run_batch", "warm_up"]

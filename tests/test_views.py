@@ -1,0 +1,116 @@
+"""The view model (filters ↔ URL ↔ SQL) and analyst corrections, on a small store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conflictmap import corrections, views
+from conflictmap.store import INCIDENT_COLUMNS, Store
+from conflictmap.views import ViewFilter
+
+
+def _row(key: str, day: str, etype: str, lon: float, lat: float, country: str, admin1: str, fatal: int = 0,
+         summary: str = "", origin: str = "acled", prec: int = 1) -> tuple:
+    v = dict.fromkeys(INCIDENT_COLUMNS)
+    v.update(event_date=day, event_type=etype, sub_event_type="Armed clash" if etype == "Battles" else "Attack",
+             actor1="JNIM", actor2="Army", fatalities=fatal, lat=lat, lon=lon, location="x", country=country,
+             admin1=admin1, geo_precision=prec, summary=summary, source_kind="dataset", origin=origin,
+             source_key=f"{origin}:{key}")
+    return tuple(v[c] for c in INCIDENT_COLUMNS)
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "v.db")
+    s.add_dataset_incidents([
+        _row("1", "2023-01-05", "Battles", -1.6, 14.1, "BFA", "Sahel", 3),
+        _row("2", "2023-06-10", "Violence against civilians", -1.5, 14.0, "BFA", "Sahel", 1, "<img src=x onerror=1>"),
+        _row("3", "2024-03-01", "Battles", 2.1, 13.5, "NER", "Niamey", 0, prec=3),
+        _row("4", "2024-03-02", "Battles", 2.1, 13.5, "NER", "Niamey", 7, origin="ucdp"),
+        _row("5", "2021-01-01", "Battles", -4.0, 15.0, "MLI", "Mopti", 2),
+    ])
+    yield s
+    s.close()
+
+
+def test_query_params_round_trip() -> None:
+    view = ViewFilter(start=date(2023, 1, 1), end=date(2023, 12, 31), event_types=("Battles", "Riots"),
+                      actors=("JNIM",), countries=("BFA",), alliance="aes", alliance_day=date(2024, 1, 1),
+                      max_geo_precision=2, min_confidence=0.5, sources=("acled",), mode="choropleth",
+                      metric="fatalities", step="week", period="2023-03-06", selected=12)
+    params = view.to_query_params()
+    assert params["type"] == ["Battles", "Riots"] and params["from"] == "2023-01-01"
+    assert ViewFilter.from_query_params(params) == view
+    assert ViewFilter().to_query_params() == {}
+    assert ViewFilter.from_query_params({"mode": "evil", "from": "nope", "prec": "x"}) == ViewFilter()
+
+
+def test_filters(store: Store) -> None:
+    assert views.count(store, ViewFilter()) == 5
+    assert views.count(store, ViewFilter(event_types=("Battles",))) == 4
+    assert views.count(store, ViewFilter(start=date(2023, 1, 1), end=date(2023, 12, 31))) == 2
+    assert views.count(store, ViewFilter(countries=("NER",), sources=("ucdp",))) == 1
+    assert views.count(store, ViewFilter(max_geo_precision=2)) == 4
+    # AES members on a date: all three; G5 Sahel in 2023-01 no longer has Mali
+    assert views.count(store, ViewFilter(alliance="aes", alliance_day=date(2024, 1, 1))) == 5
+    assert views.count(store, ViewFilter(alliance="g5", alliance_day=date(2023, 1, 1))) == 4
+    assert views.count(store, ViewFilter(period="2024-03")) == 2
+    injected = ViewFilter(event_types=("Battles') OR 1=1 --",))
+    assert views.count(store, injected) == 0
+    totals = views.admin1_totals(store, ViewFilter()).set_index("admin1")
+    assert totals.loc["Niamey", "fatalities"] == 7 and totals.loc["Sahel", "incidents"] == 2
+    series = views.timeseries(store, ViewFilter(event_types=("Battles",)))
+    assert set(series["period"]) == {"2021-01", "2023-01", "2024-03"}
+    assert views.density_grid(store, ViewFilter(), 1.0)["incidents"].sum() == 5
+    frame = views.incidents_frame(store, ViewFilter())
+    assert frame["event_date"].tolist()[0] == "2024-03-02"  # newest first
+    assert "<img src=x onerror=1>" in set(frame["summary"])
+
+
+def test_linked_reports_are_one_incident(store: Store) -> None:
+    ids = views.incidents_frame(store, ViewFilter(countries=("NER",)))["id"].tolist()
+    store.link_incidents([(ids[0], ids[1])])
+    assert views.count(store, ViewFilter(countries=("NER",))) == 1
+    detail = views.incident_detail(store, min(ids))
+    assert len(detail) == 2 and set(detail["source_dataset"]) == {"acled", "ucdp"}
+
+
+def test_corrections_apply_survive_and_undo(store: Store, tmp_path: Path) -> None:
+    iid = int(views.incidents_frame(store, ViewFilter(countries=("MLI",)))["id"].iloc[0])
+    corrections.correct_incident(store, iid, lat=12.37, lon=-1.53, note="Ouagadougou, not Mopti")
+    corrections.correct_incident(store, iid, event_type="Riots")
+    row = views.incidents_frame(store, ViewFilter(event_types=("Riots",))).iloc[0]
+    assert (row["id"], row["lat"], row["lon"], row["country"]) == (iid, 12.37, -1.53, "BFA")
+    gj = views.incidents_geoframe(store, ViewFilter(event_types=("Riots",)))
+    assert gj.geometry.iloc[0].x == -1.53
+    # a re-import of the same rows adds nothing and keeps the correction
+    store.add_dataset_incidents([_row("5", "2021-01-01", "Battles", -4.0, 15.0, "MLI", "Mopti", 2)])
+    assert views.count(store, ViewFilter(event_types=("Riots",))) == 1
+    assert corrections.undo_incident(store, iid)  # the type change goes, the move stays
+    row = views.incidents_frame(store, ViewFilter(countries=("BFA",)))
+    assert iid in set(row["id"]) and row.set_index("id").loc[iid, "event_type"] == "Battles"
+    assert corrections.undo_incident(store, iid)
+    assert views.incidents_frame(store, ViewFilter(countries=("MLI",)))["id"].tolist() == [iid]
+    assert not corrections.undo_incident(store, iid)
+    assert len(corrections.history(store)) == 2
+    with pytest.raises(corrections.CorrectionError):
+        corrections.correct_incident(store, iid, lat=100, lon=0)
+
+
+def test_mention_correction_reaches_the_export(store: Store) -> None:
+    pytest.importorskip("loaders.geoparse")
+    from conflictmap.export import places_frame
+    from loaders.ingest import ingest
+
+    ingest(store, b"Gunmen attacked Djibo on Sunday, residents said.", filename="a.txt", title="t")
+    mention = store.mentions(resolved=True)
+    mid = int(mention[mention["name"] == "Djibo"]["id"].iloc[0])
+    corrections.correct_mention(store, mid, lat=13.0, lon=-1.0, name="Djibo (corrected)")
+    places = places_frame(store)
+    row = places[places["name"] == "Djibo (corrected)"].iloc[0]
+    assert (row["lat"], row["lon"]) == (13.0, -1.0)
+    assert corrections.undo_mention(store, mid)
+    assert "Djibo" in set(places_frame(store)["name"])
