@@ -302,25 +302,9 @@ class Store:
         Idempotent by article id (the hash of its text): the same article again changes nothing
         and returns ``(id, False)``. On any error nothing of the article is kept.
         """
-        article_id = article.id
-        rows = [_mention_row(article_id, m) for m in mentions]
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO articles (id, title, source, url, published, lang, path, text, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, article.title, article.source, article.url, article.date,
-                 article.lang, article.path, article.text, now),
-            )
-            if cur.rowcount == 0:
-                return article_id, False
-            conn.executemany(
-                'INSERT INTO mentions (article_id, start, "end", surface, name, kind, lat, lon,'
-                " geonameid, country, admin1, confidence, sentence, ref)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-        return article_id, True
+            return article.id, _insert_article(conn, article, mentions, now)
 
     def add_analysed(self, items: Iterable[tuple[Article, Iterable[Mention], list[tuple], list[tuple]]],
                      *, job: str | None = None) -> list[tuple[str, bool, list[int]]]:
@@ -336,23 +320,10 @@ class Store:
         out: list[tuple[str, bool, list[int]]] = []
         with self.transaction() as conn:
             for article, mentions, inc_rows, inc_sources in items:
-                article_id = article.id
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO articles (id, title, source, url, published, lang, path, text, ingested_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (article_id, article.title, article.source, article.url, article.date,
-                     article.lang, article.path, article.text, now),
-                )
-                if cur.rowcount == 0:
-                    out.append((article_id, False, []))
+                if not _insert_article(conn, article, mentions, now):
+                    out.append((article.id, False, []))
                     continue
-                conn.executemany(
-                    'INSERT INTO mentions (article_id, start, "end", surface, name, kind, lat, lon,'
-                    " geonameid, country, admin1, confidence, sentence, ref)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_mention_row(article_id, m) for m in mentions],
-                )
-                out.append((article_id, True, self._insert_incidents(conn, inc_rows, inc_sources)))
+                out.append((article.id, True, self._insert_incidents(conn, inc_rows, inc_sources)))
             if job is not None:
                 conn.execute("UPDATE ingest_jobs SET written = written + ?, updated_at = ? WHERE id = ?",
                              (len(out), now, job))
@@ -645,6 +616,25 @@ def _chunked_query(conn: sqlite3.Connection, sql: str, values: Iterable[Any], si
         part = values[i:i + size]
         out.extend(conn.execute(sql.format(", ".join("?" * len(part))), part).fetchall())
     return out
+
+
+def _insert_article(conn: sqlite3.Connection, article: Article, mentions: Iterable[Mention], now: str) -> bool:
+    """Insert an article and its mentions inside the caller's transaction; False if it was there already."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO articles (id, title, source, url, published, lang, path, text, ingested_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (article.id, article.title, article.source, article.url, article.date,
+         article.lang, article.path, article.text, now),
+    )
+    if cur.rowcount == 0:
+        return False
+    conn.executemany(
+        'INSERT INTO mentions (article_id, start, "end", surface, name, kind, lat, lon,'
+        " geonameid, country, admin1, confidence, sentence, ref)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_mention_row(article.id, m) for m in mentions],
+    )
+    return True
 
 
 def _mention_row(article_id: str, m: Mention) -> tuple[Any, ...]:
