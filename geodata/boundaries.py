@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from . import paths
+from .distance import haversine_km
 
 ATTRIBUTION = (
     "Countries: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); "
@@ -112,12 +113,6 @@ def _points(lons: Iterable[float], lats: Iterable[float]) -> tuple[np.ndarray, n
     return pts, ok
 
 
-def _haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
-
-
 def _hits(layer: gpd.GeoDataFrame, pts: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Row index into ``layer`` per point (-1: none): first containing polygon, else nearest ≤ 5 km."""
     result = np.full(len(pts), -1, dtype=np.int64)
@@ -147,7 +142,7 @@ def _nearest(layer: gpd.GeoDataFrame, pts: np.ndarray) -> np.ndarray:
         return out
     lines = shapely.shortest_line(pts[p_idx], layer.geometry.to_numpy()[g_idx])
     coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    km = _haversine_km(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
+    km = haversine_km(coords[:, 0, 1], coords[:, 0, 0], coords[:, 1, 1], coords[:, 1, 0])
     pairs = pd.DataFrame({"p": p_idx, "g": g_idx, "km": km})
     best = pairs[pairs["km"] <= NEAREST_KM].sort_values(["p", "km", "g"]).drop_duplicates("p")
     out[best["p"].to_numpy()] = best["g"].to_numpy()

@@ -70,9 +70,9 @@ def evaluate_file(path: str | Path, *, dateline: str = "next-day", geo: bool = T
         inc = extract_incident(r["notes"], **kwargs)
         km = np.nan
         if inc is not None and inc.lat is not None and r.get("latitude"):
-            from loaders.incident_links import _haversine_km
+            from geodata.distance import haversine_km
 
-            km = float(_haversine_km(float(r["latitude"]), float(r["longitude"]), inc.lat, inc.lon))
+            km = float(haversine_km(float(r["latitude"]), float(r["longitude"]), inc.lat, inc.lon))
         bare = strip_prefix(r["notes"])
         if bare != r["notes"]:
             bare_inc = extract_incident(bare, dateline=line, mentions=[])

@@ -10,18 +10,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geodata.distance import haversine_km
+
 if TYPE_CHECKING:
     from conflictmap.store import Store
 
 MAX_KM = 10.0
 MAX_DAYS = 1
 _COLS = "id, event_date, event_type, lat, lon, location, country, origin"
-
-
-def _haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
 
 
 def _norm(s: pd.Series) -> pd.Series:
@@ -47,7 +43,7 @@ def candidate_pairs(new: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
         m = m[m["origin_a"] != m["origin_b"]]
         if m.empty:
             continue
-        km = _haversine_km(m["lat_a"].to_numpy(float), m["lon_a"].to_numpy(float),
+        km = haversine_km(m["lat_a"].to_numpy(float), m["lon_a"].to_numpy(float),
                            m["lat_b"].to_numpy(float), m["lon_b"].to_numpy(float))
         near = np.nan_to_num(km, nan=np.inf) <= MAX_KM
         named = (m["name_a"].notna() & (m["name_a"] == m["name_b"]) &

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata.distance import haversine_km
+
 TIER_STEM = "imported-events"
 DUMP_COLUMNS = ["geonameid", "name", "lat", "lon", "fclass", "feature", "cc", "admin1_code", "population", "alternates"]
 
@@ -132,7 +134,7 @@ def _rank_like_bundled(frame: pd.DataFrame) -> None:
         cand = by_key.get((cc, normalise(str(name))))
         if cand is None:
             continue
-        km = _km(lat, lon, p_lat[cand], p_lon[cand])
+        km = haversine_km(float(lat), float(lon), p_lat[cand], p_lon[cand])
         j = cand[int(np.argmin(km))]
         if km.min() <= SAME_PLACE_KM:
             pops[i] = int(p_pop[j]) + 1
@@ -143,10 +145,6 @@ def _rank_like_bundled(frame: pd.DataFrame) -> None:
     frame["matched_geonameid"] = pd.array(gids, dtype="Int64")
 
 
-def _km(lat, lon, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    la1, lo1, la2, lo2 = map(np.radians, (float(lat), float(lon), lats, lons))
-    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
 
 
 @lru_cache(maxsize=8)
