@@ -10,6 +10,7 @@ its representative being the group's smallest report id.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
@@ -25,6 +26,9 @@ MODES = ("points", "heatmap", "choropleth")
 METRICS = ("count", "fatalities")
 STEPS = ("month", "week")
 PRESETS = ("custom", "last 30 days", "2023", "since the AES charter", "all")
+#: The map's layers by key (the dashboard names them in ``dashboard.mapview``), in drawing order.
+LAYERS = ("countries", "admin1", "alliances", "liptako", "sahel", "place_areas", "places", "incidents")
+DEFAULT_LAYERS = tuple(k for k in LAYERS if k != "sahel")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class ViewFilter:
     step: str = "month"
     period: str | None = None  # "2024-03" (month) or "2024-03-04" (the Monday of a week)
     selected: int | None = None  # the incident shown in detail
+    layers: tuple[str, ...] = DEFAULT_LAYERS  # keys of :data:`LAYERS` shown on the map
+    bbox: tuple[float, float, float, float] | None = None  # the map's extent: west, south, east, north
 
     # ----------------------------------------------------------------- dates
 
@@ -76,7 +82,11 @@ class ViewFilter:
             if value == getattr(default, f.name):
                 continue
             key = _PARAM[f.name]
-            if isinstance(value, tuple):
+            if f.name == "bbox":
+                out[key] = ",".join(f"{v:.4f}" for v in value)
+            elif f.name == "layers":
+                out[key] = list(value) or ["none"]
+            elif isinstance(value, tuple):
                 out[key] = [str(v) for v in value]
             elif isinstance(value, date):
                 out[key] = value.isoformat()
@@ -109,6 +119,11 @@ class ViewFilter:
                 if values:
                     kwargs[f.name] = tuple(dict.fromkeys(values))
                 continue
+            if f.name == "layers":
+                values = all_of(key)
+                if values:
+                    kwargs["layers"] = tuple(k for k in LAYERS if k in values)
+                continue
             raw = one(key)
             if raw is None:
                 continue
@@ -125,6 +140,8 @@ class ViewFilter:
                     kwargs[f.name] = raw if raw in METRICS else "count"
                 elif f.name == "step":
                     kwargs[f.name] = raw if raw in STEPS else "month"
+                elif f.name == "bbox":
+                    kwargs[f.name] = parse_bbox(raw)
                 else:
                     kwargs[f.name] = raw
             except ValueError:
@@ -143,8 +160,20 @@ _PARAM = {
     "start": "from", "end": "to", "event_types": "type", "sub_event_types": "sub", "actors": "actor",
     "countries": "country", "admin1": "admin1", "alliance": "alliance", "alliance_day": "on",
     "max_geo_precision": "prec", "min_confidence": "conf", "sources": "source", "mode": "mode",
-    "metric": "metric", "step": "step", "period": "period", "selected": "sel",
+    "metric": "metric", "step": "step", "period": "period", "selected": "sel", "layers": "layer",
+    "bbox": "bbox",
 }
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``"west,south,east,north"`` in degrees; ValueError unless it is a valid extent."""
+    parts = [float(v) for v in str(text).split(",")]
+    if len(parts) != 4 or not all(map(math.isfinite, parts)):
+        raise ValueError(f"an extent is west,south,east,north in degrees, not '{text}'")
+    west, south, east, north = parts
+    if not (-180.0 <= west < east <= 180.0 and -90.0 <= south < north <= 90.0):
+        raise ValueError(f"'{text}' is not an extent: west < east within ±180, south < north within ±90")
+    return west, south, east, north
 
 
 def preset_range(preset: str, today: date | None = None, first: date | None = None,
@@ -413,7 +442,7 @@ def places_frame(store: Store, view: ViewFilter | None = None) -> Any:
 
 
 __all__ = [
-    "AES_CHARTER", "EFFECTIVE", "METRICS", "MODES", "PRESETS", "STEPS", "TABLE_COLUMNS", "ViewFilter",
+    "AES_CHARTER", "DEFAULT_LAYERS", "EFFECTIVE", "LAYERS", "parse_bbox", "METRICS", "MODES", "PRESETS", "STEPS", "TABLE_COLUMNS", "ViewFilter",
     "admin1_totals", "choices", "count", "density_grid", "incident_detail", "incidents_frame",
     "incidents_geoframe", "map_points", "period_bounds", "periods", "places_frame", "preset_range",
     "timeseries", "where",
