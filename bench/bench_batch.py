@@ -1,6 +1,6 @@
 """Batch-ingest throughput: serial, and on a Dask LocalCluster of 1 and 2 workers.
 
-    .venv/bin/python bench/bench_batch.py --n 400 [--workers 1 2] [--serial] [--chunk 16] [--batch 50]
+    .venv/bin/python bench/bench_batch.py --n 400 [--workers 1 2] [--serial] [--chunk 32] [--batch 100]
 
 Generates the corpus with ``bench/gen_articles.py`` (seed 1, half French), then for each worker
 count ingests it into a fresh store and reports articles/s over the analyse+write phase (the
@@ -68,8 +68,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--serial", action="store_true", help="also run in-process (no Dask)")
-    ap.add_argument("--chunk", type=int, default=16)
-    ap.add_argument("--batch", type=int, default=50)
+    ap.add_argument("--chunk", type=int, default=32)
+    ap.add_argument("--batch", type=int, default=100)
     args = ap.parse_args()
 
     from geodata.gazetteer import load_gazetteer

@@ -3,7 +3,10 @@
     conflictmap [--db PATH] ingest ARTICLE [ARTICLE...] [--title T] [--date YYYY-MM-DD] [--source S] [--url U]
     conflictmap [--db PATH] ingest FOLDER|CORPUS.jsonl|CORPUS.csv|FEED.xml|LIST.urls|URL ... [--workers N]
                             [--scheduler tcp://HOST:PORT] [--batch-size N] [--offline] [--no-progress]
-    conflictmap [--db PATH] export --format geojson|csv|gpkg -o FILE      (-o - writes GeoJSON/CSV to stdout)
+    conflictmap [--db PATH] export [--format geojson|csv|gpkg|kml] [-o FILE|-] [--view URL] [--from D] [--to D]
+                            [--type T] [--country ISO3] [--admin1 A] [--actor A] [--alliance X] [--on D]
+                            [--source S] [--bbox W,S,E,N] [--layers L,...]
+    conflictmap [--db PATH] render [-o FILE.png|.svg|.pdf] [--theme light|print] [--labels] [--capture] [view options]
     conflictmap geoparse FILE [--json]
     conflictmap data add PATH|URL [...]      GeoNames country dumps or boundary files
     conflictmap data list
@@ -33,6 +36,8 @@ PROG = "conflictmap"
 GEONAMES_COLUMNS = 19
 BOUNDARY_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".zip"}
 GEONAMES_SUFFIXES = {".txt", ".gz", ".zip"}
+#: conflictmap.export.FORMATS, not imported here: geopandas would slow the start of every command
+EXPORT_FORMATS = ("geojson", "csv", "gpkg", "kml")
 
 
 class CliError(Exception):
@@ -148,22 +153,149 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from conflictmap.export import export_bytes, places_frame, write_export
+    """The view's layers (dashboard filters, extent, layers) to GeoJSON, CSV, GeoPackage or KML."""
+    from conflictmap.export import (SUFFIXES, ExportError, export_filename, export_view_bytes, format_of,
+                                    write_atomically)
     from conflictmap.store import Store
+    from conflictmap.view_args import view_from_args
+    from conflictmap.view_export import summary, view_layers
 
+    try:
+        view = view_from_args(args)
+        named = SUFFIXES.get(Path(args.output).suffix.lower()) if args.output not in (None, "-") else None
+        if args.format and named and named != args.format:
+            raise ValueError(f"--format {args.format} but {args.output} is named as {named}")
+        fmt = args.format or (format_of(args.output) if args.output not in (None, "-") else "geojson")
+    except (ValueError, ExportError) as exc:  # a wrong command line: exit 2, as argparse does
+        _say_error(str(exc))
+        return 2
+    if args.output == "-" and fmt == "gpkg":
+        raise CliError("a GeoPackage cannot be written to stdout; give a file name with -o")
+    output = Path(args.output or export_filename(view, fmt))
+    if args.output != "-" and not output.parent.exists():
+        raise CliError(f"cannot write {output}: folder {output.parent} does not exist")
     if not Path(args.db).exists():
         raise CliError(f"no store at {args.db}; ingest articles first (conflictmap ingest FILE)")
     with Store(args.db) as store:
-        gdf = places_frame(store)
+        layers = view_layers(store, view)
+        data = export_view_bytes(store, view, fmt, layers=layers)
     if args.output == "-":
-        if args.format == "gpkg":
-            raise CliError("a GeoPackage cannot be written to stdout; give a file name with -o")
-        sys.stdout.buffer.write(export_bytes(gdf, args.format))
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    path = write_export(gdf, args.output, args.format)
-    print(f"{len(gdf)} feature{'s' if len(gdf) != 1 else ''} written to {path}", file=sys.stderr)
+    write_atomically(output, data)
+    total = sum(len(gdf) for gdf in layers.values())
+    print(f"{total} feature{'s' if total != 1 else ''} written to {output} ({summary(layers)})", file=sys.stderr)
     return 0
+
+
+# --------------------------------------------------------------------------- render
+
+RENDER_FORMATS = ("png", "svg", "pdf")
+_STATIC_ONLY = {"dpi": "--dpi", "paper": "--paper", "labels": "--labels", "no_legend": "--no-legend",
+                "all_points": "--all-points"}
+
+
+def _render_format(args: argparse.Namespace) -> str:
+    """--format, else the -o suffix, else png; ValueError when they disagree or cannot tell."""
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output not in (None, "-") else ""
+    if args.format and suffix and suffix != args.format:
+        raise ValueError(f"--format {args.format} but the output file ends in .{suffix}")
+    fmt = args.format or suffix or "png"
+    if fmt not in RENDER_FORMATS:
+        raise ValueError(f"cannot tell the image format from '{Path(args.output).name}': "
+                         f"use .png, .svg or .pdf, or give --format")
+    if args.capture:
+        if fmt == "svg":
+            raise ValueError("--capture makes PNG or PDF (a browser screenshot has no SVG)")
+        if args.theme != "light":
+            raise ValueError("--theme applies to the static renderer, not --capture")
+        for name, flag in _STATIC_ONLY.items():
+            if getattr(args, name):
+                raise ValueError(f"{flag} applies to the static renderer, not --capture")
+    return fmt
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """A presentation map of a view: drawn with matplotlib, or (--capture) the interactive map
+    photographed in headless Chromium."""
+    from conflictmap.export import export_filename, write_atomically
+    from conflictmap.store import Store
+    from conflictmap.view_args import view_from_args
+
+    try:
+        view = view_from_args(args)
+        fmt = _render_format(args)
+    except ValueError as exc:  # a wrong command line: usage and one line, exit 2
+        args.render_parser.error(str(exc))
+    output = Path(args.output or Path(export_filename(view, "geojson")).with_suffix(f".{fmt}"))
+    if args.output != "-" and not output.parent.exists():
+        raise CliError(f"cannot write {output}: folder {output.parent} does not exist")
+    if not Path(args.db).exists():
+        raise CliError(f"no store at {args.db}; ingest articles first (conflictmap ingest FILE)")
+    with Store(args.db) as store:
+        if args.capture:
+            from dashboard.capture import CaptureError, capture_map
+
+            try:
+                data = capture_map(store, view, width=args.width or 1920, height=args.height or 1080, fmt=fmt,
+                                   title=args.title, subtitle=args.subtitle)
+            except CaptureError as exc:
+                raise CliError(str(exc)) from None
+        else:
+            from dashboard.static_map import render_map
+
+            data = render_map(store, view, fmt=fmt, width=args.width, height=args.height, dpi=args.dpi,
+                              theme=args.theme, labels=args.labels, title=args.title, subtitle=args.subtitle,
+                              legend=not args.no_legend, paper=args.paper, all_points=args.all_points)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    write_atomically(output, data)
+    print(f"{fmt.upper()} map written to {output} ({len(data) / 1e3:,.0f} kB)", file=sys.stderr)
+    return 0
+
+
+def _int_in(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({low}–{high})")
+        return value
+    return parse
+
+
+def _add_render_parser(sub) -> None:
+    from conflictmap.view_args import add_view_options
+
+    p = sub.add_parser("render", help="draw a presentation map of a view (PNG, SVG or PDF)",
+                       description="A presentation map of a view as the dashboard shows it (filters, extent, "
+                                   "layers, mode), with title, legend, scale bar, north arrow, inset and sources.")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="output file (.png, .svg, .pdf), or - for stdout (default: conflictmap-<dates>.<format>)")
+    p.add_argument("--format", "-f", choices=RENDER_FORMATS, help="image format (default: from -o, else png)")
+    p.add_argument("--width", type=_int_in(200, 20000), metavar="PX", help="width in pixels (default 1920)")
+    p.add_argument("--height", type=_int_in(200, 20000), metavar="PX", help="height in pixels (default 1080)")
+    p.add_argument("--dpi", type=_int_in(10, 1200), help="dots per inch (default 100; 300 with --theme print)")
+    p.add_argument("--paper", choices=("a4", "a3", "letter"),
+                   help="page size from a landscape paper at --dpi (e.g. --theme print --paper a4)")
+    p.add_argument("--theme", choices=("light", "print"), default="light",
+                   help="light (the dashboard's colours) or print (white, greyscale-safe, 300 dpi)")
+    p.add_argument("--labels", action="store_true", help="label the places (never overlapping)")
+    p.add_argument("--no-legend", action="store_true", help="leave the legend out")
+    p.add_argument("--title", help="title (default: words for the view)")
+    p.add_argument("--subtitle", help="subtitle (default: the dates and filters in words)")
+    p.add_argument("--all-points", action="store_true",
+                   help="every incident as a point, even past the dashboard's 20,000-point limit")
+    p.add_argument("--capture", action="store_true",
+                   help="photograph the interactive map in headless Chromium instead (PNG or PDF)")
+    add_view_options(p)
+    p.set_defaults(func=cmd_render, render_parser=p)
+
 
 
 # --------------------------------------------------------------------------- geoparse
@@ -431,15 +563,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="geoparse on a local Dask cluster of N worker processes")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="use an existing Dask cluster")
-    p.add_argument("--batch-size", type=int, default=50, metavar="N", help="articles per transaction (default 50)")
+    p.add_argument("--batch-size", type=int, default=100, metavar="N", help="articles per transaction (default 100)")
     p.add_argument("--offline", action="store_true", help="do not fetch URLs (feeds and pages)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("export", help="write the mapped places to a file")
-    p.add_argument("--format", "-f", choices=("geojson", "csv", "gpkg"), default="geojson")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for stdout")
+    from conflictmap.view_args import add_view_options
+
+    p = sub.add_parser("export", help="write a view's incidents, places, alliances and areas to a file",
+                       description="Export a view as the dashboard shows it: the same filters, extent and layers "
+                                   "(a layer switched off is exported empty; the basemap's borders never are).")
+    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default=None,
+                   help="file format (default: from the -o suffix, else geojson)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="output file, or - for stdout (default: conflictmap-<dates>.<format> in this folder)")
+    add_view_options(p, display=False)
     p.set_defaults(func=cmd_export)
+
+    _add_render_parser(sub)
 
     p = sub.add_parser("geoparse", help="print the places found in one article (stores nothing)")
     p.add_argument("file", metavar="FILE")

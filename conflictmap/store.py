@@ -174,8 +174,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX incidents_country ON incidents(country, admin1)",
     ),
     # 4: batch ingest jobs (loaders.batch): how far a job got, so an interrupted one resumes.
-    # ``linked_through``: the incident reports up to that id are linked (linking runs after each
-    # batch's commit; a job killed in between re-links from there when it resumes).
+    # ``linked_through``: the incident reports up to that id are linked (linking runs every few
+    # thousand new reports and at the end; a job killed before its linking re-links when it resumes).
     (
         """
         CREATE TABLE ingest_jobs (
@@ -188,6 +188,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             linked_through INTEGER NOT NULL DEFAULT 0
         )
         """,
+    ),
+    # 5: covering indexes for the views' aggregates (counts, hexagon bins, admin-1 totals, time
+    # series): every column they filter or sum, one led by the date (ranges, time series in index
+    # order), one by country and admin-1 (totals in index order, no sort). Reading them instead of
+    # the table (whose rows carry summaries and actors) makes a dashboard filter change on a million
+    # incidents a scan of a tenth of the bytes. ANALYZE lets the planner pick them.
+    (
+        "CREATE INDEX incidents_facts ON incidents(event_date, event_type, sub_event_type, country, admin1,"
+        " geo_precision, source_kind, origin, fatalities, lat, lon)",
+        "CREATE INDEX incidents_places ON incidents(country, admin1, event_date, event_type, sub_event_type,"
+        " geo_precision, source_kind, origin, fatalities, lat, lon)",
+        "ANALYZE",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

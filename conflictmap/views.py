@@ -10,6 +10,7 @@ its representative being the group's smallest report id.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
+    from conflictmap.hexgrid import HexGrid
     from conflictmap.store import Store
 
 AES_CHARTER = date(2023, 9, 16)
@@ -254,6 +256,25 @@ TABLE_COLUMNS = ["id", "event_date", "event_type", "sub_event_type", "actor1", "
                  "location", "admin1", "country", "geo_precision", "source", "lat", "lon", "summary",
                  "correction_id"]
 
+#: The reports as stored, with the columns the filters read. SQLite flattens this into the outer
+#: query, so a filter on a date, a type or a country uses the table's indexes.
+RAW = """
+SELECT i.id AS id, i.event_date AS event_date, i.event_type AS event_type, i.sub_event_type AS sub_event_type,
+       i.actor1 AS actor1, i.actor2 AS actor2, i.fatalities AS fatalities, i.lat AS lat, i.lon AS lon,
+       i.country AS country, i.admin1 AS admin1, i.geo_precision AS geo_precision,
+       CASE WHEN i.source_kind = 'dataset' THEN i.origin ELSE 'articles' END AS source
+FROM incidents i
+"""
+#: Reports whose effective row differs from the stored one: members of a linked group other than its
+#: representative (not shown) and reports with an active correction. Few, whatever the store's size.
+ALTERED = f"""
+SELECT incident_id AS id FROM incident_links WHERE group_id != incident_id
+UNION SELECT i.id FROM {_ACTIVE} c JOIN incidents i ON i.source_key = c.target_key
+UNION SELECT i.id FROM {_ACTIVE} c JOIN incidents i ON i.id = CAST(substr(c.target_key, 4) AS INTEGER)
+      WHERE c.target_key LIKE 'id:%' AND i.source_key IS NULL
+"""
+
+
 
 def where(view: ViewFilter, alias: str = "e") -> tuple[str, list[Any]]:
     """The WHERE clause of ``view`` over :data:`EFFECTIVE` (aliased ``alias``) and its parameters."""
@@ -305,9 +326,49 @@ def _query(store: Store, sql: str, params: Iterable[Any]) -> pd.DataFrame:
     return store._frame(sql, params)  # noqa: SLF001 - the store's one locked connection
 
 
-def count(store: Store, view: ViewFilter) -> int:
+def has_altered(store: Store) -> bool:
+    """Whether any report is linked to another or corrected (see :data:`ALTERED`)."""
+    return bool(_query(store, f"SELECT EXISTS (SELECT 1 FROM ({ALTERED})) AS x", ())["x"].iloc[0])
+
+
+def _parts(view: ViewFilter, select: str, extra: str = "", altered: bool = True) -> tuple[list[str], list[Any]]:
+    """``SELECT {select}`` over the effective incidents of ``view`` as two queries whose results add
+    up: the stored reports that no link or correction alters (a plain filtered scan of ``incidents``
+    that uses its indexes) and the few altered ones, read through :data:`EFFECTIVE`.
+    ``extra`` (an SQL condition over ``e`` without parameters) narrows both; ``altered=False``
+    (:func:`has_altered` says so) leaves out the second query and the check against the first."""
     w, p = where(view)
-    return int(_query(store, f"SELECT COUNT(*) AS n FROM ({EFFECTIVE}) e{w}", p)["n"].iloc[0])
+    conditions = [w[len(" WHERE "):]] if w else []
+    if extra:
+        conditions.append(f"({extra})")
+    if not altered:  # nothing linked or corrected: the stored reports are the incidents
+        return [f"SELECT {select} FROM ({RAW}) e" + (" WHERE " + " AND ".join(conditions) if conditions else "")], p
+    plain = " AND ".join([*conditions, f"e.id NOT IN ({ALTERED})"])
+    narrowed = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    return [f"SELECT {select} FROM ({RAW}) e WHERE {plain}",
+            f"SELECT {select} FROM ({EFFECTIVE} AND i.id IN ({ALTERED})) e{narrowed}"], p
+
+
+def _aggregate(store: Store, view: ViewFilter, keys: Mapping[str, str], extra: str = "") -> pd.DataFrame:
+    """``keys…, incidents, fatalities`` of ``view`` grouped by ``keys`` (name → SQL over ``e``), each
+    part aggregated in SQL (:func:`_parts`) and the two added up."""
+    names = list(keys)
+    select = ", ".join([*(f"{expr} AS {name}" for name, expr in keys.items()),
+                        "COUNT(*) AS incidents", "COALESCE(SUM(e.fatalities), 0) AS fatalities"])
+    group = f" GROUP BY {', '.join(names)}" if names else ""
+    queries, params = _parts(view, select, extra, has_altered(store))
+    both = pd.concat([_query(store, sql + group, params) for sql in queries], ignore_index=True)
+    both[["incidents", "fatalities"]] = both[["incidents", "fatalities"]].fillna(0).astype("int64")
+    if not names:
+        return both[["incidents", "fatalities"]].sum().to_frame().T
+    both = both.groupby(names, as_index=False, dropna=False, sort=False)[["incidents", "fatalities"]].sum()
+    return both[both["incidents"] > 0].reset_index(drop=True)
+
+
+def count(store: Store, view: ViewFilter) -> int:
+    """How many incidents ``view`` holds (one per linked group, corrections applied)."""
+    queries, params = _parts(view, "COUNT(*) AS n", altered=has_altered(store))
+    return sum(int(_query(store, sql, params)["n"].iloc[0]) for sql in queries)
 
 
 def incidents_frame(store: Store, view: ViewFilter, *, limit: int | None = None,
@@ -344,31 +405,43 @@ def map_points(store: Store, view: ViewFilter, *, limit: int) -> pd.DataFrame:
 
 def admin1_totals(store: Store, view: ViewFilter) -> pd.DataFrame:
     """``country, admin1, incidents, fatalities`` of ``view``, aggregated in SQL."""
-    w, p = where(view)
-    sql = (f"SELECT e.country AS country, e.admin1 AS admin1, COUNT(*) AS incidents,"
-           f" COALESCE(SUM(e.fatalities), 0) AS fatalities FROM ({EFFECTIVE}) e{w}"
-           " GROUP BY e.country, e.admin1")
-    return _query(store, sql, p)
+    return _aggregate(store, view, {"country": "e.country", "admin1": "e.admin1"})
 
 
-def density_grid(store: Store, view: ViewFilter, cell: float) -> pd.DataFrame:
-    """Incidents and fatalities per square cell of ``cell`` degrees (``gx, gy`` cell indices)."""
-    w, p = where(view)
-    extra = " AND " if w else " WHERE "
-    sql = (f"SELECT CAST((e.lon + 180.0) / ? AS INTEGER) AS gx, CAST((e.lat + 90.0) / ? AS INTEGER) AS gy,"
-           f" COUNT(*) AS incidents, COALESCE(SUM(e.fatalities), 0) AS fatalities FROM ({EFFECTIVE}) e"
-           f"{w}{extra}e.lat IS NOT NULL AND e.lon IS NOT NULL GROUP BY gx, gy")
-    return _query(store, sql, [float(cell), float(cell), *p])
+def coordinates(store: Store, view: ViewFilter) -> pd.DataFrame:
+    """``lon, lat, fatalities`` of every incident of ``view`` that has coordinates (corrections
+    applied), for binning: float arrays, no ids, no text."""
+    import numpy as np
+
+    queries, params = _parts(view, "e.lon, e.lat, COALESCE(e.fatalities, 0)",
+                             extra="e.lat IS NOT NULL AND e.lon IS NOT NULL", altered=has_altered(store))
+    parts = []
+    with store._lock:  # noqa: SLF001 - the store's one connection; rows go straight into an array
+        for sql in queries:
+            cursor = store._conn.execute(sql, tuple(params))  # noqa: SLF001
+            parts.append(np.fromiter(itertools.chain.from_iterable(cursor), dtype=float).reshape(-1, 3))
+    values = np.concatenate(parts)
+    return pd.DataFrame({"lon": values[:, 0], "lat": values[:, 1], "fatalities": values[:, 2]})
+
+
+def hex_bins(store: Store, view: ViewFilter, grid: HexGrid) -> pd.DataFrame:
+    """``q, r, incidents, fatalities`` per hexagon of ``grid`` (:mod:`conflictmap.hexgrid`)."""
+    from conflictmap.hexgrid import bin_points
+
+    frame = coordinates(store, view)
+    return bin_points(frame["lon"].to_numpy(), frame["lat"].to_numpy(), frame["fatalities"].to_numpy(), grid)
 
 
 def timeseries(store: Store, view: ViewFilter, step: str = "month") -> pd.DataFrame:
     """``period, event_type, incidents, fatalities`` per month (``YYYY-MM``) or year."""
-    w, p = where(view)
     length = 7 if step == "month" else 4
-    sql = (f"SELECT substr(e.event_date, 1, {length}) AS period, COALESCE(e.event_type, '(none)') AS event_type,"
-           f" COUNT(*) AS incidents, COALESCE(SUM(e.fatalities), 0) AS fatalities FROM ({EFFECTIVE}) e{w}"
-           " GROUP BY period, e.event_type ORDER BY period")
-    return _query(store, sql, p)
+    # by day and type first: the order of the date-led index, so SQLite streams instead of sorting
+    days = _aggregate(store, view, {"day": "e.event_date", "event_type": "e.event_type"})
+    frame = pd.DataFrame({"period": days["day"].astype("string").str.slice(0, length),
+                          "event_type": days["event_type"].fillna("(none)"),
+                          "incidents": days["incidents"], "fatalities": days["fatalities"]})
+    frame = frame.groupby(["period", "event_type"], as_index=False, dropna=False)[["incidents", "fatalities"]].sum()
+    return frame.sort_values(["period", "event_type"], kind="stable").reset_index(drop=True)
 
 
 def choices(store: Store) -> dict[str, list[Any]]:
@@ -443,7 +516,7 @@ def places_frame(store: Store, view: ViewFilter | None = None) -> Any:
 
 __all__ = [
     "AES_CHARTER", "DEFAULT_LAYERS", "EFFECTIVE", "LAYERS", "parse_bbox", "METRICS", "MODES", "PRESETS", "STEPS", "TABLE_COLUMNS", "ViewFilter",
-    "admin1_totals", "choices", "count", "density_grid", "incident_detail", "incidents_frame",
+    "admin1_totals", "choices", "coordinates", "count", "hex_bins", "incident_detail", "incidents_frame",
     "incidents_geoframe", "map_points", "period_bounds", "periods", "places_frame", "preset_range",
     "timeseries", "where",
 ]

@@ -21,13 +21,14 @@ import streamlit as st
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 
-from conflictmap import views  # noqa: E402
+from conflictmap import hexgrid, views  # noqa: E402
 from dashboard import (  # noqa: E402  (after set_page_config)
     basemap,
+    export_buttons,
     filters,
     incident_layers,
     leaflet_elements,
-    mapview,
+    map_panel,
     panels,
     placemarks,
     web_assets,
@@ -37,7 +38,6 @@ _LOG = logging.getLogger("conflictmap.dashboard")
 UPLOAD_TYPES = ["txt", "md", "html", "htm"]
 MAP_HEIGHT = 620
 TABLE_ROWS = 2_000
-INCIDENT_TOOLTIP = re.compile(r"Incident #(\d+)")
 PANELS = ["Incidents", "Charts", "Alliances over time", "Places", "Correct places"]
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>$:]")
 
@@ -97,22 +97,6 @@ KIND_ORDER = {"place": 0, "region": 1, "admin1": 2, "area": 3, "country": 4}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_geojson(db_path: str, signature: tuple, places_key: tuple, _places: Any) -> bytes:
-    """The places download: the same writer as ``conflictmap export --format geojson``."""
-    from conflictmap.export import export_bytes
-
-    return export_bytes(_places, "geojson")
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def load_incidents_geojson(db_path: str, signature: tuple, view_key: tuple, _store: Any, _view: Any) -> bytes:
-    """The incidents of the view (corrections applied) as GeoJSON."""
-    from conflictmap.export import export_bytes
-
-    return export_bytes(views.incidents_geoframe(_store, _view), "geojson")
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
 def load_choices(db_path: str, signature: tuple, _store: Any) -> dict:
     return views.choices(_store)
 
@@ -120,31 +104,44 @@ def load_choices(db_path: str, signature: tuple, _store: Any) -> dict:
 @st.cache_data(show_spinner=False, max_entries=16)
 def load_view(db_path: str, signature: tuple, view_key: tuple, _store: Any, _view: Any,
               _country_names: Any) -> dict[str, Any]:
-    """Everything the map, table and charts need for one view; aggregated past POINT_LIMIT."""
-    view = _view
-    total = views.count(_store, view)
-    out: dict[str, Any] = {"total": total, "aggregated": False}
-    mode = view.mode
-    if mode == "points" and total > incident_layers.POINT_LIMIT:
-        mode, out["aggregated"] = "heatmap", True
-    if total == 0:
-        overlay = incident_layers.IncidentOverlay("empty")
-        points = pd.DataFrame(columns=views.TABLE_COLUMNS)
-    elif mode == "points":
-        points = views.map_points(_store, view, limit=incident_layers.POINT_LIMIT)
-        overlay = incident_layers.points_overlay(points, total)
-    else:
-        points = views.incidents_frame(_store, view, limit=TABLE_ROWS)
-        if mode == "heatmap":
-            cell = incident_layers.grid_cell_size(12.0)
-            note = (f"{total:,} incidents: more than {incident_layers.POINT_LIMIT:,}, shown as density"
-                    if out["aggregated"] else "")
-            overlay = incident_layers.grid_overlay(views.density_grid(_store, view, cell), cell, view.metric, total, note)
-        else:
-            overlay = incident_layers.choropleth_overlay(views.admin1_totals(_store, view), view.metric, _country_names)
-    out["overlay"] = overlay
-    out["table"] = points.head(TABLE_ROWS).reset_index(drop=True)
-    return out
+    """Everything the map, table and charts need for one view; aggregated past POINT_LIMIT.
+    The overlay is built by :mod:`dashboard.view_map`, as in a map capture; hexagon bins depend on
+    the map's extent, so they are left to :func:`load_heatmap` (``overlay`` None)."""
+    from dashboard import view_map
+
+    total = views.count(_store, _view)
+    mode, aggregated = view_map.drawn_mode(_view, total)
+    if mode == "heatmap" and total:
+        return {"total": total, "aggregated": aggregated, "overlay": None,
+                "table": views.incidents_frame(_store, _view, limit=TABLE_ROWS)}
+    drawn = view_map.incident_overlay(_store, _view, _country_names)
+    table = drawn.points if drawn.points is not None else views.incidents_frame(_store, _view, limit=TABLE_ROWS)
+    return {"total": drawn.total, "aggregated": drawn.aggregated, "overlay": drawn.overlay,
+            "table": table.head(TABLE_ROWS).reset_index(drop=True)}
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_coordinates(db_path: str, signature: tuple, view_key: tuple, _store: Any, _view: Any) -> pd.DataFrame:
+    """The view's incident coordinates (kept so that a zoom re-bins them without a query)."""
+    return views.coordinates(_store, _view)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_hex_bins(db_path: str, signature: tuple, view_key: tuple, grid: hexgrid.HexGrid, _store: Any,
+                  _view: Any) -> pd.DataFrame:
+    frame = load_coordinates(db_path, signature, view_key, _store, _view)
+    return hexgrid.bin_points(frame["lon"].to_numpy(), frame["lat"].to_numpy(), frame["fatalities"].to_numpy(), grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_heatmap(db_path: str, signature: tuple, view_key: tuple, grid: hexgrid.HexGrid, around: Any, total: int,
+                 aggregated: bool, _store: Any, _view: Any, _extent: Any) -> incident_layers.IncidentOverlay:
+    """Hexagon bins of the view for a map showing ``_extent``, those around ``around`` when there
+    are very many: keyed by the grid (which changes with the zoom), never by the exact extent."""
+    from dashboard import view_map
+
+    bins = load_hex_bins(db_path, signature, view_key, grid, _store, _view)
+    return view_map.heatmap_overlay(_store, _view.replace(bbox=_extent), total, aggregated, bins, around=around)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -251,6 +248,28 @@ def _clear_caches() -> None:
     """After a correction: the store signature changes, so cached views refresh by themselves."""
 
 
+def view_key_of(view: views.ViewFilter) -> tuple:
+    """What the data of a view depends on: its filters and mode, not the map's extent, layers or
+    selection (a pan or a click never invalidates a cached query)."""
+    data = view.replace(selected=None, bbox=None, layers=views.DEFAULT_LAYERS).as_dict()
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(data.items()))
+
+
+def incidents_overlay(db_path: str, signature: tuple, view_key: tuple, store: Any, data: dict,
+                      data_view: views.ViewFilter, extent: Any) -> incident_layers.IncidentOverlay:
+    """The view's incidents overlay; hexagon bins sized for the map's extent. When very many
+    hexagons are clipped to an area around the extent, that area is kept until the map leaves it."""
+    if data["overlay"] is not None:
+        return data["overlay"]
+    grid = hexgrid.grid_for_extent(extent)
+    ss = st.session_state
+    window = ss.get("_hex_window")
+    if window is None or window[0] != (view_key, grid) or not hexgrid.contains(window[1], extent):
+        ss["_hex_window"] = window = ((view_key, grid), hexgrid.widened(extent))
+    return load_heatmap(db_path, signature, view_key, grid, window[1], data["total"], data["aggregated"],
+                        store, data_view, extent)
+
+
 def main() -> None:
     from geodata.paths import default_db
 
@@ -270,20 +289,15 @@ def main() -> None:
     with st.sidebar:
         view = filters.sidebar_filters(choices, static.country_names)
         st.header("Map")
-        with st.expander("Layers shown at start"):
-            layers = [
-                name for name in mapview.ALL_LAYERS
-                if st.checkbox(name, value=name in mapview.DEFAULT_LAYERS, key=f"layer:{name}")
-            ]
-            st.caption("Every layer can also be switched in the map's layer control.")
+        view = view.replace(layers=filters.layer_checkboxes())
         online = st.toggle("Online tiles (needs internet)", value=False, key="online_tiles",
                            help="Adds OpenStreetMap tiles under the borders. Off: the map works offline.")
         sidebar_ingest(store)
     signature = store_signature(store)  # an ingest above changes it
+    filters.sync_url(view)  # the whole view, extent and selection included: a copied URL reopens it
     day = view.day()
-    data_view = view.replace(selected=None)
-    view_key = tuple(sorted(data_view.as_dict().items(), key=lambda kv: kv[0]))
-    view_key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in view_key)
+    data_view = view.replace(selected=None, bbox=None)
+    view_key = view_key_of(view)
     places_view = views.ViewFilter(start=view.start, end=view.end, countries=view.countries, admin1=view.admin1,
                                    min_confidence=view.min_confidence, step=view.step, period=view.period)
     places_key = tuple(sorted((k, v) for k, v in places_view.as_dict().items() if not isinstance(v, tuple))) + (
@@ -296,33 +310,16 @@ def main() -> None:
         st.error(f"Cannot read the places from the store: {type(exc).__name__}: {exc}")
         places = None
     data = load_view(db_path, signature, view_key, store, data_view, static.country_names)
-    overlay = data["overlay"]
     table = data["table"]
+    overlay = incidents_overlay(db_path, signature, view_key, store, data, data_view, view.bbox)
 
     with st.sidebar:
-        st.header("Export")
-        try:
-            if places is not None:
-                st.download_button(
-                    "Download GeoJSON", data=load_geojson(db_path, signature, places_key, places),
-                    file_name=f"conflictmap-places-{date.today().isoformat()}.geojson",
-                    mime="application/geo+json", key="download_geojson", on_click="ignore",
-                    help="The places found in the articles (this view's dates, countries and confidence).")
-            st.download_button(
-                "Download incidents GeoJSON",
-                data=lambda: load_incidents_geojson(db_path, signature, view_key, store, data_view),
-                file_name=f"conflictmap-incidents-{date.today().isoformat()}.geojson",
-                mime="application/geo+json", key="download_incidents", on_click="ignore",
-                help="Every incident of this view, corrections applied.")
-        except Exception as exc:  # noqa: BLE001
-            _LOG.exception("export failed")
-            st.error(f"Cannot export: {type(exc).__name__}: {exc}")
+        export_buttons.sidebar_export(store, view)
 
-    filters.sync_url(view)
     counts = dict(signature[: len(signature) - 3])
     shown = f"{data['total']:,} incidents in this view"
     if data["aggregated"]:
-        shown += f" — more than {incident_layers.POINT_LIMIT:,}: drawn as a density grid"
+        shown += f" — more than {incident_layers.POINT_LIMIT:,}: drawn as hexagon bins"
     lo, hi = view.date_range()
     span = f"{lo or choices['span'][0] or '…'} → {hi or choices['span'][1] or '…'}"
     st.caption(
@@ -332,45 +329,11 @@ def main() -> None:
 
     place_layers = (load_place_layers(db_path, signature, places_key, places, static.country_names)
                     if places is not None else None)
-    # a row selected in the table (its state is known before the table is drawn): focus the map on it
-    state = st.session_state.get("incident_table")
-    rows = list(getattr(getattr(state, "selection", None), "rows", None) or (state or {}).get("selection", {}).get("rows", [])
-                if state is not None else [])
-    if rows != st.session_state.get("_last_rows"):
-        st.session_state["_last_rows"] = rows
-        if rows and rows[0] < len(table):
-            r = table.iloc[rows[0]]
-            st.session_state["selected"] = int(r["id"])
-            if pd.notna(r["lat"]) and pd.notna(r["lon"]):
-                st.session_state["focus"] = ([float(r["lat"]), float(r["lon"])], 12)
-            filters.sync_url(view.replace(selected=int(r["id"])))
-    selected = st.session_state.get("selected")
-    if selected is not None and st.session_state.pop("focus_pending", False):  # a URL with sel=: open on it
-        try:
-            chosen = views.incident_detail(store, int(selected))
-            if not chosen.empty and pd.notna(chosen["lat"].iloc[0]):
-                st.session_state["focus"] = ([float(chosen["lat"].iloc[0]), float(chosen["lon"].iloc[0])], 12)
-        except Exception:  # noqa: BLE001 - a stale id in a URL must not break the page
-            _LOG.exception("cannot focus incident %s", selected)
+    map_panel.focus_from_url(store)
+    selected = view.selected
     focus = st.session_state.get("focus")
-    # Rebuilt on every run: streamlit-folium consumes parts of a map when it renders it, so a map
-    # object is never reused (the layers' features and JSON literals are cached, the build is cheap).
-    m = mapview.build_map(places, day=day, layers=set(layers), online_tiles=online, static=static,
-                          alliances=alliances_on(day), place_layers=place_layers, incidents=overlay, focus=focus)
-    from streamlit_folium import st_folium
-
-    # a new focus mounts a new map component (streamlit-folium only re-runs a map's script on mount)
-    map_widget_key = "map" if not focus else "map-{:.5f}-{:.5f}".format(*focus[0])
-    clicked = st_folium(m, key=map_widget_key, height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
-    click = (clicked or {}).get("last_object_clicked")
-    tooltip = str((clicked or {}).get("last_object_clicked_tooltip") or "")
-    if click and click != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = click
-        found = INCIDENT_TOOLTIP.fullmatch(tooltip.strip())  # an incident marker (places have other tooltips)
-        if found and int(found.group(1)) != selected:
-            st.session_state["selected"] = selected = int(found.group(1))
-            filters.sync_url(view.replace(selected=selected))
+    map_panel.draw_map(view, day, online, static, places, place_layers, overlay, focus, signature, places_key,
+                       alliances_on(day), height=MAP_HEIGHT)
 
     # One panel at a time (not tabs): a hidden panel costs nothing on a rerun.
     panel = st.segmented_control("Panel", PANELS, default=PANELS[0], key="panel", label_visibility="collapsed")
@@ -385,7 +348,10 @@ def main() -> None:
             shown_cols = [c for c in ["id", "event_date", "event_type", "sub_event_type", "actor1", "actor2",
                                       "fatalities", "location", "admin1", "country", "source", "summary"]
                           if c in table.columns]
-            st.dataframe(table[shown_cols], hide_index=True, key="incident_table", on_select="rerun",
+            st.session_state["_table_rows"] = [
+                (int(i), None if pd.isna(la) else float(la), None if pd.isna(lo) else float(lo))
+                for i, la, lo in table[["id", "lat", "lon"]].itertuples(index=False, name=None)]
+            st.dataframe(table[shown_cols], hide_index=True, key="incident_table", on_select=map_panel.on_table_select,
                          selection_mode="single-row", width="stretch", height=320)
         if selected is not None:
             st.subheader("Selected incident")

@@ -7,12 +7,13 @@ from typing import Any
 
 import streamlit as st
 
-from conflictmap.views import MODES, PRESETS, ViewFilter, periods, preset_range
+from conflictmap.views import LAYERS, MODES, PRESETS, ViewFilter, parse_bbox, periods, preset_range
+from dashboard.mapview import LAYER_KEYS
 
 ALLIANCE_LABELS = {"": "any", "aes": "AES (Alliance of Sahel States)", "g5": "G5 Sahel", "ecowas": "ECOWAS",
                    "lga": "Liptako-Gourma Authority"}
 PRECISIONS = {"any": None, "1 (exact place)": 1, "≤ 2 (near a place)": 2, "≤ 3 (admin-2 / region)": 3}
-MODE_LABELS = {"points": "Points (clustered)", "heatmap": "Heatmap (density grid)", "choropleth": "Admin-1 choropleth"}
+MODE_LABELS = {"points": "Points (clustered)", "heatmap": "Heatmap (hexagon bins)", "choropleth": "Admin-1 choropleth"}
 
 
 def _span(choices: dict[str, Any]) -> tuple[date, date]:
@@ -48,7 +49,10 @@ def init_from_url(choices: dict[str, Any]) -> None:
     ss["f_step"] = view.step
     ss["f_period"] = view.period or "all"
     ss["selected"] = view.selected
-    ss["focus_pending"] = view.selected is not None
+    ss["focus_pending"] = view.selected is not None and view.bbox is None  # a bbox already frames it
+    for key in LAYERS:
+        ss[f"layer:{key}"] = key in view.layers
+    ss["map_bbox"] = view.bbox
     ss["_view_init"] = True
 
 
@@ -128,8 +132,29 @@ def sidebar_filters(choices: dict[str, Any], country_names: dict[str, str]) -> V
         max_geo_precision=PRECISIONS[ss["f_prec"]], min_confidence=float(ss["f_conf"]),
         sources=tuple(ss["f_sources"]), mode=ss["f_mode"], metric=ss["f_metric"], step=ss["f_step"],
         period=None if ss["f_period"] == "all" else ss["f_period"], selected=ss.get("selected"),
+        layers=tuple(k for k in LAYERS if ss.get(f"layer:{k}", False)), bbox=ss.get("map_bbox"),
     )
     return view
+
+
+def layer_checkboxes() -> tuple[str, ...]:
+    """The "Layers shown at start" checkboxes (state from the URL's ``layer=``): the view's layers."""
+    with st.expander("Layers shown at start"):
+        shown = tuple(k for k in LAYERS if st.checkbox(LAYER_KEYS[k], key=f"layer:{k}"))
+        st.caption("Every layer can also be switched in the map's layer control.")
+    return shown
+
+
+def bbox_from_bounds(bounds: Any) -> tuple[float, float, float, float] | None:
+    """The extent (west, south, east, north; 4 decimals) of Leaflet bounds as streamlit-folium returns
+    them (``{"_southWest": {"lat", "lng"}, "_northEast": …}``); None when they are not an extent."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        west, east = max(-180.0, float(sw["lng"])), min(180.0, float(ne["lng"]))
+        south, north = max(-90.0, float(sw["lat"])), min(90.0, float(ne["lat"]))
+        return parse_bbox(",".join(f"{v:.4f}" for v in (west, south, east, north)))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def period_options(view: ViewFilter, choices: dict[str, Any]) -> list[str]:

@@ -1,9 +1,9 @@
-"""Incident layers of the map: clustered points, a density grid ("heatmap") and an admin-1 choropleth.
+"""Incident layers of the map: clustered points, hexagon bins ("heatmap") and an admin-1 choropleth.
 
 Everything reaches the page as ONE JSON literal per layer (:func:`leaflet_elements.js_literal`);
 points travel as columns (``{"lon": [...], "lat": [...], ...}``), not as thousands of features, and
 their popups are built in the browser with ``textContent`` only, so no dataset text is ever parsed as
-HTML. Grid and choropleth colours come from a classification (:func:`natural_breaks`, quantiles)
+HTML. Hexagon and choropleth colours come from a classification (:func:`natural_breaks`, quantiles)
 shown in a legend.
 """
 
@@ -20,11 +20,12 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from conflictmap.hexgrid import HexGrid
 from dashboard import web_assets
 from dashboard.basemap import display_geometry, feature
 from dashboard.leaflet_elements import SafeMacroElement, esc, js_literal
 
-#: More incidents than this in view: the points mode shows the density grid instead.
+#: More incidents than this in view: the points mode shows hexagon bins instead.
 POINT_LIMIT = 20_000
 SUMMARY_CHARS = 280
 TYPE_COLORS = {
@@ -104,9 +105,9 @@ def class_colors(n: int) -> list[str]:
     return PALETTE[len(PALETTE) - n:]
 
 
-def legend_html(title: str, breaks: Sequence[float], colors: Sequence[str], note: str = "") -> str:
+def legend_html(title: str, breaks: Sequence[float], colors: Sequence[str], note: str = "", low: float = 0) -> str:
+    """Class rows ``low – bound`` (integers; the first class starts at ``low``, the smallest value)."""
     rows = [f'<div class="cm-row"><b>{esc(title)}</b></div>']
-    low = 0
     for b, color in zip(breaks, colors):
         label = f"{int(low)}" if int(low) == int(b) else f"{int(low)} – {int(b)}"
         rows.append(f'<div class="cm-row"><span class="cm-sw" style="background:{color};border:1px solid #999"></span>'
@@ -165,32 +166,44 @@ def points_overlay(frame: pd.DataFrame, total: int | None = None) -> IncidentOve
     return IncidentOverlay("points", points=data, legend=legend, total=total if total is not None else len(frame))
 
 
-def grid_cell_size(extent_deg: float) -> float:
-    """Cell size (degrees) for a density grid over an extent: about 60 cells across, 0.05–1°."""
-    return float(min(1.0, max(0.05, round(extent_deg / 60 / 0.05) * 0.05)))
+#: Past this many hexagons (fine bins over a wide area), only those around the map's extent are drawn.
+MAX_HEXAGONS = 6_000
 
 
-def grid_overlay(grid: pd.DataFrame, cell: float, metric: str = "count", total: int = 0, note: str = "") -> IncidentOverlay:
-    """Square cells (``gx, gy`` from :func:`conflictmap.views.density_grid`) coloured by class."""
+def hex_overlay(bins: pd.DataFrame, grid: HexGrid, metric: str = "count", total: int = 0, note: str = "",
+                around: tuple[float, float, float, float] | None = None) -> IncidentOverlay:
+    """Hexagons (``q, r`` from :func:`conflictmap.views.hex_bins` on ``grid``) coloured by class,
+    with a legend naming the hexagon size. Past :data:`MAX_HEXAGONS`, only the hexagons whose centre
+    lies within ``around`` (an extent, typically the map's, widened) are drawn; the legend says so."""
     column = "incidents" if metric == "count" else "fatalities"
-    grid = grid[grid[column] > 0]
-    if grid.empty:
+    bins = bins[bins[column] > 0]
+    if bins.empty:
         return IncidentOverlay("heatmap", total=total, note=note)
-    breaks = natural_breaks(grid[column].tolist())
+    breaks = natural_breaks(bins[column].tolist())  # classes from every hexagon, drawn or not
     colors = class_colors(len(breaks))
+    low = int(bins[column].min())
+    if len(bins) > MAX_HEXAGONS and around is not None:
+        lon, lat = grid.centers(bins["q"].to_numpy(), bins["r"].to_numpy())
+        west, south, east, north = around
+        inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+        if inside.sum() < len(bins):
+            note = (note + " · " if note else "") + "hexagons around the map's extent (move the map to see others)"
+        bins = bins[inside]
+    if len(bins) > MAX_HEXAGONS:  # still too many: the fullest ones
+        bins = bins.nlargest(MAX_HEXAGONS, column)
+        note = (note + " · " if note else "") + f"the {MAX_HEXAGONS:,} fullest hexagons"
+    rings = grid.rings(bins["q"].to_numpy(), bins["r"].to_numpy())
     cells = []
-    for gx, gy, n, f in grid[["gx", "gy", "incidents", "fatalities"]].itertuples(index=False, name=None):
-        x0, y0 = round(gx * cell - 180.0, 4), round(gy * cell - 90.0, 4)
-        x1, y1 = round(x0 + cell, 4), round(y0 + cell, 4)
+    for ring, (n, f) in zip(rings, bins[["incidents", "fatalities"]].itertuples(index=False, name=None)):
         value = n if metric == "count" else f
-        color = colors[class_of(value, breaks)]
         cells.append(feature(
-            {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]},
-            _tooltip=f"{int(n)} incident{'s' if n != 1 else ''} · {int(f)} fatalities",
-            _style={"fillColor": color},
+            {"type": "Polygon", "coordinates": [ring]},
+            _tooltip=f"{int(n):,} incident{'s' if n != 1 else ''} · {int(f):,} fatalities",
+            _style={"fillColor": colors[class_of(value, breaks)]},
         ))
-    title = f"{'Incidents' if metric == 'count' else 'Fatalities'} per {cell:g}° cell"
-    return IncidentOverlay("heatmap", cells=cells, legend=legend_html(title, breaks, colors, note), total=total, note=note)
+    title = f"{'Incidents' if metric == 'count' else 'Fatalities'} per hexagon · {grid.label()}"
+    legend = legend_html(title, breaks, colors, note, low=low)
+    return IncidentOverlay("heatmap", cells=cells, legend=legend, total=total, note=note)
 
 
 @functools.lru_cache(maxsize=1)
@@ -244,7 +257,8 @@ def choropleth_overlay(totals: pd.DataFrame, metric: str = "count", country_name
             _style={"fillColor": colors[class_of(value, breaks)]},
         ))
     title = f"{'Incidents' if metric == 'count' else 'Fatalities'} per admin-1 unit (natural breaks)"
-    return IncidentOverlay("choropleth", cells=cells, legend=legend_html(title, breaks, colors, note), total=total,
+    legend = legend_html(title, breaks, colors, note, low=int(known[column].min()))
+    return IncidentOverlay("choropleth", cells=cells, legend=legend, total=total,
                            note=note)
 
 
@@ -319,3 +333,38 @@ class IncidentPoints(JSCSSMixin, SafeMacroElement):
         self.max_zoom = int(max_zoom)
         self.n = len(data.get("id", []))
         self.data_js = js_literal(data)
+
+
+class ClusterAssets(JSCSSMixin, SafeMacroElement):
+    """Leaflet.markercluster's files, loaded with the map whatever it shows at first: the app swaps
+    the incidents layer without reloading the map, and streamlit-folium loads files only then."""
+
+    default_js = list(web_assets.MARKERCLUSTER_JS)
+    default_css = list(web_assets.MARKERCLUSTER_CSS)
+    _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClusterAssets"
+
+
+class StartHidden(SafeMacroElement):
+    """streamlit-folium adds every group it is given to the map; this one leaves again at once (the
+    layer control then shows it unchecked), for a layer the view keeps hidden at start."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            group.once("add", function () {
+                setTimeout(function () { if (group._map) { group._map.removeLayer(group); } }, 0);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "StartHidden"

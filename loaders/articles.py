@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as _date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -46,11 +46,16 @@ class Article:
     url: str | None = None
     path: str | None = None
     lang: str | None = None
+    _id: str = field(init=False, repr=False, compare=False, default="")
+
+    def __post_init__(self) -> None:
+        # computed once: the id is asked for many times on the way to the store
+        object.__setattr__(self, "_id", hashlib.sha256(normalise_text(self.text).encode("utf-8")).hexdigest())
 
     @property
     def id(self) -> str:
         """sha256 hex of the normalised text: the same text read twice is the same article."""
-        return hashlib.sha256(normalise_text(self.text).encode("utf-8")).hexdigest()
+        return self._id
 
 
 # --------------------------------------------------------------------------- public entry point
@@ -231,9 +236,14 @@ def _decode(data: bytes, name: str) -> str:
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
+_LAYOUT = str.maketrans("", "", "\n\r\t\f\v")
+
+
 def _printable_ratio(text: str) -> float:
     sample = text[:65536]
     if not sample:
+        return 1.0
+    if sample.translate(_LAYOUT).isprintable():  # the common case, in C
         return 1.0
     ok = sum(1 for ch in sample if ch.isprintable() or ch in "\n\r\t\f\v")
     return ok / len(sample)

@@ -37,8 +37,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 50  # articles per transaction
-DEFAULT_CHUNK_SIZE = 16  # articles per Dask task: enough work to hide the per-task overhead
+DEFAULT_BATCH_SIZE = 100  # articles per transaction
+DEFAULT_CHUNK_SIZE = 32  # articles per Dask task: hides the per-task overhead, short enough for an even finish
+#: New incident reports linked together in one pass (and at the end of the run). Linking compares
+#: the new reports with every report of the same days: one pass per few thousand reports costs the
+#: writer far less than one per batch, and keeps a pass's memory bounded on a large corpus.
+LINK_EVERY = 5000
 
 
 # --------------------------------------------------------------------------- the pure step
@@ -79,9 +83,20 @@ def analyse(article: Article, *, extract_incidents: bool = True,
     return Analysed(article, mentions, rows, sources)
 
 
-def analyse_many(articles: Sequence[Article], extract_incidents: bool = True) -> list[Analysed]:
-    """One Dask task: several articles (fewer round trips than one task per article)."""
-    return [analyse(a, extract_incidents=extract_incidents) for a in articles]
+def analyse_many(articles: Sequence[Article], extract_incidents: bool = True) -> list[tuple[list, list, list]]:
+    """One Dask task: several articles (fewer round trips than one task per article).
+
+    Returns ``(mentions, incident rows, incident sources)`` per article, without the article: the
+    writer has it already, and sending the texts back would cost the one writer process time."""
+    out = []
+    for a in articles:
+        done = analyse(a, extract_incidents=extract_incidents)
+        out.append((done.mentions, done.incident_rows, done.incident_sources))
+    return out
+
+
+def _rejoin(articles: Sequence[Article], results: Sequence[tuple[list, list, list]]) -> list[Analysed]:
+    return [Analysed(a, *r) for a, r in zip(articles, results, strict=True)]
 
 
 def warm_up() -> None:
@@ -204,17 +219,22 @@ def run_batch(
     report()
     pending: list[Analysed] = []
     commits = 0
+    linked = store.max_incident_id()  # reports up to this id are linked
 
     def write(analysed: Iterable[Analysed], *, final: bool = False) -> None:
-        nonlocal commits
+        nonlocal commits, linked
         pending.extend(analysed)
         while len(pending) >= batch_size or (final and pending):
             part, pending[:] = pending[:batch_size], pending[batch_size:]
             _commit(store, job, part, result)
             commits += 1
+            if store.max_incident_id() - linked >= LINK_EVERY:
+                linked = _link(store, job, linked)
             report()
             if on_batch is not None:
                 on_batch(commits)
+        if final and store.max_incident_id() > linked:
+            linked = _link(store, job, linked)
 
     t0 = time.perf_counter()
     if not todo:
@@ -223,24 +243,30 @@ def run_batch(
         warm_up()  # loading the gazetteer is not the batch's throughput (as for the workers)
         t0 = time.perf_counter()
         for i in range(0, len(todo), chunk_size):
-            write(analyse_many(todo[i:i + chunk_size], extract_incidents))
+            chunk = todo[i:i + chunk_size]
+            write(_rejoin(chunk, analyse_many(chunk, extract_incidents)))
     else:
         with _client(workers, scheduler, client) as dask_client:
             t0 = time.perf_counter()  # the cluster's start-up is not the batch's throughput
             nworkers = max(1, len(dask_client.scheduler_info().get("workers", {})) or workers)
             chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-            window: deque[Any] = deque()
+            window: deque[tuple[list[Article], Any]] = deque()
             it = iter(chunks)
+
+            def submit(chunk: list[Article]) -> None:
+                window.append((chunk, dask_client.submit(analyse_many, chunk, extract_incidents, pure=False)))
+
             for chunk in it:  # keep about 3 chunks per worker in flight, consume in order
-                window.append(dask_client.submit(analyse_many, chunk, extract_incidents, pure=False))
+                submit(chunk)
                 if len(window) >= 3 * nworkers:
                     break
             while window:
-                done = window.popleft().result()
+                chunk, future = window.popleft()
+                done = future.result()
                 nxt = next(it, None)
                 if nxt is not None:
-                    window.append(dask_client.submit(analyse_many, nxt, extract_incidents, pure=False))
-                write(done)
+                    submit(nxt)
+                write(_rejoin(chunk, done))
     write([], final=True)
     result.analysed = len(todo)
     result.elapsed = time.perf_counter() - t0
@@ -249,23 +275,22 @@ def run_batch(
 
 
 def _commit(store: Store, job: str, part: list[Analysed], result: BatchResult) -> None:
-    before = store.max_incident_id()
     written = store.add_analysed((a.as_row() for a in part), job=job)
     for _, inserted, incident_ids in written:
         result.inserted += int(inserted)
         result.skipped += int(not inserted)
         result.incidents += len(incident_ids)
-    if any(ids for _, _, ids in written):
-        _link(store, job, before)
 
 
-def _link(store: Store, job: str, since_id: int) -> None:
+def _link(store: Store, job: str, since_id: int) -> int:
+    """Link the reports after ``since_id``; returns the id they are linked through."""
     from loaders.incident_links import link_new
 
     link_new(store, since_id=since_id)
+    top = store.max_incident_id()
     with store.transaction() as conn:
-        conn.execute("UPDATE ingest_jobs SET linked_through = (SELECT COALESCE(MAX(id), 0) FROM incidents)"
-                     " WHERE id = ?", (job,))
+        conn.execute("UPDATE ingest_jobs SET linked_through = ? WHERE id = ?", (top, job))
+    return top
 
 
 def _now() -> str:

@@ -1,15 +1,23 @@
 """Geoparsing: find the places a text names (``loaders.recognise``) and decide which place each is.
 
+Streets and roads (``loaders.streets``) are reported unresolved; a town inside one is no mention.
+A river, lake or park named after a place ("Kanawha River", "Lake Lanier") is placed at that place,
+with half the confidence and no GeoNames id.
+
 Resolution scores every gazetteer entry behind a name and keeps the best:
 
 * kind: countries, areas and regions before admin-1 units before points; among points, larger
   populations, capitals and regional capitals, and the curated conflict places rank higher;
 * the document's countries: country mentions and demonyms ("Malian") are counted, and entries in
-  those countries gain in proportion;
+  those countries gain in proportion; a capital of a named country more ("Moscow" beside "Russia");
 * hierarchy written in the text: "Seytenga, Burkina Faso", "X in the Sahel region", "à Say, au Niger";
 * cues: "région de", "X region" favour the admin-1 unit; "village of", "près de", "à" the point;
-* closeness to the other places resolved in the text, and to the parent named in the text
-  ("Zomkalga (Bourzanga, Bam)": the Zomkalga near Bourzanga);
+* what the other names of the text believe (``loaders.context``): their countries, first-level
+  regions and likely points nearby ("Huntsville" beside "Walker County" is in Texas); and the parent
+  named in the text ("Zomkalga (Bourzanga, Bam)": the Zomkalga near Bourzanga);
+* a point known by a name only as an alternate ranks after the entry whose own name it is
+  ("Minnesota" the state, not Minneota; "New York" the state, "New York City" the city); a bare
+  county name is the county when "County" or "counties" follows ("Barrow and Jackson counties");
 * a name that is both a country and a village ("Russia") is the country unless the text places the
   village; a country name among another country's places ("Georgia" with Alabama) is the state;
 * villages of a GeoNames dump the user added rank before namesakes abroad.
@@ -33,16 +41,29 @@ import numpy as np
 from geodata.gazetteer import Entry, Gazetteer, load_gazetteer
 from geodata.names import normalise
 from loaders import lexicon as lx
+from loaders.context import Weights, context_scores
 from loaders.mention import Mention
-from loaders.recognise import Document, Span, recognise
+from loaders.recognise import Document, Span, normalise_word, recognise, split_feature
+from loaders.streets import street_spans
 
 __all__ = ["geoparse", "resolve", "event_location"]
 
-KIND_BASE = {"country": 4.0, "area": 6.5, "region": 3.0, "admin1": 3.5, "place": 1.0}
+W_POP = 0.25  # per power of ten inhabitants
+W_BIG_POP = 0.0  # more per power of ten above 100,000: a city known abroad
+W_MENTIONED = 1.0  # the text names the candidate's country (or a demonym of it)
+W_SHARE = 1.0  # times the country's share of those mentions
+W_SEAT = 2.0  # a town that is the seat of its region of the same name ("Agadez")
+W_CAPITAL = 1.5  # a capital of a country the text names
+W_COUNTY = 3.0  # a county, when "County" or "counties" follows its bare name
+W_ALIAS_OWNED = 1.5  # a point known by this name only as an alternate, while another entry bears it
+W_NAMESAKE = 2.5  # a village named like a country, in a region the text is not about
+KIND_BASE = {"country": 4.0, "area": 6.5, "region": 5.0, "admin1": 3.5, "place": 1.0}
 FEATURE_BONUS = {"PPLC": 1.5, "PPLA": 0.5, "ADM2": 0.5, "CMP": 0.3}
 ADMIN_CUE_BONUS = {"admin1": 3.0, "area": 2.0, "place": -1.0}
 POINT_CUE_BONUS = {"place": 1.5, "admin1": -0.5}
 BIG_TOWN = 50_000
+_ADMIN_WORDS = frozenset(("region", "province", "state", "governorate", "prefecture", "department", "departement",
+                          "cercle", "oblast", "wilaya", "county"))
 _PARENT_GAP = re.compile(
     r"^[\s,(]*(?:(?:in|of|au|aux|en|dans|near|du|de|des|la|le|l'|l’|the|region|région|province|state|"
     r"cercle|commune|departement|département)[\s,]+)*$", re.IGNORECASE)
@@ -53,8 +74,12 @@ def geoparse(text: str, *, lang: str | None = None) -> list[Mention]:
     gaz = load_gazetteer()
     doc = Document(text, lang)
     spans = recognise(doc, gaz)
+    streets = street_spans(text, doc.stop)
+    if streets:  # "Wichita Drive" is a street, not Wichita
+        spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in streets)]
     mentions = _resolve_spans(doc, gaz, spans, strict=True)
-    mentions += _unresolved_after_cues(doc, spans)
+    mentions += _unresolved_after_cues(doc, spans, streets)
+    mentions += [_unresolved(doc, a, b, doc.sentence_at(a) or doc._sentence(a, b), "place") for a, b in streets]
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -71,8 +96,12 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
             raise ValueError(f"span ({start}, {end}) is outside the text (length {len(text)})")
         sentence = doc.sentence_at(start) or doc._sentence(start, end)
         span = Span(start, end, gaz.key(text[start:end]), sentence)
+        if span.key is None and (inner := split_feature(text[start:end])) is not None:
+            span.key = gaz.key(text[start + inner[0]:start + inner[1]])  # "Kanawha River": near Kanawha
+            span.feature = span.key is not None
         span.cue = doc.cue_before(start, sentence)
         span.admin_after = doc.admin_word_after(end)
+        span.county_after = doc.county_word_after(end)
         items.append(span)
     demonyms = {}
     for s in items:  # "Russian", "Palestinians": the country they name
@@ -121,11 +150,10 @@ def _names_city_part(m: Mention) -> bool:
 
 def _demonym_counts(doc: Document) -> Counter:
     counts: Counter = Counter()
-    for sentence in doc.sentences:
-        for t in sentence.tokens:
-            iso = lx.DEMONYMS.get(t.norm)  # French writes them in lower case: "l'armée malienne"
-            if iso:
-                counts[iso] += 1
+    for word, n in doc.word_counts.items():
+        iso = lx.DEMONYMS.get(normalise_word(word))  # French writes them in lower case: "l'armée malienne"
+        if iso:
+            counts[iso] += n
     return counts
 
 
@@ -158,18 +186,21 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
     score = KIND_BASE[e.kind]
     evidence = 0.0
     if e.kind == "place":
-        score += 0.35 * math.log10(e.population + 1)
+        pop = math.log10(e.population + 1)
+        score += W_POP * pop + W_BIG_POP * max(0.0, pop - 5.0)
         score += FEATURE_BONUS.get(e.feature or "", 0.0)
-        if e.feature == "PPLA" and span.cue != "admin" and not span.admin_after:
-            score += 2.0  # the seat of a region of the same name ("Agadez"): the town, unless a cue says region
         if e.tier == "curated":
             score += 0.75
         elif e.tier.startswith("user:"):
             score += 1.5  # the user added this country's dump: its villages before namesakes abroad
         if not is_own:
             score -= 0.5
+        if span.county_after:
+            score += W_COUNTY if e.feature == "ADM2" else -1.0
     if e.country and e.country in share:
-        score += 1.0 + 2.0 * share[e.country]
+        score += W_MENTIONED + W_SHARE * share[e.country]
+        if e.feature == "PPLC":
+            score += W_CAPITAL  # "Moscow" in a text that names Russia
         evidence += 0.4
     same = [p for p in parent if p.country == e.country and p.entry_id != e.entry_id] if parent else ()
     if same:
@@ -216,6 +247,12 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
         return True
     if in_doc or span.cue in ("point", "admin") or evidence >= 0.4:
         return True
+    if e.kind == "admin1":
+        # "in the Agadez region", "Borno State": the name says it is a region
+        return bool(span.tokens) and span.tokens[-1].norm in _ADMIN_WORDS or (
+            (unique or is_own) and span.cue is not None)
+    if e.feature == "ADM2" and is_own and span.cue is not None:
+        return True  # "in Henry County": a county, even when the text does not say which state's
     if e.kind == "place":
         # "in Kantchari": a locative word before a name that is a known conflict place, a town, or
         # only one place in the world
@@ -224,46 +261,70 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
     return False
 
 
-def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
+def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list], Counter, dict[str, float],
+                                                                   dict[int, int]]:
+    """Every span's candidates with their final scores, best first: ``(score, evidence, entry, is_own,
+    the other names' belief in its country, in its first-level region)``; with the demonym counts, the
+    document's country shares and the hierarchy links."""
     demonyms = _demonym_counts(doc)
     counts = _document_countries(doc, gaz, spans, demonyms)
     share = _shares(counts)
     parents = _parents(doc, spans)
-    cands = [[(gaz.entry(i), own) for i, own in gaz.candidates(s.key)] for s in spans]
-
-    chosen: list[tuple[Entry, float] | None] = []
+    cands: dict[int, list[tuple[Entry, bool]]] = {}
+    for s in spans:
+        if s.key not in cands:
+            cands[s.key] = [(e, own) for i, own in gaz.candidates(s.key) if (e := gaz.entry(i)).lat is not None]
     scored_all = []
+    done: dict[tuple, list] = {}  # a name repeated with the same cue and parent scores the same
     for idx, span in enumerate(spans):
-        parent = [e for e, _ in cands[parents[idx]]] if idx in parents else []
-        scored = [(*_score(e, own, span, share, parent), e, own) for e, own in cands[idx] if e.lat is not None]
+        parent_key = spans[parents[idx]].key if idx in parents else None
+        same = (span.key, span.cue, span.admin_after, span.county_after, parent_key)
+        if same in done:
+            scored_all.append(done[same])
+            continue
+        parent = [e for e, _ in cands[parent_key]] if parent_key is not None else []
+        scored = [(*_score(e, own, span, share, parent), e, own) for e, own in cands[span.key]]
+        if not (span.cue == "admin" or span.admin_after):
+            # the seat of a region of the same name ("Agadez"): the town, unless a cue says region;
+            # not when the region is another country's ("Montana", Bulgaria, is not the US state)
+            regions = {e.country for _, _, e, _ in scored if e.kind == "admin1"}
+            scored = [(sc + W_SEAT, ev, e, own) if e.feature == "PPLA" and e.country in regions else (sc, ev, e, own)
+                      for sc, ev, e, own in scored]
+        if any(own for *_, own in scored):
+            # "Minnesota" is the state, not Minneota (which GeoNames also calls so); "New York" the state
+            scored = [(sc - W_ALIAS_OWNED, ev, e, own) if e.kind == "place" and not own else (sc, ev, e, own)
+                      for sc, ev, e, own in scored]
+        done[same] = scored
         scored_all.append(scored)
-    # closeness to the unambiguous places of the text
-    anchors = [(s[0][2].lat, s[0][2].lon) for s in scored_all
-               if len(s) == 1 and s[0][2].kind in ("place", "admin1")]
-    if anchors:
-        anchors = _anchor_trig(anchors)
-        scored_all = [[(sc + _closeness(e, anchors), ev, e, own) for sc, ev, e, own in scored]
-                      if len(scored) > 1 else scored for scored in scored_all]
-    # What the rest of the text is about: each name spreads its belief over its candidates'
-    # countries and first-level regions; a candidate gains from the belief of the *other* names
-    # ("Alexandria" and "Rapides Parish" agree on Louisiana; "Paris" next to "Lamar County", Texas).
-    context = [({}, {})] * len(spans)
-    for _ in range(CONTEXT_ROUNDS):
-        context = _context(spans, scored_all, context)
+    # What the rest of the text is about (``loaders.context``): the other names' belief in each
+    # candidate's country, first-level region and surroundings.
+    weights = Weights(country=W_COUNTRY, admin1=W_ADMIN1, close=W_CLOSE, near_km=NEAR_KM, near_top=NEAR_TOP,
+                      rounds=CONTEXT_ROUNDS)
+    context = context_scores([s.key for s in spans], scored_all, weights)
+    ranked = []
     for idx, span in enumerate(spans):
         scored = scored_all[idx]
+        if scored:
+            bonus, ctx_c, ctx_a = context[idx]
+            scored = [(sc + bonus[k], ev, e, own, ctx_c[k], ctx_a[k]) for k, (sc, ev, e, own) in enumerate(scored)]
+            if len(scored) > 1:
+                scored = _country_or_namesake(scored, idx in parents or span.cue in ("point", "admin"), demonyms)
+            scored.sort(key=lambda x: -x[0])
+        ranked.append(scored)
+    return ranked, demonyms, share, parents
+
+
+def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
+    ranked, demonyms, share, parents = _rank(doc, gaz, spans)
+    chosen: list[tuple[Entry, float] | None] = []
+    for idx, span in enumerate(spans):
+        scored = ranked[idx]
         if not scored:
             chosen.append(None)
             continue
-        ctx_country, ctx_admin = context[idx]
-        scored = [(sc + _context_bonus(e, ctx_country, ctx_admin), ev, e, own) for sc, ev, e, own in scored]
-        if len(scored) > 1:
-            scored = _country_or_namesake(scored, ctx_country, idx in parents or span.cue in ("point", "admin"),
-                                          demonyms)
-        scored.sort(key=lambda x: -x[0])
-        best_score, evidence, best, own = scored[0]
+        best_score, evidence, best, own, ctx_country, _ = scored[0]
         p_best = 1.0 if len(scored) == 1 else 1.0 / np.exp(np.array([x[0] for x in scored]) - best_score).sum()
-        about = max(share.get(best.country, 0.0), ctx_country.get(best.country, 0.0) - 0.3)
+        about = max(share.get(best.country, 0.0), ctx_country - 0.3)
         if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
                           evidence, strict, unique=len(scored) == 1):
             chosen.append(None)
@@ -285,8 +346,15 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             country, admin1 = country or e.country, admin1 or e.admin1
         elif e.kind in ("country", "admin1"):
             country, admin1 = e.country, e.admin1 if e.kind == "admin1" else None
-        else:
-            country, admin1 = None, None
+        else:  # areas and regions: a country only when they lie in one ("Darfur")
+            country, admin1 = e.country, None
+        if span.feature:  # "Kanawha River": at the place it is named after, and said to be less sure
+            mentions.append(Mention(
+                start=span.start, end=span.end, text=doc.text[span.start:span.end],
+                name=doc.text[span.start:span.end], kind="place", lat=e.lat, lon=e.lon, geonameid=None,
+                country=country, admin1=admin1 if e.kind != "country" else None,
+                confidence=round(confidence * 0.5, 3), sentence=doc.text[span.sentence.start:span.sentence.end]))
+            continue
         mentions.append(Mention(
             start=span.start, end=span.end, text=doc.text[span.start:span.end], name=e.name, kind=e.kind,
             lat=e.lat, lon=e.lon, geonameid=e.geonameid, country=country, admin1=admin1,
@@ -295,109 +363,33 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
     return mentions
 
 
-def _country_or_namesake(scored: list, ctx_country: dict, located: bool, demonyms: Counter) -> list:
+def _country_or_namesake(scored: list, located: bool, demonyms: Counter) -> list:
     """A name that is a country and something else: "Russia" is the country, not the Ohio village,
-    unless the text places it ("Russia, Ohio", "the village of Russia"); "Georgia" among Alabama
-    and Columbus is the US state, since the rest of the text is about another country."""
-    countries = [e for _, _, e, _ in scored if e.kind == "country"]
+    unless the text places it ("Russia, Ohio", "the village of Russia") or is about the village's
+    region ("Jordan" among Shakopee and Scott County, Minnesota); "Georgia" among Alabama and
+    Columbus is the US state, since the rest of the text is about another country.
+    ``scored`` rows: (score, evidence, entry, is_own, belief in its country, in its region)."""
+    countries = [x[2] for x in scored if x[2].kind == "country"]
     if not countries:
         return scored
+    state_in_context = any(x[2].kind == "admin1" and x[4] >= 0.5 for x in scored)
     out = []
-    for sc, ev, e, own in scored:
+    for sc, ev, e, own, ctx_c, ctx_a in scored:
         if e.kind == "place" and not located and e.population < BIG_TOWN and (
-                ctx_country.get(e.country, 0.0) < 0.5 or any(demonyms[c.country] >= 2 for c in countries)):
-            sc -= 2.5
-        elif e.kind == "country" and ctx_country.get(e.country, 0.0) < 0.1 and any(
-                o.kind == "admin1" and ctx_country.get(o.country, 0.0) >= 0.5 for _, _, o, _ in scored):
+                ctx_a < 0.2 or any(demonyms[c.country] >= 2 for c in countries)):
+            sc -= W_NAMESAKE
+        elif e.kind == "country" and ctx_c < 0.1 and state_in_context:
             sc -= 3.0
-        out.append((sc, ev, e, own))
+        out.append((sc, ev, e, own, ctx_c, ctx_a))
     return out
 
 
 CONTEXT_ROUNDS = 2
-W_COUNTRY = 2.5
+W_COUNTRY = 3.5
 W_ADMIN1 = 2.5
-
-
-def _context_bonus(e: Entry, ctx_country: dict, ctx_admin: dict) -> float:
-    bonus = W_COUNTRY * ctx_country.get(e.country, 0.0)
-    if e.kind == "place" and e.admin1:
-        bonus += W_ADMIN1 * ctx_admin.get((e.country, e.admin1), 0.0)
-    return bonus
-
-
-def _softmax(scores: list[float]) -> list[float]:
-    """Softmax of the scores; a lone candidate gets exactly 1 without numpy's per-call cost."""
-    if len(scores) == 1:
-        return [1.0]
-    probs = np.exp(np.array(scores) - max(scores))
-    probs /= probs.sum()
-    return probs.tolist()
-
-
-def _with_context(scored: list, ctx_country: dict, ctx_admin: dict) -> list[float]:
-    """The candidates' scores plus their context bonus (none before the first round)."""
-    if not ctx_country and not ctx_admin:
-        return [x[0] for x in scored]
-    return [sc + _context_bonus(e, ctx_country, ctx_admin) for sc, _, e, _ in scored]
-
-
-def _context(spans: list[Span], scored_all: list, previous: list) -> list[tuple[dict, dict]]:
-    """Per span: the belief of the other names of the text (not the same name) in each country and
-    (country, admin-1), from the softmax of their candidates' scores."""
-    per_key: dict[int, tuple[Counter, Counter]] = {}
-    for idx, scored in enumerate(scored_all):
-        if not scored:
-            continue
-        ctx_c, ctx_a = previous[idx]
-        probs = _softmax(_with_context(scored, ctx_c, ctx_a))
-        c_mass, a_mass = per_key.setdefault(spans[idx].key, (Counter(), Counter()))
-        for p, (_, _, e, _) in zip(probs, scored):
-            if p < 0.01:
-                continue
-            if e.country:
-                c_mass[e.country] += p
-            if e.admin1 and e.kind in ("place", "admin1"):
-                a_mass[(e.country, e.admin1)] += p
-    # one vote per distinct name, whatever how often it is repeated
-    n_keys = len(per_key)
-    total_c: Counter = Counter()
-    total_a: Counter = Counter()
-    for key, (c_mass, a_mass) in per_key.items():
-        nc = sum(c_mass.values()) or 1.0
-        for k, v in c_mass.items():
-            total_c[k] += v / nc
-        na = sum(a_mass.values()) or 1.0
-        for k, v in a_mass.items():
-            total_a[k] += v / na
-    by_key: dict[int, tuple[dict, dict]] = {}  # spans of the same name share their context
-    for key, (c_mass, a_mass) in per_key.items():
-        if n_keys <= 1:
-            break
-        nc = sum(c_mass.values()) or 1.0
-        na = sum(a_mass.values()) or 1.0
-        others = n_keys - 1
-        by_key[key] = ({k: (v - c_mass.get(k, 0.0) / nc) / others for k, v in total_c.items()},
-                       {k: (v - a_mass.get(k, 0.0) / na) / others for k, v in total_a.items()})
-    return [by_key.get(span.key) or ({}, {}) for span in spans]
-
-
-def _anchor_trig(anchors: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
-    """(sin lat, cos lat, lon) of each anchor, in radians: computed once per text."""
-    return [(math.sin(math.radians(a)), math.cos(math.radians(a)), math.radians(b)) for a, b in anchors]
-
-
-def _closeness(e: Entry, anchors: list[tuple[float, float, float]]) -> float:
-    """Bonus for a point near an anchor; ``anchors`` as ``_anchor_trig`` gives them."""
-    if e.kind != "place":
-        return 0.0
-    lat1, lon1 = math.radians(e.lat), math.radians(e.lon)
-    sin1, cos1 = math.sin(lat1), math.cos(lat1)
-    best = min(6371 * math.acos(max(-1.0, min(1.0, sin1 * sin_a + cos1 * cos_a * math.cos(lon1 - lon_a))))
-               for sin_a, cos_a, lon_a in anchors)
-    if best < 1:  # the anchor itself
-        return 0.0
-    return 1.0 if best < 150 else 0.5 if best < 400 else 0.0
+W_CLOSE = 2.0
+NEAR_KM = 60.0  # closeness falls by e every NEAR_KM
+NEAR_TOP = 10  # the candidates of a name that take part in closeness: its best by their own score
 
 
 # ---------------------------------------------------------------- unresolved mentions
@@ -410,22 +402,23 @@ def _unresolved(doc: Document, start: int, end: int, sentence, kind: str) -> Men
 
 
 class _Covered:
-    """Offsets inside recognised spans (ordered, not overlapping), looked up by bisection."""
+    """Offsets inside recognised spans and streets, looked up by bisection."""
 
-    def __init__(self, spans: list[Span]):
-        self._starts = [s.start for s in spans]
-        self._ends = [s.end for s in spans]
+    def __init__(self, spans: list[Span], streets: list[tuple[int, int]] = ()):
+        merged = sorted([(s.start, s.end) for s in spans] + list(streets))
+        self._starts = [a for a, _ in merged]
+        self._ends = [b for _, b in merged]
 
     def holds(self, pos: int) -> bool:
         i = bisect.bisect_right(self._starts, pos) - 1
         return i >= 0 and pos < self._ends[i]
 
 
-def _unresolved_after_cues(doc: Document, spans: list[Span]) -> list[Mention]:
-    """Capitalised names right after a strong cue that no recognised span covers."""
-    covered = _Covered(spans)
+def _unresolved_after_cues(doc: Document, spans: list[Span], streets: list[tuple[int, int]] = ()) -> list[Mention]:
+    """Capitalised names right after a strong cue that no recognised span or street covers."""
+    covered = _Covered(spans, streets)
     out = []
-    for sentence in doc.sentences:
+    for sentence in doc.sentences_with_strong_cues():
         toks = sentence.tokens
         i = 0
         while i < len(toks):

@@ -60,8 +60,23 @@ INSTITUTION_WORDS = frozenset(normalise(w) for w in (
     "festival ems rescue court circuit district".split()
 ))
 
+# Words that make "<word> of <Place>" the name of a body, not a person or office of the place
+# ("University of California", "Alliance of Sahel States", "Bank of Canada"); after any other
+# word the place is named ("Shirley Stidd of Lebanon", "Sen. Max Baucus of Montana").
+ORGANISATION_HEADS = frozenset(normalise(w) for w in (
+    "university universities college school academy institute bank battle movement association friends "
+    "program programme department ministry council committee commission church cathedral museum hospital "
+    "society union league federation party army navy corps board office court bureau agency foundation "
+    "fund company corporation center centre club chamber house library government parliament assembly "
+    "congress embassy consulate diocese archdiocese order knights daughters sons alliance states kingdom "
+    "emirate sultanate coalition front brigade brigades battalion regiment group network conference "
+    "convention summit declaration treaty accord accords agreement charter festival cup games tournament "
+    "championship bowl series open grand prix orchestra symphony opera theatre theater ballet fair "
+    "authority port airport station district districts court courts bar guild lodge chapter"
+).split())
+
 # Country acronyms that running text writes in capitals and that mean nothing else there.
-COUNTRY_ACRONYMS = frozenset(normalise(w) for w in ("US", "USA", "UK", "UAE"))
+COUNTRY_ACRONYMS = frozenset(normalise(w) for w in ("US", "USA", "UK", "UAE", "EU"))
 
 # Capitalised words and names that running text uses for something else than a place (months,
 # feasts, bodies, groups) although the gazetteer has a village of that name: kept only after a
@@ -174,13 +189,87 @@ _DEMONYMS = {
     "LBR": "Liberian Liberians libérien libérienne",
     "COD": "Congolese congolais congolaise",
     "CAF": "Centrafrican centrafricain centrafricaine",
+    "GMB": "Gambian Gambians gambien gambienne",
+    "SLE": "Sierra Leonean Leoneans sierra-léonais",
+    "GNB": "Bissau-Guinean bissau-guinéen",
+    "CPV": "Cape Verdean capverdien capverdienne",
+    "ERI": "Eritrean Eritreans érythréen érythréenne",
+    "DJI": "Djiboutian djiboutien djiboutienne",
+    "SSD": "South Sudanese sud-soudanais sud-soudanaise",
+    "TZA": "Tanzanian Tanzanians tanzanien tanzanienne",
+    "MOZ": "Mozambican Mozambicans mozambicain mozambicaine",
+    "AGO": "Angolan Angolans angolais angolaise",
+    "ZMB": "Zambian Zambians zambien zambienne",
+    "MWI": "Malawian Malawians malawite",
+    "NAM": "Namibian Namibians namibien namibienne",
+    "BWA": "Botswanan",
+    "MDG": "Malagasy malgache malgaches",
+    "GAB": "Gabonese gabonais gabonaise",
+    "BDI": "Burundian Burundians burundais burundaise",
+    "CZE": "Czech Czechs tchèque tchèques",
+    "SVK": "Slovak Slovaks slovaque",
+    "HUN": "Hungarian Hungarians hongrois hongroise",
+    "ROU": "Romanian Romanians roumain roumaine",
+    "BGR": "Bulgarian Bulgarians bulgare",
+    "SRB": "Serbian Serbians Serb Serbs serbe serbes",
+    "HRV": "Croatian Croatians Croat Croats croate croates",
+    "BIH": "Bosnian Bosnians bosnien bosnienne",
+    "ALB": "Albanian Albanians albanais albanaise",
+    "ARM": "Armenian Armenians arménien arménienne",
+    "AZE": "Azerbaijani Azerbaijanis azerbaïdjanais azerbaïdjanaise",
+    "BLR": "Belarusian Belarusians biélorusse",
+    "LVA": "Latvian Latvians letton lettone",
+    "LTU": "Lithuanian Lithuanians lituanien lituanienne",
+    "EST": "Estonian Estonians estonien estonienne",
+    "KAZ": "Kazakh Kazakhs kazakh",
+    "UZB": "Uzbek Uzbeks ouzbek ouzbèke",
+    "NLD": "Dutch néerlandais néerlandaise",
+    "BEL": "Belgian Belgians belge belges",
+    "CHE": "Swiss suisse suisses",
+    "AUT": "Austrian Austrians autrichien autrichienne",
+    "SWE": "Swedish Swede Swedes suédois suédoise",
+    "NOR": "Norwegian Norwegians norvégien norvégienne",
+    "DNK": "Danish Dane Danes danois danoise",
+    "FIN": "Finnish Finn Finns finlandais finlandaise",
+    "PRT": "Portuguese portugais portugaise",
+    "NZL": "New Zealander Zealanders néo-zélandais",
+    "ARG": "Argentine Argentinian Argentinians argentin argentine",
+    "CHL": "Chilean Chileans chilien chilienne",
+    "PER": "Peruvian Peruvians péruvien péruvienne",
+    "BOL": "Bolivian Bolivians bolivien bolivienne",
+    "ECU": "Ecuadorian Ecuadorians équatorien équatorienne",
+    "NIC": "Nicaraguan Nicaraguans nicaraguayen nicaraguayenne",
+    "HND": "Honduran Hondurans hondurien hondurienne",
+    "SLV": "Salvadoran Salvadorans salvadorien salvadorienne",
+    "GTM": "Guatemalan Guatemalans guatémaltèque",
+    "JAM": "Jamaican Jamaicans jamaïcain jamaïcaine",
+    "IDN": "Indonesian Indonesians indonésien indonésienne",
+    "MYS": "Malaysian Malaysians malaisien malaisienne",
+    "THA": "Thai thaïlandais thaïlandaise",
+    "MMR": "Burmese birman birmane",
+    "BGD": "Bangladeshi Bangladeshis bangladais bangladaise",
+    "NPL": "Nepalese Nepali népalais népalaise",
+    "PRK": "North Korean nord-coréen nord-coréenne",
 }
-_MULTI = {"Sri Lankan", "South African"}
-DEMONYMS: dict[str, str] = {normalise(w): iso for iso, words in _DEMONYMS.items() for w in words.split()}
-DEMONYMS.update({normalise(w): iso for iso, words in _DEMONYMS.items() for w in _MULTI if w in words})
-DEMONYMS.update({normalise(w) + "s": iso for iso, words in _DEMONYMS.items() for w in _MULTI if w in words})
-for _bad in ("sri", "lankan", "south", "african", "lankans"):  # halves of the two-word demonyms
-    DEMONYMS.pop(_bad, None)
+_MULTI = ("Sri Lankan", "South African", "Sierra Leonean", "Cape Verdean", "South Sudanese", "New Zealander",
+          "North Korean")
+
+
+def _demonym_table() -> dict[str, str]:
+    """Normalised demonym → ISO3; two-word demonyms ("South Sudanese") as phrases (and plurals),
+    their words alone only where they are demonyms in their own right ("Sudanese")."""
+    table: dict[str, str] = {}
+    for iso, words in _DEMONYMS.items():
+        for phrase in _MULTI:
+            if phrase in words:
+                words = words.replace(phrase, "")
+                table[normalise(phrase)] = table[normalise(phrase) + "s"] = iso
+        for w in words.split():
+            table.setdefault(normalise(w), iso)
+    return table
+
+
+DEMONYMS: dict[str, str] = _demonym_table()
 # Adjectives of regions: not places either.
 REGION_ADJECTIVES = frozenset(normalise(w) for w in (
     "Sahelian Sahelians sahélien sahélienne sahéliens African Africans africain africaine "

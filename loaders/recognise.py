@@ -14,7 +14,12 @@ keep only what reads as a place name:
   Department", "Fargo Mayor Dennis Walaker", "Dublin Arts Council"), so does a country or
   first-level unit that starts a run ("Ohio State University") and a name joined by a hyphen to a
   demonym or acronym ("Egyptian-US relations");
-* datelines in capitals ("COLUMBUS, Ohio (AP)") and "US", "UK", "UAE" in running text are names;
+* datelines in capitals ("COLUMBUS, Ohio (AP)", "ATLANTA -") and "US", "UK", "UAE", "EU" in running
+  text are names;
+* "<person> of <place>" names the place ("Betty Kneasel of Myerstown"); "<body> of <place>" does not
+  ("University of California", ``lexicon.ORGANISATION_HEADS``);
+* a generic feature word joins the name ("Kanawha River", "Lake Lanier", "Readington Township");
+* single frequent words ("But", "She") with no locative word before them are skipped at once;
 * months, feasts, bodies and peoples ("May", "Christmas", "Hamas", "Mossi") are not places unless
   a strong cue introduces them;
 * a surname the text uses as one ("Welch said", "Mr. Moore") is not a place;
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -39,9 +45,12 @@ from loaders import lexicon as lx
 from loaders.sentences import sentence_spans
 
 _TOKEN = re.compile(r"\w+")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_LISTED_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?"
+_COUNTY_AFTER = re.compile(rf"(?:,? (?:and |or |& )?{_LISTED_NAME})*,? (?:(?:County|Parish|[Cc]ounties|[Pp]arishes)\b|Co\.)")
 _RUN_GAPS = {" ", "-", "‐", "‑", "'", "’"}
 # Words and names repeat across and within texts: normalise each distinct one once.
-_normalise_word = lru_cache(maxsize=1 << 16)(normalise)
+normalise_word = _normalise_word = lru_cache(maxsize=1 << 16)(normalise)
 
 
 def _cue_tails(cues: tuple[str, ...]) -> tuple[str, ...]:
@@ -50,6 +59,9 @@ def _cue_tails(cues: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _CUE_TAILS = (("admin", _cue_tails(lx.STRONG_ADMIN_CUES)), ("point", _cue_tails(lx.STRONG_POINT_CUES)))
+# any strong cue in folded text (to find the few sentences that hold one)
+_ANY_STRONG_CUE = re.compile("|".join(re.escape(c) for c in sorted(
+    {*lx.STRONG_ADMIN_CUES, *lx.STRONG_POINT_CUES}, key=len, reverse=True)))
 
 
 class Token(NamedTuple):
@@ -60,14 +72,58 @@ class Token(NamedTuple):
     cap: bool  # starts with a capital letter
 
 
-@dataclass
 class Sentence:
-    start: int
-    end: int
-    tokens: list[Token]
-    headline: bool  # title case or all capitals: capitalisation says nothing there
-    all_caps: bool
-    token_starts: list[int] = field(default_factory=list, repr=False)  # for bisect
+    """A sentence of a document; its tokens and capitalisation are worked out when first asked for
+    (most sentences of a text name no place)."""
+
+    __slots__ = ("start", "end", "_text", "_tokens", "_token_starts", "_headline", "_all_caps")
+
+    def __init__(self, start: int, end: int, text: str):
+        self.start, self.end, self._text = start, end, text
+        self._tokens: list[Token] | None = None
+        self._all_caps: bool | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokenise()
+        return self._tokens
+
+    @property
+    def token_starts(self) -> list[int]:
+        if self._tokens is None:
+            self._tokenise()
+        return self._token_starts
+
+    @property
+    def headline(self) -> bool:
+        """Title case or all capitals: capitalisation says nothing there."""
+        if self._tokens is None:
+            self._tokenise()
+        return self._headline
+
+    @property
+    def all_caps(self) -> bool:
+        """Written in capitals: 2+ words of 4+ letters, all in capitals (known without tokenising)."""
+        if self._all_caps is None:
+            words = _LONG_WORD.findall(self._text, self.start, self.end)
+            self._all_caps = len(words) >= 2 and all(w.isupper() for w in words)
+        return self._all_caps
+
+    def _tokenise(self) -> None:
+        text, a, b = self._text, self.start, self.end
+        tokens = [Token(m.start(), m.end(), word, _normalise_word(word), word[0].isupper())
+                  for m in _TOKEN.finditer(text, a, b) for word in (m.group(),)]
+        words = [t for t in tokens if t.text.isalpha() and len(t.text) >= 4]
+        all_caps = self.all_caps
+        # A headline is a whole line on its own, mostly capitalised words and no final stop.
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", b)
+        whole_line = not text[line_start:a].strip() and not text[b:line_end if line_end >= 0 else None].strip()
+        title = (whole_line and len(words) >= 3 and sum(t.cap for t in words) >= 0.75 * len(words)
+                 and not text[a:b].rstrip().endswith("."))
+        self._tokens, self._token_starts = tokens, [t.start for t in tokens]
+        self._headline = title or all_caps
 
     def tokens_within(self, start: int, end: int) -> list[Token]:
         """The tokens lying wholly inside [start, end) (tokens are ordered and do not overlap)."""
@@ -89,8 +145,10 @@ class Span:
     common: bool = False  # a frequent word or one the text also writes in lower case
     cue: str | None = None  # 'point', 'admin' or 'weak'
     admin_after: bool = False  # followed by "region", "province"…
+    county_after: bool = False  # followed by "County", or one of a list followed by "counties"
     lowercase_alias: bool = False
     tokens: list[Token] = field(default_factory=list)
+    feature: bool = False  # a river, lake, park… named after the place ("Kanawha River", "Lake Lanier")
 
 
 class Document:
@@ -100,23 +158,25 @@ class Document:
         self.text = text
         self.lang = lang
         self.folded, self.offsets = fold(text)
-        self.sentences = [self._sentence(a, b) for a, b in sentence_spans(text)]
+        self.sentences = [Sentence(a, b, text) for a, b in sentence_spans(text)]
         self._sentence_starts = [s.start for s in self.sentences]
-        self.lower_words = {t.norm for s in self.sentences for t in s.tokens if t.text[0].islower()}
+        # every distinct word once: which the text writes in lower case, how often each occurs
+        self.word_counts = Counter(_TOKEN.findall(text))
+        self.lower_words = {_normalise_word(w) for w in self.word_counts if w[0].islower()}
+        self.caps_words = any(len(w) >= 4 and w.isupper() and w.isalpha() for w in self.word_counts)
         self.stop = lx.stop_words(lang)
 
     def _sentence(self, a: int, b: int) -> Sentence:
-        tokens = [Token(m.start(), m.end(), word, _normalise_word(word), word[0].isupper())
-                  for m in _TOKEN.finditer(self.text, a, b) for word in (m.group(),)]
-        words = [t for t in tokens if t.text.isalpha() and len(t.text) >= 4]
-        all_caps = len(words) >= 2 and all(t.text.isupper() for t in words)
-        # A headline is a whole line on its own, mostly capitalised words and no final stop.
-        line_start = self.text.rfind("\n", 0, a) + 1
-        line_end = self.text.find("\n", b)
-        whole_line = not self.text[line_start:a].strip() and not self.text[b:line_end if line_end >= 0 else None].strip()
-        title = (whole_line and len(words) >= 3 and sum(t.cap for t in words) >= 0.75 * len(words)
-                 and not self.text[a:b].rstrip().endswith("."))
-        return Sentence(a, b, tokens, title or all_caps, all_caps, [t.start for t in tokens])
+        return Sentence(a, b, self.text)
+
+    def sentences_with_strong_cues(self) -> list[Sentence]:
+        """The sentences in which a strong cue ("village of", "région de") occurs, in order."""
+        out: list[Sentence] = []
+        for m in _ANY_STRONG_CUE.finditer(self.folded):
+            sentence = self.sentence_at(self.offsets[m.start()])
+            if sentence is not None and (not out or out[-1] is not sentence):
+                out.append(sentence)
+        return out
 
     def sentence_at(self, pos: int) -> Sentence | None:
         """The sentence holding offset ``pos`` (sentences are ordered and do not overlap)."""
@@ -151,6 +211,10 @@ class Document:
         fs = bisect.bisect_left(self.offsets, start)
         fa = bisect.bisect_left(self.offsets, sentence.start)
         return self.folded[max(fa, fs - 40):fs]
+
+    def county_word_after(self, end: int) -> bool:
+        """"DeKalb County", "Pott Co.", "Barrow, Jackson and Madison counties": a county's bare name."""
+        return bool(_COUNTY_AFTER.match(self.text, end, min(len(self.text), end + 120)))
 
     def admin_word_after(self, end: int) -> bool:
         after = self.text[end:end + 12].lstrip(" -")
@@ -231,6 +295,11 @@ def _blocked(doc: Document) -> list[tuple[int, int]]:
     return out
 
 
+def _in_capitals(doc: Document, pos: int) -> bool:
+    sentence = doc.sentence_at(pos)
+    return sentence is not None and sentence.all_caps
+
+
 def _capitalised(span_tokens: list[Token], sentence: Sentence) -> bool:
     """Capitalised like a name; generic words around it may be lower case ("Sahel region",
     "province du Séno")."""
@@ -250,7 +319,7 @@ def _capitalised(span_tokens: list[Token], sentence: Sentence) -> bool:
 
 def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
     """Recognised spans, in text order, not overlapping."""
-    folded, offsets = doc.folded, doc.offsets
+    folded, offsets, text = doc.folded, doc.offsets, doc.text
     raw: list[tuple[int, int, int]] = []
     for fs, fe, key in gaz.matches(folded):
         if (fs > 0 and folded[fs - 1].isalnum()) or (fe < len(folded) and folded[fe].isalnum()):
@@ -258,6 +327,9 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
         start, end = offsets[fs], offsets[fe - 1] + 1
         if end < len(doc.text) and doc.text[end - 1].isalnum() and doc.text[end].isalnum():
             continue  # the last folded character came from the middle of an expansion
+        if text[start].islower() and text[start:end].isalpha() and (
+                end - start >= 4 or not doc.caps_words or not _in_capitals(doc, start)):
+            continue  # one lower-case word in a sentence not written in capitals: not a name
         raw.append((start, end, key))
     # longest first, then leftmost; overlapping shorter matches lose
     raw.sort(key=lambda r: (-(r[1] - r[0]), r[0]))
@@ -281,8 +353,11 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
         sentence = doc.sentence_at(start)
         if sentence is None:
             continue
-        span_tokens = sentence.tokens_within(start, end)
         key_text = _normalise_word(doc.text[start:end])
+        if key_text in doc.stop and text[start:end].isalpha() and doc.cue_before(start, sentence) is None \
+                and not gaz.candidate_kinds(key) & {"country", "area", "region"}:
+            continue  # "But", "She", "March" with no locative word before: never kept (see ``common``)
+        span_tokens = sentence.tokens_within(start, end)
         if key_text in lx.DEMONYMS or key_text in lx.REGION_ADJECTIVES:
             continue
         lowercase_alias = False
@@ -299,7 +374,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
         if id(sentence) not in sentence_runs:
             sentence_runs[id(sentence)] = [[sentence.tokens[i] for i in r] for r in _runs(sentence, doc.text)]
         run = _run_of(sentence_runs[id(sentence)], span_tokens)
-        if run and not sentence.headline and not _covers_run(
+        if run and not sentence.headline and not _of_place(run, span_tokens) and not _covers_run(
                 run, span_tokens, doc.stop, text=doc.text) and not _covers_run(
                 run, span_tokens, doc.stop, text=doc.text,
                 leads=bool(gaz.candidate_kinds(key) & {"country", "admin1"})):
@@ -309,6 +384,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
         if key_text in lx.NOT_PLACES and span.cue not in ("point", "admin"):
             continue
         span.admin_after = doc.admin_word_after(end)
+        span.county_after = doc.county_word_after(end)
         single = len(span_tokens) == 1
         span.common = single and (key_text in doc.stop or key_text in doc.lower_words)
         spans.append(span)
@@ -336,7 +412,41 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
     # countries and first-level units are not dropped that way ("Sudan" after "Sudan Tribune")
     kept = [s for s in spans if not (len(s.tokens) == 1 and s.tokens[0].norm in person_tokens
                                      and s.key is not None and not gaz.candidate_kinds(s.key) - {"place"})]
+    for s in kept:
+        extend_to_feature(s, doc.text)
     return kept
+
+
+# A river, lake, park or township named after a place lies near it: "Kanawha River", "Lake Lanier",
+# "Readington Township", "Mount Hood". The generic word joins the mention; the place gives the point.
+FEATURE_TAIL = re.compile(
+    r" (?:National (?:Park|Forest|Wildlife Refuge|Lakeshore|Seashore|Monument)|State (?:Park|Forest)|River|Creek|"
+    r"Lake|Lakes|Valley|Park|Forest|Wilderness|Mountains?|Hills|Islands?|Bay|Sound|Reservoir|Dam|Township|"
+    r"Twp\.|Canyon|Falls|Gorge|Swamp|Desert|Plateau|Basin|Delta)(?![\w-])")
+FEATURE_HEAD = re.compile(r"(?<!\w)(?:Lake|Mount|Mt\.|Mt|Lac|Fleuve|Rivière) $")
+FEATURE_HEAD_WORDS = ("Lake ", "Mount ", "Mt. ", "Mt ", "Lac ", "Fleuve ", "Rivière ")
+
+
+def split_feature(text: str) -> tuple[int, int] | None:
+    """(start, end) of the place name inside a feature name ("Kanawha" in "Kanawha River"), or None."""
+    m = FEATURE_TAIL.search(text)
+    if m and m.end() == len(text) and m.start() > 0:
+        return 0, m.start()
+    for head in FEATURE_HEAD_WORDS:
+        if text.startswith(head) and len(text) > len(head):
+            return len(head), len(text)
+    return None
+
+
+def extend_to_feature(span: Span, text: str) -> None:
+    """Widen ``span`` over a generic feature word written right after or before it."""
+    m = FEATURE_TAIL.match(text, span.end)
+    if m:
+        span.end, span.feature = m.end(), True
+        return
+    m = FEATURE_HEAD.search(text, max(0, span.start - 24), span.start)
+    if m and m.end() == span.start:
+        span.start, span.feature = m.start(), True
 
 
 _ORG_END = lx.INSTITUTION_WORDS | frozenset(
@@ -345,12 +455,12 @@ _ORG_END = lx.INSTITUTION_WORDS | frozenset(
     "theater theatre singers band academy fund trust network service services station hall square plaza "
     "mill creek river lake lakes mountain mountains valley island islands beach bay hill hills falls springs "
     "heights estates forest canyon harbor harbour port".split())
-_DATELINE_AFTER = re.compile(r", (?:[A-Z][a-z]|[A-Z]\.[A-Z]\.)")
+_DATELINE_AFTER = re.compile(r"(?:, (?:[A-Z][a-z]|[A-Z]\.\s?[A-Z])| ?(?:—|–|--|- |\x97)| \((?:AP|AFP|Reuters|UPI)\))")
 
 
 def _dateline(text: str, start: int, end: int) -> bool:
-    """A news dateline: "COLUMBUS, Ohio (AP) —", "CHARLESTON, W.Va. --" at the start of a line or
-    after a headline's full stop."""
+    """A news dateline: "COLUMBUS, Ohio (AP) —", "CHARLESTON, W.Va. --", "ATLANTA -", "LEBANON (AP)"
+    at the start of a line or after a headline's full stop."""
     before = text[max(0, start - 3):start]
     return end - start >= 4 and (start == 0 or before.endswith(("\n", ". ", ".  ", "\n "))) \
         and bool(_DATELINE_AFTER.match(text, end))
@@ -370,6 +480,18 @@ _PERSON_BEFORE = re.compile(r"(?:\b(?:said|says|told|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sg
                             r"Coach|Judge|Trooper)\.?)\s$")
 
 
+def _of_place(run: list[Token], span_tokens: list[Token]) -> bool:
+    """"Betty Kneasel of Myerstown", "Sen. Max Baucus of Montana": the run ends with "of <place>"
+    and the word before "of" is not the head of a body's name ("University of California")."""
+    if not span_tokens or run[-1] is not span_tokens[-1]:
+        return False
+    at = next((k for k, t in enumerate(run) if t is span_tokens[0]), 0)
+    if at < 2 or run[at - 1].norm != "of" or run[at - 1].cap:
+        return False
+    head = run[:at - 1]
+    return len(head) <= 4 and not any(t.norm in lx.ORGANISATION_HEADS or t.norm == "of" for t in head)
+
+
 def _run_of(runs: list[list[Token]], span_tokens: list[Token]) -> list[Token]:
     """The first run holding one of ``span_tokens`` ([] when none). Tokens of a document are
     distinct objects at distinct offsets, so identity stands for equality."""
@@ -377,6 +499,7 @@ def _run_of(runs: list[list[Token]], span_tokens: list[Token]) -> list[Token]:
     return next((r for r in runs if any(id(t) in ids for t in r)), [])
 
 
+_FEATURE_LEADS = frozenset(("lake", "mount", "mt", "lac", "fleuve", "riviere"))
 _AFTER_PLACE = lx.INSTITUTION_WORDS | lx.TITLES | frozenset(normalise(w) for w in lx.MONTHS_WEEKDAYS)
 
 
@@ -403,6 +526,8 @@ def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str]
     for i, t in enumerate(leading):
         if t.norm in lx.LEADING_OK or t.norm in lx.CONNECTORS and not t.cap:
             continue
+        if i == len(leading) - 1 and t.norm in _FEATURE_LEADS:
+            continue  # "Lake Lanier", "Mount Hood": a feature named after the place
         if i == 0 and t.norm in stop and t.norm not in lx.TITLES:
             continue
         return False

@@ -8,7 +8,8 @@ import re
 _END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+(?=[\"'«“(\[]?[A-Z0-9À-ÖØ-Þ])")
 _ABBREV = frozenset(
     "mr mrs ms dr prof gen col lt capt sgt st mt no vol fig jan feb mar apr jun jul aug sep sept oct "
-    "nov dec inc ltd co corp etc vs approx dept est govt m mme mlle cf ex env av".split()
+    "nov dec inc ltd co corp etc vs approx dept est govt m mme mlle cf ex env av "
+    "sen rep gov maj cpl adm rev hon pres supt insp det atty sr jr".split()
 )
 
 

@@ -80,3 +80,25 @@ def test_unreadable_text_is_an_error_not_an_exception(app: AppTest) -> None:
     at = _paste(app, "\x00\x01\x02\x03 binary \x00\x00\x00\x00\x00\x00\x00\x00")
     assert not at.exception, at.exception
     assert at.error, "no error message"
+
+
+def test_the_view_comes_from_the_url_and_the_export_buttons_name_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   gazetteer_index) -> None:
+    """Layers, extent and dates of a copied URL reach the sidebar, and go back into the URL; the
+    Export section offers every data and image format of that view, named by its dates."""
+    monkeypatch.setenv("CONFLICTMAP_DB", str(tmp_path / "app.db"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["layer"] = ["countries", "incidents"]
+    at.query_params["bbox"] = "-6,9,3,16"
+    at.query_params["from"] = "2023-01-01"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.checkbox(key="layer:countries").value and at.checkbox(key="layer:incidents").value
+    assert not at.checkbox(key="layer:admin1").value and not at.checkbox(key="layer:sahel").value
+    assert at.query_params["layer"] == ["countries", "incidents"]
+    assert at.query_params["bbox"] == "-6.0000,9.0000,3.0000,16.0000"
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert {"GeoJSON", "CSV", "GeoPackage", "KML", "PNG 1920×1080", "PNG for print (300 dpi)", "SVG", "PDF",
+            "PNG as seen (capture)"} <= set(buttons)
+    at.checkbox(key="layer:sahel").check().run()
+    assert at.query_params["layer"] == ["countries", "sahel", "incidents"]

@@ -66,7 +66,8 @@ def test_seed_article_end_to_end(seed_article: Path, tmp_path: Path) -> None:
     again = run("--db", str(db), "ingest", str(seed_article))
     assert again.returncode == 0 and "already in the store" in again.stdout
 
-    exported = run("--db", str(db), "export", "--format", "geojson", "-o", str(out))
+    # the article's places: the map's two places layers (points and areas), not incidents or alliances
+    exported = run("--db", str(db), "export", "--layers", "places,place_areas", "--format", "geojson", "-o", str(out))
     assert exported.returncode == 0, exported.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert "crs" not in doc
@@ -88,6 +89,15 @@ def test_seed_article_end_to_end(seed_article: Path, tmp_path: Path) -> None:
 
     countries = {f["properties"]["name"] for f in features if f["properties"]["kind"] == "country"}
     assert {"Mali", "Niger", "Burkina Faso", "Chad", "Mauritania", "France"} <= countries
+
+    # the default export (the dashboard's opening view) has the same places in its places layer;
+    # alliances (AES, ECOWAS…) and zones are layers of their own, never places
+    every = tmp_path / "view.geojson"
+    assert run("--db", str(db), "export", "-o", str(every)).returncode == 0
+    layered = json.loads(every.read_text(encoding="utf-8"))["features"]
+    places = [f["properties"]["name"] for f in layered if f["properties"]["layer"] == "places"]
+    assert sorted(places) == sorted(f["properties"]["name"] for f in features)
+    assert {"incidents", "places", "alliances", "areas"} >= {f["properties"]["layer"] for f in layered}
 
 
 def test_geoparse_json(seed_article: Path) -> None:
@@ -137,13 +147,13 @@ def test_reingest_says_already_in_store(seed_article: Path, tmp_path: Path) -> N
 def test_export_to_stdout_and_csv(seed_article: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     _store_with_article(db, seed_article)
-    proc = run("--db", str(db), "export", "-o", "-")
+    proc = run("--db", str(db), "export", "--layers", "places,place_areas", "-o", "-")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert [f["geometry"]["coordinates"] for f in doc["features"]] == [[-0.52, 14.0333]]
 
     csv = tmp_path / "out.csv"
-    proc = run("--db", str(db), "export", "--format", "csv", "-o", str(csv))
+    proc = run("--db", str(db), "export", "--layers", "places,place_areas", "--format", "csv", "-o", str(csv))
     assert proc.returncode == 0, proc.stderr
     assert "1 feature written" in proc.stderr
     assert "POINT (-0.52 14.0333)" in csv.read_text(encoding="utf-8")
@@ -173,9 +183,9 @@ def test_unreadable_inputs_are_one_line_errors(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2() -> None:
-    proc = run("export", "--format", "kml", "-o", "x")
+    proc = run("export", "--format", "shp", "-o", "x")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "conflictmap: error:" in proc.stderr
+    assert "conflictmap: error:" in proc.stderr and "'shp'" in proc.stderr
 
 
 def test_data_add_unknown_file_and_offline_url(tmp_path: Path) -> None:

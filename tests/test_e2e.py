@@ -259,17 +259,22 @@ def test_xss_is_text(browser_page) -> None:
     assert page.errors == [], page.errors  # type: ignore[attr-defined]
 
 
+def _download(page, label: str, timeout_ms: int = 60_000):
+    """Click the sidebar Export button ``label``; the download."""
+    button = page.locator('[data-testid="stSidebar"]').get_by_role("button", name=label, exact=True)
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=timeout_ms) as info:
+        button.click()
+    return info.value
+
+
 def test_download_geojson(browser_page) -> None:
     page = browser_page
-    button = page.get_by_role("button", name="Download GeoJSON")
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=20_000) as info:
-        button.click()
-    download = info.value
-    assert re.fullmatch(r"conflictmap-places-\d{4}-\d{2}-\d{2}\.geojson", download.suggested_filename)
+    download = _download(page, "GeoJSON")
+    assert re.fullmatch(r"conflictmap-[\w-]+\.geojson", download.suggested_filename), download.suggested_filename
     data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection"
-    names = {f["properties"]["name"] for f in data["features"]}
+    names = {f["properties"].get("name") for f in data["features"] if f["properties"].get("layer") == "places"}
     assert "Gorgadji" in names
     assert page.blocked == [], page.blocked  # type: ignore[attr-defined]
 
@@ -366,9 +371,9 @@ def test_incidents_filters_modes_url_and_correction(browser_page, server: str, s
     box.check()
 
     # heatmap and choropleth
-    page.locator('[data-testid="stSidebar"]').get_by_text("Heatmap (density grid)").click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("Heatmap (hexagon bins)").click()
     _settle(page)
-    frame.locator(".cm-incident-legend", has_text="cell").wait_for(timeout=30_000)
+    frame.locator(".cm-incident-legend", has_text="per hexagon").wait_for(timeout=30_000)
     assert frame.locator(".leaflet-cm-density-pane path").count() > 0
     page.locator('[data-testid="stSidebar"]').get_by_text("Admin-1 choropleth").click()
     _settle(page)
@@ -424,13 +429,210 @@ def test_incident_popup_is_text_and_correction_reaches_geojson(browser_page, ser
     page.get_by_role("button", name="Save correction").click()
     page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="corrected").wait_for(timeout=30_000)
     _settle(page)
-    button = page.get_by_role("button", name="Download incidents GeoJSON")
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=30_000) as info:
-        button.click()
-    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
-    one = [f for f in data["features"] if f["properties"]["id"] == xss_id]
+    # the download is of the view, extent included: reopen the incident (now at its corrected place)
+    page.goto(server + f"/?sel={xss_id}", wait_until="domcontentloaded")
+    _wait_href(page, lambda href: _bbox_of(href) is not None and _inside((-1.5197, 12.3714), _bbox_of(href)))
+    _settle(page)
+    data = json.loads(Path(_download(page, "GeoJSON").path()).read_text(encoding="utf-8"))
+    one = [f for f in data["features"] if f["properties"].get("incident_id") == xss_id]
     assert one and one[0]["geometry"]["coordinates"] == [-1.5197, 12.3714]
     assert one[0]["properties"]["correction_id"] is not None
     assert one[0]["properties"]["country"] == "BFA"
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- the view in the URL (issues 5 and 6)
+
+
+def _href(page) -> str:
+    return page.evaluate("location.href")  # page.url can lag behind Streamlit's history updates
+
+
+def _wait_href(page, accept, timeout_s: float = 30) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        href = _href(page)
+        if accept(href):
+            return href
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the URL never matched: {_href(page)}")
+
+
+def _params(href: str) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs
+
+    return parse_qs(urlparse(href).query)
+
+
+def _bbox_of(href: str) -> tuple[float, ...] | None:
+    values = _params(href).get("bbox")
+    return tuple(float(v) for v in values[-1].split(",")) if values else None
+
+
+def _inside(lon_lat: tuple[float, float], bbox: tuple[float, ...]) -> bool:
+    return bbox[0] <= lon_lat[0] <= bbox[2] and bbox[1] <= lon_lat[1] <= bbox[3]
+
+
+def _live_map(page):
+    """The frame of the map on screen, once its Leaflet map exists."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for f in reversed(page.frames):
+            if "streamlit_folium.st_folium" in f.url:
+                try:
+                    if f.evaluate("!!window.map"):
+                        return f
+                except Exception:  # noqa: BLE001 - a frame being replaced
+                    pass
+        page.wait_for_timeout(300)
+    raise AssertionError("no live map")
+
+
+def _extent(page) -> tuple[tuple[float, float, float, float], int]:
+    """(west, south, east, north) shown by the map, and its zoom."""
+    b = _live_map(page).evaluate("(() => { const b = window.map.getBounds();"
+                                 " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), window.map.getZoom()]; })()")
+    return (b[0], b[1], b[2], b[3]), int(b[4])
+
+
+def _open(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.frame_locator(LIVE_IFRAME).locator(".leaflet-control-layers").wait_for(timeout=60_000)
+    _live_map(page)
+    _settle(page)
+
+
+def test_selecting_a_row_writes_sel_and_the_url_reopens_it(browser_page, server: str, seeded_db: Path) -> None:
+    page = browser_page
+    _open(page, server + "/?type=Battles")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection cell
+    href = _wait_href(page, lambda h: "sel" in _params(h))
+    chosen = int(_params(href)["sel"][0])
+    page.get_by_text(f"Incident #{chosen}").first.wait_for(timeout=30_000)  # the detail panel
+    import sqlite3
+
+    with sqlite3.connect(seeded_db) as conn:
+        lat, lon = conn.execute("SELECT lat, lon FROM incidents WHERE id = ?", (chosen,)).fetchone()
+    # the map went to the incident, and the URL's extent follows
+    href = _wait_href(page, lambda h: _bbox_of(h) is not None and _inside((lon, lat), _bbox_of(h))
+                      and _bbox_of(h)[2] - _bbox_of(h)[0] < 2)
+    extent, zoom = _extent(page)
+    assert zoom >= 10 and _inside((lon, lat), extent)
+
+    other = page.context.new_page()  # a colleague opens the copied URL
+    _open(other, href)
+    other.get_by_text("Selected incident").first.wait_for(timeout=30_000)
+    other.get_by_text(f"Incident #{chosen}").first.wait_for(timeout=30_000)
+    extent, zoom = _extent(other)
+    assert zoom >= 10 and _inside((lon, lat), extent), (extent, zoom)
+    assert other.frame_locator(LIVE_IFRAME).locator(f"path.cm-incident-{chosen}").count() == 1
+    other.close()
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]
+
+
+def test_layers_and_extent_live_in_the_url(browser_page, server: str) -> None:
+    page = browser_page
+    _open(page, server + "/?layer=countries&layer=incidents&bbox=-6,9,3,16")
+    frame = page.frame_locator(LIVE_IFRAME)
+    # the map opens on the extent (wider only to fill the map's shape), with only those layers on
+    extent, zoom = _extent(page)
+    assert zoom > 5 and extent[0] <= -6 and extent[2] >= 3 and extent[1] <= 9 and extent[3] >= 16, (extent, zoom)
+    assert extent[2] - extent[0] < 30, extent  # not the whole Sahel (the default opening)
+    control = {label.inner_text().strip(): label.locator("input").is_checked()
+               for label in frame.locator(".leaflet-control-layers-overlays label").all()}
+    assert control["Country borders"] and control["Incidents"] and not control["Admin-1 borders"], control
+    assert frame.locator(".leaflet-cm-admin1-pane path").count() == 0
+    assert frame.locator(".leaflet-cm-countries-pane path").count() > 50
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Layers shown at start").click()
+    assert sidebar.get_by_role("checkbox", name="Country borders").is_checked()
+    assert not sidebar.get_by_role("checkbox", name="Admin-1 borders").is_checked()
+
+    # the URL now holds what the map shows; reopened, it shows the same
+    href = _wait_href(page, lambda h: _bbox_of(h) not in (None, (-6.0, 9.0, 3.0, 16.0)))
+    assert _params(href)["layer"] == ["countries", "incidents"]
+    shown = _bbox_of(href)
+    assert all(abs(a - b) < 0.01 for a, b in zip(shown, extent)), (shown, extent)
+    other = page.context.new_page()
+    _open(other, href)
+    again, again_zoom = _extent(other)
+    assert again_zoom == zoom and all(abs(a - b) < 0.05 for a, b in zip(again, extent)), (again, extent)
+    other.close()
+
+    # panning writes the new extent; a layer switched on in the sidebar keeps it
+    _live_map(page).evaluate("window.map.setView([14.0, 0.0], 8)")
+    href = _wait_href(page, lambda h: _bbox_of(h) is not None and _inside((0.0, 14.0), _bbox_of(h))
+                      and _bbox_of(h)[2] - _bbox_of(h)[0] < 8)
+    panned, _ = _extent(page)
+    sidebar.get_by_text("Admin-1 borders", exact=True).click()
+    href = _wait_href(page, lambda h: "admin1" in _params(h).get("layer", []))
+    page.frame_locator(LIVE_IFRAME).locator(".leaflet-cm-admin1-pane path").first.wait_for(state="attached", timeout=30_000)
+    after, _ = _extent(page)
+    assert all(abs(a - b) < 0.05 for a, b in zip(after, panned)), (after, panned)
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]
+
+
+def test_heatmap_is_hexagons_sized_by_the_zoom(browser_page, server: str) -> None:
+    page = browser_page
+    _open(page, server + "/?mode=heatmap")
+    frame = page.frame_locator(LIVE_IFRAME)
+    legend = frame.locator(".cm-incident-legend", has_text="per hexagon")
+    legend.wait_for(timeout=30_000)
+    wide = float(re.search(r"([\d.]+) km hexagons", legend.inner_text()).group(1))
+    # drawn cells are hexagons: six corners each
+    corners = _live_map(page).evaluate(
+        "Array.from(document.querySelectorAll('.leaflet-cm-density-pane path'))"
+        ".map(p => p.getAttribute('d')).filter(d => d && d.length > 10)"
+        ".map(d => (d.match(/[ML]/g) || []).length)")
+    assert corners and set(corners) == {6}, corners[:10]
+    # zoom in: the same map, finer hexagons
+    live = _live_map(page)
+    live.evaluate("window.__cm_same_map = true; window.map.setView([14.0, -1.5], 9)")
+    frame.locator(".cm-incident-legend", has_text="per hexagon").filter(
+        has_not_text=f"{wide:g} km hexagons").wait_for(timeout=30_000)
+    fine = float(re.search(r"([\d.]+) km hexagons", frame.locator(".cm-incident-legend").inner_text()).group(1))
+    assert fine < wide
+    assert _live_map(page).evaluate("window.__cm_same_map === true")  # swapped in place, not reloaded
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]
+
+
+def test_view_downloads_geojson_and_png(browser_page, server: str, seeded_db: Path) -> None:
+    """Issue 6: the Export buttons serve the current view (filters and extent): the GeoJSON holds
+    its incidents, the presentation PNG is 1920×1080."""
+    page = browser_page
+    _open(page, server + "/?type=Battles&from=2023-01-01&to=2023-12-31")
+    assert _count(page) > 0
+    href = _wait_href(page, lambda h: _bbox_of(h) is not None)  # the view's extent is known
+    _settle(page)
+    download = _download(page, "GeoJSON")
+    assert download.suggested_filename == "conflictmap-2023-01-01_2023-12-31.geojson"
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    incidents = [f for f in data["features"] if f["properties"].get("layer") == "incidents"]
+    # the store's incidents of that view: its filters, located inside its extent
+    from conflictmap import views
+    from conflictmap.store import Store
+
+    view = views.ViewFilter.from_query_params(_params(href))
+    assert view.event_types == ("Battles",) and view.bbox == _bbox_of(href)
+    with Store(seeded_db) as store:
+        frame = views.incidents_frame(store, view)
+    west, south, east, north = view.bbox
+    inside = frame[frame["lon"].between(west, east) & frame["lat"].between(south, north)]
+    assert 0 < len(inside) < len(frame) + 1
+    assert sorted(f["properties"]["incident_id"] for f in incidents) == sorted(inside["id"].tolist())
+    assert {f["properties"]["event_type"] for f in incidents} == {"Battles"}
+    assert all("2023-01-01" <= f["properties"]["event_date"][:10] <= "2023-12-31" for f in incidents)
+
+    png = _download(page, "PNG 1920×1080", timeout_ms=180_000)
+    assert png.suggested_filename == "conflictmap-2023-01-01_2023-12-31.png"
+    from PIL import Image
+
+    with Image.open(png.path()) as image:
+        assert image.format == "PNG" and image.size == (1920, 1080)
+        colours = image.convert("RGB").resize((96, 54)).getcolors(96 * 54)
+        assert colours is not None and len(colours) > 20  # a map, not a blank page
+    assert page.blocked == [], page.blocked  # type: ignore[attr-defined]
     assert page.errors == [], page.errors  # type: ignore[attr-defined]

@@ -204,8 +204,8 @@ def test_bad_format_leaves_existing_file_alone(store: Store, tmp_path: Path) -> 
     path = tmp_path / "places.geojson"
     write_export(places_frame(store), path)
     before = path.read_bytes()
-    with pytest.raises(ExportError, match="unknown export format 'kml'"):
-        write_export(places_frame(store), path, "kml")
+    with pytest.raises(ExportError, match="unknown export format 'shp'"):
+        write_export(places_frame(store), path, "shp")
     assert path.read_bytes() == before
     assert list(tmp_path.glob(".places.geojson.*")) == []  # no temp file left behind
 
@@ -214,3 +214,15 @@ def test_export_bytes_is_what_the_file_holds(store: Store, tmp_path: Path) -> No
     gdf = places_frame(store)
     path = write_export(gdf, tmp_path / "x.geojson")
     assert path.read_bytes() == export_bytes(gdf, "geojson")
+
+
+
+def test_exported_file_is_readable_by_colleagues(store: Store, tmp_path: Path) -> None:
+    """Written through a private temporary file, the export still gets the permissions of an
+    ordinary file (the process umask applies), not mkstemp's 0600."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    path = write_export(places_frame(store), tmp_path / "shared.geojson")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask

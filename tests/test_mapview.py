@@ -240,8 +240,93 @@ def test_incident_layers(static, alliances) -> None:
     geoms = {("BFA", "Sahel"): {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}
     choro = il.choropleth_overlay(totals, "count", {"BFA": "Burkina Faso"}, geometries=geoms)
     assert len(choro.cells) == 1 and "3 incidents outside a known admin-1 unit" in choro.legend
-    grid = pd.DataFrame({"gx": [700, 701], "gy": [415, 415], "incidents": [1, 30], "fatalities": [0, 9]})
-    heat = il.grid_overlay(grid, 0.25)
-    assert len(heat.cells) == 2 and heat.cells[0]["geometry"]["coordinates"][0][0] == [-5.0, 13.75]
     assert "leaflet-cm-density" not in html  # only drawn when asked
     assert il.natural_breaks([1, 1, 2, 2, 3, 10, 11, 12, 50, 60, 61], 3) == [3.0, 12.0, 61.0]
+
+
+def test_hexagon_overlay_holds_its_points_and_names_its_size() -> None:
+    import numpy as np
+
+    from conflictmap import hexgrid
+    from dashboard import incident_layers as il
+
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(-5, 3, 2_000), rng.uniform(10, 16, 2_000)
+    grid = hexgrid.grid_for_extent((-6.0, 9.0, 4.0, 17.0))
+    bins = hexgrid.bin_points(lon, lat, np.ones(2_000), grid)
+    assert bins["incidents"].sum() == 2_000
+    overlay = il.hex_overlay(bins, grid, "count", total=2_000)
+    assert overlay.mode == "heatmap" and len(overlay.cells) == len(bins)
+    # every point lies in the hexagon it was counted in, and the hexagons are hexagons
+    hexes = [shapely.Polygon(c["geometry"]["coordinates"][0]) for c in overlay.cells]
+    assert all(len(h.exterior.coords) == 7 for h in hexes)
+    tree = shapely.STRtree(hexes)
+    q, r = grid.cells(lon, lat)
+    index = {(a, b): i for i, (a, b) in enumerate(zip(bins["q"], bins["r"]))}
+    for x, y, a, b in zip(lon[:300], lat[:300], q[:300], r[:300]):  # corners are rounded to 4 decimals
+        assert hexes[index[(a, b)]].buffer(3e-4).contains(shapely.Point(x, y))
+        assert len(tree.query(shapely.Point(x, y), predicate="intersects")) <= 2  # no overlaps but edges
+    assert f"{grid.width_km:g} km hexagons" in overlay.legend and "per hexagon" in overlay.legend
+    html = _decoded(mapview.render_html(mapview.build_map(_places(), day=DAY, static=mapview.StaticLayers(),
+                                                          alliances=[], incidents=overlay)))
+    assert "cm-incident-legend" in html and "cm-density" in html
+
+
+def test_many_hexagons_are_drawn_around_the_extent() -> None:
+    import numpy as np
+
+    from conflictmap import hexgrid
+    from dashboard import incident_layers as il
+
+    grid = hexgrid.HexGrid(3.125, 15.0)
+    rng = np.random.default_rng(5)
+    bins = hexgrid.bin_points(rng.uniform(-6, 6, 40_000), rng.uniform(10, 18, 40_000), None, grid)
+    assert len(bins) > il.MAX_HEXAGONS
+    around = (-1.0, 13.5, 1.0, 15.0)
+    overlay = il.hex_overlay(bins, grid, "count", total=int(bins["incidents"].sum()), around=around)
+    assert 0 < len(overlay.cells) <= il.MAX_HEXAGONS
+    centres = [shapely.Polygon(c["geometry"]["coordinates"][0]).centroid for c in overlay.cells]
+    assert all(around[0] - 0.05 <= c.x <= around[2] + 0.05 and around[1] - 0.05 <= c.y <= around[3] + 0.05
+               for c in centres)
+    assert "around the map&#x27;s extent" in overlay.legend  # escaped, as all legend text
+
+
+def test_layer_keys_are_named_in_one_place() -> None:
+    from conflictmap import views
+
+    assert tuple(mapview.LAYER_KEYS) == views.LAYERS
+    assert mapview.layer_names(views.DEFAULT_LAYERS) == mapview.DEFAULT_LAYERS
+    assert mapview.layer_keys(mapview.layer_names(("incidents", "countries"))) == ("countries", "incidents")
+    m = mapview.build_map(_places(), day=DAY, static=mapview.StaticLayers(), alliances=[],
+                          layers=mapview.layer_names(("countries", "places")))
+    visible = {c.layer_name for c in m._children.values() if c.__class__.__name__ == "FeatureGroup" and c.show}
+    assert visible == {"Country borders", "Places"}
+
+
+def test_app_map_refers_to_the_basemap_and_opens_on_the_extent(static, alliances) -> None:
+    """The app's map: borders by reference to the served file, incidents and the layer control
+    apart (streamlit-folium swaps them), opened on the view's extent."""
+    from dashboard import basemap_assets
+    from dashboard import incident_layers as il
+
+    inline = mapview.render_html(mapview.build_map(_places(), day=DAY, static=static, alliances=alliances))
+    app = mapview.build_map(_places(), day=DAY, static=static, alliances=alliances, bbox=(-6.0, 9.0, 3.0, 16.0),
+                            basemap_js="../dashboard.basemap_assets.files/basemap-0123.js", separate_incidents=True)
+    html = mapview.render_html(app)
+    assert "../dashboard.basemap_assets.files/basemap-0123.js" in html and "window.cmBasemap" in html
+    assert '"Burkina Faso (BFA)"' in inline and '"Burkina Faso (BFA)"' not in html  # no inline borders
+    assert "L.control.layers" not in html  # given to streamlit-folium on its own
+    assert "fitBounds" in html and "[[9.14, -5.82], [15.86, 2.82]]" in html.replace("\n", "")
+    assert not URL.search(html)
+    text = basemap_assets.basemap_script(static)
+    assert text.startswith("window.cmBasemap = ") and "<" not in text
+    data = json.loads(text[len("window.cmBasemap = "):].rstrip().rstrip(";"))
+    assert {"countries", "admin1", "liptako-gourma", "sahel"} <= set(data)
+    assert data["countries"]["type"] == "FeatureCollection" and len(data["countries"]["features"]) == 3
+    # the incidents group carries its legend; hidden at start, it leaves the map once added
+    overlay = il.IncidentOverlay("heatmap", cells=[mapview.feature({"type": "Point", "coordinates": [0, 0]})],
+                                 legend="<b>legend</b>")
+    group = mapview.incident_group(overlay, shown=False, separate=True)
+    kinds = [c.__class__.__name__ for c in group._children.values()]
+    assert kinds == ["GeoJsonData", "HtmlControl", "StartHidden"]
+    assert [c.__class__.__name__ for c in mapview.incident_group(overlay)._children.values()] == ["GeoJsonData", "HtmlControl"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conflictmap import corrections, views
+from conflictmap import corrections, hexgrid, views
 from conflictmap.store import INCIDENT_COLUMNS, Store
 from conflictmap.views import ViewFilter
 
@@ -64,7 +64,9 @@ def test_filters(store: Store) -> None:
     assert totals.loc["Niamey", "fatalities"] == 7 and totals.loc["Sahel", "incidents"] == 2
     series = views.timeseries(store, ViewFilter(event_types=("Battles",)))
     assert set(series["period"]) == {"2021-01", "2023-01", "2024-03"}
-    assert views.density_grid(store, ViewFilter(), 1.0)["incidents"].sum() == 5
+    assert views.hex_bins(store, ViewFilter(), hexgrid.HexGrid(25.0))["incidents"].sum() == 5
+    niamey = views.hex_bins(store, ViewFilter(countries=("NER",)), hexgrid.HexGrid(25.0))
+    assert niamey[["incidents", "fatalities"]].values.tolist() == [[2, 7]]  # two incidents, one place
     frame = views.incidents_frame(store, ViewFilter())
     assert frame["event_date"].tolist()[0] == "2024-03-02"  # newest first
     assert "<img src=x onerror=1>" in set(frame["summary"])
@@ -74,6 +76,10 @@ def test_linked_reports_are_one_incident(store: Store) -> None:
     ids = views.incidents_frame(store, ViewFilter(countries=("NER",)))["id"].tolist()
     store.link_incidents([(ids[0], ids[1])])
     assert views.count(store, ViewFilter(countries=("NER",))) == 1
+    # every aggregate counts the group once (its representative: the smallest report id)
+    assert views.admin1_totals(store, ViewFilter()).set_index("admin1").loc["Niamey", "incidents"] == 1
+    assert views.timeseries(store, ViewFilter())["incidents"].sum() == 4
+    assert len(views.coordinates(store, ViewFilter())) == 4
     detail = views.incident_detail(store, min(ids))
     assert len(detail) == 2 and set(detail["source_dataset"]) == {"acled", "ucdp"}
 
@@ -86,6 +92,15 @@ def test_corrections_apply_survive_and_undo(store: Store, tmp_path: Path) -> Non
     assert (row["id"], row["lat"], row["lon"], row["country"]) == (iid, 12.37, -1.53, "BFA")
     gj = views.incidents_geoframe(store, ViewFilter(event_types=("Riots",)))
     assert gj.geometry.iloc[0].x == -1.53
+    # the aggregates see the corrected values too: moved to Burkina Faso, now a riot
+    totals = views.admin1_totals(store, ViewFilter(countries=("BFA",)))
+    assert totals["incidents"].sum() == 3 and "Mopti" not in set(totals["admin1"])
+    assert views.count(store, ViewFilter(event_types=("Battles",))) == 3
+    assert views.count(store, ViewFilter(countries=("MLI",))) == 0
+    series = views.timeseries(store, ViewFilter(countries=("BFA",)))
+    assert series.set_index("event_type").loc["Riots", "period"] == "2021-01"
+    moved = views.coordinates(store, ViewFilter(event_types=("Riots",)))
+    assert moved[["lon", "lat"]].values.tolist() == [[-1.53, 12.37]]
     # a re-import of the same rows adds nothing and keeps the correction
     store.add_dataset_incidents([_row("5", "2021-01-01", "Battles", -4.0, 15.0, "MLI", "Mopti", 2)])
     assert views.count(store, ViewFilter(event_types=("Riots",))) == 1
@@ -114,3 +129,31 @@ def test_mention_correction_reaches_the_export(store: Store) -> None:
     assert (row["lat"], row["lon"]) == (13.0, -1.0)
     assert corrections.undo_mention(store, mid)
     assert "Djibo" in set(places_frame(store)["name"])
+
+
+def test_hexagons_hold_their_points_and_have_the_area_they_claim() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(-12, 16, 5_000), rng.uniform(4, 24, 5_000)
+    grid = hexgrid.grid_for_extent((-18.0, 4.0, 24.0, 24.5))
+    assert grid.width_km == 100.0 and grid.ref_lat == 15.0  # ~48 hexagons across the Sahel
+    assert hexgrid.grid_for_extent((-2.0, 12.0, 0.0, 13.0)).width_km < grid.width_km  # zoomed in: finer
+    bins = hexgrid.bin_points(lon, lat, np.arange(5_000) % 3, grid)
+    assert bins["incidents"].sum() == 5_000 and bins["fatalities"].sum() == (np.arange(5_000) % 3).sum()
+    q, r = grid.cells(lon, lat)
+    cx, cy = grid.centers(q, r)
+    # each point's hexagon centre is the nearest centre of the lattice (what a hexagon bin is)
+    nq, nr = q[:, None] + np.array([0, 1, -1, 0, 0, 1, -1]), r[:, None] + np.array([0, 0, 0, 1, -1, -1, 1])
+    nx, ny = grid._project(*grid.centers(nq, nr))  # noqa: SLF001
+    px, py = grid._project(lon, lat)  # noqa: SLF001
+    distance = np.hypot(nx - px[:, None], ny - py[:, None])
+    assert (distance.argmin(axis=1) == 0).all()
+    # equal area: a hexagon measured in an equal-area projection has the area the legend gives it
+    import geopandas as gpd
+    import shapely
+
+    rings = grid.rings(q[:3], r[:3], decimals=6)
+    areas = gpd.GeoSeries([shapely.Polygon(x) for x in rings], crs=4326).to_crs("EPSG:6933").area / 1e6
+    assert np.allclose(areas, grid.area_km2, rtol=0.01), (areas.tolist(), grid.area_km2)
+    assert "100 km hexagons" in grid.label()

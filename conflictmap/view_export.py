@@ -1,0 +1,264 @@
+"""The layers of a view as the map shows them, for exports: incidents, places, alliances, areas.
+
+What a view's ``layers`` (the map's layer switches, :data:`conflictmap.views.LAYERS`) mean here:
+
+* ``incidents`` → the incidents layer (every incident of the view's filters, whatever the display
+  mode: hexagon density or a choropleth on screen still exports its incidents);
+* ``places`` → places drawn as points, ``place_areas`` → places drawn as polygons (both go to the
+  ``places`` layer);
+* ``alliances`` → the alliances layer (members as on ``view.day()``);
+* ``liptako`` and ``sahel`` → the ``areas`` layer (the Liptako-Gourma zone, the Sahel band);
+* ``countries`` and ``admin1`` are the basemap's borders: reference geography, never exported.
+
+A layer switched off is exported empty (a GeoPackage still has its table, a KML its folder). With
+``view.bbox`` set, each layer keeps what is drawn inside that extent: incidents and point places by
+their point, polygons (place areas, alliance members, areas) when they intersect it, whole.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from conflictmap import views
+from conflictmap.export import VIEW_LAYERS
+
+if TYPE_CHECKING:
+    from conflictmap.store import Store
+    from conflictmap.views import ViewFilter
+
+#: Which of the map's layer keys feed which export layer.
+LAYER_KEYS: dict[str, tuple[str, ...]] = {
+    "incidents": ("incidents",),
+    "places": ("places", "place_areas"),
+    "alliances": ("alliances",),
+    "areas": ("liptako", "sahel"),
+}
+AREA_IDS = {"liptako": "liptako-gourma", "sahel": "sahel"}
+
+INCIDENT_COLUMNS = [
+    "incident_id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities", "location",
+    "admin1", "country", "geo_precision", "lat", "lon", "summary", "source", "correction_id",
+    # where the incident comes from: its representative report, and the other reports linked to it
+    "source_type", "dataset", "dataset_row", "dataset_file", "article_id", "article_title", "article_url",
+    "sentence", "reports", "linked_sources",
+]
+_INT_COLUMNS = ("incident_id", "fatalities", "geo_precision", "correction_id", "reports")
+ALLIANCE_COLUMNS = ["alliance", "alliance_name", "country", "country_name", "as_of", "joined", "left", "note",
+                    "source_url"]
+AREA_COLUMNS = ["area_id", "name", "kind", "aliases", "description", "units", "area_km2", "source"]
+AREA_SOURCE = "conflictmap geodata/data/areas.parquet, from Natural Earth admin-1 units (see geodata/SOURCES.md)"
+
+
+def view_layers(store: Store, view: ViewFilter) -> dict[str, gpd.GeoDataFrame]:
+    """``incidents``, ``places``, ``alliances``, ``areas`` of ``view`` (EPSG:4326), in that order;
+    a layer the view switches off is empty. Corrections in force are applied."""
+    shown = set(view.layers)
+    build = {"incidents": _incidents, "places": _places, "alliances": _alliances, "areas": _areas}
+    out = {}
+    for name in VIEW_LAYERS:
+        keys = tuple(k for k in LAYER_KEYS[name] if k in shown)
+        out[name] = _clip(build[name](store, view, keys), view.bbox)
+    return out
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def _incidents(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.GeoDataFrame:
+    if not keys:
+        return _empty(INCIDENT_COLUMNS)
+    gdf = views.incidents_geoframe(store, view).rename(columns={"id": "incident_id"})
+    sources = _incident_sources(store, view)
+    gdf = gdf.merge(sources, on="incident_id", how="left")
+    gdf["reports"] = gdf["reports"].fillna(1)
+    for col in _INT_COLUMNS:
+        gdf[col] = pd.to_numeric(gdf[col], errors="coerce").round().astype("Int64")
+    return gpd.GeoDataFrame(gdf[INCIDENT_COLUMNS], geometry=gdf.geometry.array, crs="EPSG:4326")
+
+
+def _incident_sources(store: Store, view: ViewFilter) -> pd.DataFrame:
+    """Each incident's source (dataset row or article sentence) and its linked reports."""
+    w, params = views.where(view)
+    ids = f"SELECT e.id FROM ({views.EFFECTIVE}) e{w}"
+    article = "COALESCE(s.article_id, CASE WHEN i.source_kind = 'article' THEN i.origin END)"
+    sql = f"""
+    SELECT i.id AS incident_id, i.source_kind AS source_type,
+           CASE WHEN i.source_kind = 'dataset' THEN COALESCE(s.dataset, i.origin) END AS dataset,
+           CASE WHEN i.source_kind = 'dataset'
+                THEN COALESCE(s.row_id, substr(i.source_key, length(i.origin) + 2)) END AS dataset_row,
+           CASE WHEN i.source_kind = 'dataset' THEN COALESCE(s.file, i.source_ref) END AS dataset_file,
+           {article} AS article_id, a.title AS article_title, a.url AS article_url, s.sentence AS sentence,
+           g.reports AS reports, g.linked_sources AS linked_sources
+    FROM incidents i
+    LEFT JOIN incident_sources s ON s.incident_id = i.id
+    LEFT JOIN articles a ON a.id = {article}
+    LEFT JOIN (SELECT l.group_id AS group_id, COUNT(*) AS reports,
+                      group_concat(CASE WHEN r.id != l.group_id
+                                        THEN COALESCE(r.source_key, 'id:' || r.id) END, ' | ') AS linked_sources
+               FROM incident_links l JOIN incidents r ON r.id = l.incident_id GROUP BY l.group_id) g
+           ON g.group_id = i.id
+    WHERE i.id IN ({ids})
+    """
+    return store._frame(sql, params)  # noqa: SLF001 - the store's one locked connection, as views do
+
+
+def _places(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Places of the view's articles: points if ``places`` is shown, polygons if ``place_areas`` is."""
+    places = views.places_frame(store, view)
+    if "ref" not in places:
+        places["ref"] = pd.Series(dtype=object)
+    if places.empty or not keys:
+        return places.iloc[:0]
+    is_point = (places.geometry.geom_type == "Point").to_numpy()
+    keep = (is_point & ("places" in keys)) | (~is_point & ("place_areas" in keys))
+    return places[keep].reset_index(drop=True)
+
+
+def _alliances(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """One feature per alliance × member country on the view's day, with the fact's source."""
+    if not keys:
+        return _empty(ALLIANCE_COLUMNS)
+    from geodata.alliances import ALLIANCES
+    from geodata.boundaries import countries
+
+    day = view.day()
+    world = countries().set_index("iso3")
+    rows = []
+    for item in ALLIANCES:
+        for m in item.memberships:
+            if not m.active_on(day) or m.country not in world.index:
+                continue
+            rows.append({"alliance": item.id, "alliance_name": item.name, "country": m.country,
+                         "country_name": world.at[m.country, "name"], "as_of": day.isoformat(),
+                         "joined": m.joined.isoformat(), "left": _iso(m.left), "note": m.note or None,
+                         "source_url": m.source or (item.sources[0] if item.sources else None),
+                         "geometry": world.at[m.country, "geometry"]})
+    if not rows:
+        return _empty(ALLIANCE_COLUMNS)
+    return gpd.GeoDataFrame(rows, columns=[*ALLIANCE_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4326")
+
+
+def _areas(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.GeoDataFrame:
+    if not keys:
+        return _empty(AREA_COLUMNS)
+    from geodata.boundaries import areas
+
+    layer = areas()
+    layer = layer[layer["id"].isin([AREA_IDS[k] for k in keys])].rename(columns={"id": "area_id"})
+    layer = layer.assign(source=AREA_SOURCE)
+    for col in AREA_COLUMNS:
+        if col not in layer:
+            layer[col] = None
+    return gpd.GeoDataFrame(layer[AREA_COLUMNS].reset_index(drop=True), geometry=layer.geometry.array,
+                            crs="EPSG:4326")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clip(gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | None) -> gpd.GeoDataFrame:
+    """The features drawn inside ``bbox`` (west, south, east, north; edges included), whole."""
+    if bbox is None or gdf.empty:
+        return gdf
+    extent = shapely.box(*bbox)
+    shapely.prepare(extent)
+    keep = shapely.intersects(extent, gdf.geometry.array)
+    return gdf[keep].reset_index(drop=True)
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="Int64" if c in _INT_COLUMNS else object) for c in columns})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --------------------------------------------------------------------------- a copied view
+
+
+def view_from_text(text: str) -> ViewFilter:
+    """A view from a dashboard URL or its query string (``?from=2024-01-01&layer=places``).
+
+    Stricter than :meth:`ViewFilter.from_query_params`, which quietly drops what it cannot read
+    (right for a browser's address bar): a command line says which parameter is wrong instead.
+    """
+    from conflictmap.views import ViewFilter
+
+    query = urlsplit(text).query if "?" in text or "://" in text else text
+    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=False)
+    known = set(views._PARAM.values())  # noqa: SLF001 - the URL names views owns
+    params: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if key not in known:
+            raise ValueError(f"--view: unknown parameter '{key}' (known: {', '.join(sorted(known))})")
+        _check_param(key, value)
+        params.setdefault(key, []).append(value)
+    return ViewFilter.from_query_params(params)
+
+
+def _check_param(key: str, value: str) -> None:
+    """ValueError with a one-line reason when ``value`` is not a valid ``key`` of a view URL."""
+    try:
+        if key in ("from", "to", "on"):
+            date.fromisoformat(value)
+        elif key in ("prec", "sel"):
+            int(value)
+        elif key == "conf":
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError
+        elif key == "bbox":
+            views.parse_bbox(value)
+        elif key == "layer" and value != "none" and value not in views.LAYERS:
+            raise ValueError
+        elif key == "alliance":
+            check_alliance(value)
+        elif key in ("mode", "metric", "step"):
+            allowed = {"mode": views.MODES, "metric": views.METRICS, "step": views.STEPS}[key]
+            if value not in allowed:
+                raise ValueError
+        elif key == "period" and views.period_bounds(value) is None:
+            raise ValueError
+    except ValueError as exc:
+        detail = str(exc) if key in ("bbox", "alliance") and str(exc) else f"'{value}' is not a valid value"
+        raise ValueError(f"--view: {key}: {detail}") from None
+
+
+def check_alliance(ref: str) -> str:
+    """The alliance id for an id or any of its names (``AES``, ``CEDEAO``), or ValueError."""
+    from geodata.alliances import ALLIANCES, alliance
+
+    found = alliance(ref)
+    if found is None:
+        raise ValueError(f"unknown alliance '{ref}'; known: {', '.join(a.id for a in ALLIANCES)}")
+    return found.id
+
+
+def layer_keys(text: str) -> tuple[str, ...]:
+    """``--layers`` (comma-separated map layer keys, ``all``, ``none``, or ``areas`` for both zones)
+    as the view's layer keys, in the map's order; ValueError names an unknown one."""
+    wanted: set[str] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part or part == "none":
+            continue
+        if part == "all":
+            wanted.update(views.LAYERS)
+        elif part == "areas":
+            wanted.update(LAYER_KEYS["areas"])
+        elif part in views.LAYERS:
+            wanted.add(part)
+        else:
+            raise ValueError(f"unknown layer '{part}'; choose from {', '.join(views.LAYERS)}, areas, all or none")
+    return tuple(k for k in views.LAYERS if k in wanted)
+
+
+def summary(layers: dict[str, Any]) -> str:
+    """``incidents 12, places 5, alliances 18, areas 1``."""
+    return ", ".join(f"{name} {len(gdf):,}" for name, gdf in layers.items())

@@ -1,0 +1,38 @@
+"""Streets and roads named in a text ("Wichita Drive", "N. Poplar St.", "Highway 19", "RN3").
+
+They are places an analyst reads, but the gazetteer has no streets: the geoparser reports them as
+unresolved mentions, and a town name inside one ("Wichita" in "Wichita Drive") is not a mention of
+that town.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["street_spans"]
+
+_WORD = r"(?:[A-Z][\w'’]*(?<!\.)|[A-Z][a-z]?\.|\d+(?:st|nd|rd|th))"
+_NAMED = re.compile(
+    rf"(?<![\w.])(?!(?:The|A|An|In|On|At|Of|To|From|And|For|By)\b){_WORD}(?:[ -]{_WORD}){{0,3}} "
+    r"(?:Street|St\.(?! [A-Z])|Avenue|Ave\.?|Drive|Dr\.(?! [A-Z])|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|"
+    r"Parkway|Pkwy\.?|Highway|Hwy\.?|Pike|Trail|Freeway|Expressway|Turnpike|Terrace|Circle)(?![\w-])")
+_NUMBERED = re.compile(
+    r"(?<![\w.])(?:(?:State |U\.S\. |US |County |Farm to Market )?(?:Highway|Hwy\.?|Route|Road)|Interstate|"
+    r"County Road|State Road|Route nationale|Route Nationale|Route départementale)"
+    r" \d+[A-Z]?(?: (?:North|South|East|West))?(?!\w)"
+    r"|(?<![\w.-])(?:I-|US-|SR-|RN ?)\d+(?![\w-])")
+
+
+def street_spans(text: str, stop: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """(start, end) of each street or road name, in text order, not overlapping. Numbered roads
+    first; a named one loses its leading words that are in ``stop`` (lower-case frequent words:
+    "Take Highway 19", "Near Main Street")."""
+    taken = [(m.start(), m.end()) for m in _NUMBERED.finditer(text)]
+    for m in _NAMED.finditer(text):
+        start, end = m.start(), m.end()
+        words = text[start:end].split(" ")
+        while len(words) > 1 and words[0].lower() in stop:
+            start += len(words.pop(0)) + 1
+        if len(words) > 1 and not any(a < end and start < b for a, b in taken):
+            taken.append((start, end))
+    return sorted(taken)
