@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, shared_path
 
 #: The central Sahel, as the dashboard opens: west, south, east, north.
@@ -30,3 +32,18 @@ def build_map_store(db: Path, incidents: int = 400) -> Path:
 
     assert generate(db, incidents, seed=3) == incidents
     return db
+
+
+@pytest.fixture(scope="module", name="db")
+def map_db(tmp_path_factory: pytest.TempPathFactory, gazetteer_index) -> Path:
+    """The map store of a test module (import this fixture and ``store`` into the module)."""
+    return build_map_store(tmp_path_factory.mktemp("map") / "map.db")
+
+
+@pytest.fixture(scope="module", name="store")
+def map_store(db: Path):
+    from conflictmap.store import Store
+
+    s = Store(db)
+    yield s
+    s.close()

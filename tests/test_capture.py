@@ -16,25 +16,10 @@ from PIL import Image
 
 from conflictmap import views
 from dashboard import capture, incident_layers, mapview, view_map
-from map_store import SAHEL_BBOX, build_map_store
+from map_store import SAHEL_BBOX, map_db, map_store  # noqa: F401 - the module fixtures "db" and "store"
 
 pytestmark = pytest.mark.e2e
 SAHEL = views.ViewFilter(bbox=SAHEL_BBOX)
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, gazetteer_index) -> Path:
-    return build_map_store(tmp_path_factory.mktemp("capture") / "capture.db")
-
-
-@pytest.fixture(scope="module")
-def store(db: Path):
-    from conflictmap.store import Store
-
-    s = Store(db)
-    yield s
-    s.close()
-
 
 @pytest.fixture(scope="module")
 def shot(store, chromium: Path) -> capture.Capture:

@@ -17,27 +17,12 @@ from PIL import Image
 from conflictmap import views
 from dashboard import cartography, static_map, view_map
 from dashboard.mapview import LAND_COLOR
-from map_store import SAHEL_BBOX, build_map_store
+from map_store import SAHEL_BBOX, map_db, map_store  # noqa: F401 - the module fixtures "db" and "store"
 
 SVG = "{http://www.w3.org/2000/svg}"
 BAND = (0x1F, 0x3A, 0x4D)  # the light theme's title band
 BATTLES = (0xC0, 0x39, 0x2B)  # incident_layers.TYPE_COLORS["Battles"]
 SEA = (0xB9, 0xD3, 0xE6)
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, gazetteer_index) -> Path:
-    return build_map_store(tmp_path_factory.mktemp("render") / "render.db")
-
-
-@pytest.fixture(scope="module")
-def store(db: Path):
-    from conflictmap.store import Store
-
-    s = Store(db)
-    yield s
-    s.close()
-
 
 SAHEL = views.ViewFilter(bbox=SAHEL_BBOX)
 
