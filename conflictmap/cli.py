@@ -474,6 +474,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--server.headless", "true" if args.headless else "false",
         "--server.port", str(args.port),
         "--browser.gatherUsageStats", "false",
+        "--server.showEmailPrompt", "false",  # a first run must not stop at Streamlit's e-mail question
     ]
     os.environ["CONFLICTMAP_DB"] = str(Path(args.db).resolve())  # the app reads the same store
     sys.stdout.flush()

@@ -95,26 +95,54 @@ def server(seeded_db: Path) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 45
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if _get(base + "/_stcore/health", timeout=2)[2].strip() == "ok":
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer /_stcore/health in 45 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+        _wait_healthy(proc, base, log)
         yield base
     finally:
-        proc.terminate()
+        _stop(proc)
+
+
+def _wait_healthy(proc: subprocess.Popen, base: str, log: Path, seconds: float = 45) -> None:
+    """Until Streamlit answers ``/_stcore/health`` with ok; fails with its log otherwise."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+            if _get(base + "/_stcore/health", timeout=2)[2].strip() == "ok":
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"streamlit did not answer /_stcore/health in {seconds:.0f} s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def test_readme_serve_starts_on_a_first_run(tmp_path: Path) -> None:
+    """The README's `conflictmap serve` on a machine where Streamlit never ran (no credentials file):
+    it must serve, not wait at Streamlit's e-mail question on the terminal."""
+    port = _free_port()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = dict(os.environ, HOME=str(home), CONFLICTMAP_HOME=str(tmp_path / "cm"), PYTHONUNBUFFERED="1",
+               BROWSER="true")  # a first run opens a browser: a no-op command here
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "conflictmap"), "serve", "--port", str(port)],
+                                cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(proc, f"http://127.0.0.1:{port}", log, seconds=60)
+        assert "Email:" not in log.read_text()
+    finally:
+        _stop(proc)
 
 
 @pytest.fixture(scope="module")
