@@ -119,6 +119,19 @@ def add_north_arrow(ax: Axes, *, fontsize: float, color: str, halo: str) -> Text
 # --------------------------------------------------------------------------- inset
 
 
+def frame_axes(ax: Axes, extent: Extent, *, color: str, linewidth: float) -> None:
+    """Show exactly ``extent`` (degrees stretched to the axes, as the extent maths planned), with no
+    ticks and a thin frame of ``color``."""
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("auto")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor(color)
+        spine.set_linewidth(linewidth)
+
+
 def add_inset(ax: Axes, geometries: Any, extent: Extent, context: Extent, *, land: str, sea: str, border: str,
               mark: str) -> Extent:
     """A locator map: ``geometries`` (a GeoSeries) over ``context`` and the map's ``extent`` marked."""
@@ -131,14 +144,7 @@ def add_inset(ax: Axes, geometries: Any, extent: Extent, context: Extent, *, lan
     add_polygons(ax, shown.values, facecolors=land, edgecolors=border, linewidths=0.3)
     ax.add_patch(Rectangle((west, south), east - west, north - south, facecolor=mark, alpha=0.18,
                            edgecolor=mark, linewidth=1.6, zorder=5))
-    ax.set_xlim(frame[0], frame[2])
-    ax.set_ylim(frame[1], frame[3])
-    ax.set_aspect("auto")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor(border)
-        spine.set_linewidth(0.6)
+    frame_axes(ax, frame, color=border, linewidth=0.6)
     return frame
 
 
@@ -255,5 +261,5 @@ def legend_block(html_text: str) -> LegendBlock:
     return block
 
 
-__all__ = ["LabelCandidate", "LegendBlock", "add_inset", "add_polygons", "add_north_arrow", "add_scale_bar",
+__all__ = ["LabelCandidate", "LegendBlock", "add_inset", "add_polygons", "add_north_arrow", "add_scale_bar", "frame_axes",
            "legend_block", "nice_length", "place_labels", "polygon_paths"]

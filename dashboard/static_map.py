@@ -596,14 +596,7 @@ def _draw_layers(paint: _Painter, view: views.ViewFilter, drawn: _Incidents, poi
 def _furnish(ax: Axes, paint: _Painter, extent: Extent, candidates: list[cartography.LabelCandidate], t: Theme,
              s: float) -> None:
     """Limits, frame, scale bar, north arrow and (when asked) the labels of the map."""
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
-    ax.set_aspect("auto")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor(t.border)
-        spine.set_linewidth(0.8 * s)
+    cartography.frame_axes(ax, extent, color=t.border, linewidth=0.8 * s)
     bar = cartography.add_scale_bar(ax, extent, fontsize=10 * s, color=t.text, box=t.halo)
     arrow = cartography.add_north_arrow(ax, fontsize=14 * s, color=t.text, halo=t.halo)
     if candidates:
