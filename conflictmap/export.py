@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -392,25 +393,19 @@ def write_export(data: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame], path: 
     return write_atomically(path, export_bytes(data, fmt, meta=meta))
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
-
-
 def write_atomically(path: Path, data: bytes) -> Path:
-    """Write through a temporary file beside ``path``, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    """Write through a temporary file beside ``path``, then rename: readers never see half a file.
+
+    The temporary file is created with mode 0666 less the umask, like any file the user writes
+    (``tempfile.mkstemp`` would make it private, 0600)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes it private (0600); an export is an ordinary file
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 

@@ -44,12 +44,7 @@ def parse_day(text: str) -> date:
 
 def parse_view(text: str) -> views.ViewFilter:
     """A dashboard URL or its query string; ValueError names a wrong parameter."""
-    from conflictmap.view_export import view_from_text
-
-    try:
-        return view_from_text(text)
-    except ValueError as exc:  # argparse names the option already
-        raise ValueError(str(exc).removeprefix("--view: ")) from None
+    return views.ViewFilter.from_url(text)
 
 
 def parse_alliance(text: str) -> str:

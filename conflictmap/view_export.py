@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -184,61 +183,11 @@ def _iso(day: date | None) -> str | None:
 # --------------------------------------------------------------------------- a copied view
 
 
-def view_from_text(text: str) -> ViewFilter:
-    """A view from a dashboard URL or its query string (``?from=2024-01-01&layer=places``).
-
-    Stricter than :meth:`ViewFilter.from_query_params`, which quietly drops what it cannot read
-    (right for a browser's address bar): a command line says which parameter is wrong instead.
-    """
-    from conflictmap.views import ViewFilter
-
-    query = urlsplit(text).query if "?" in text or "://" in text else text
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=False)
-    known = set(views._PARAM.values())  # noqa: SLF001 - the URL names views owns
-    params: dict[str, list[str]] = {}
-    for key, value in pairs:
-        if key not in known:
-            raise ValueError(f"--view: unknown parameter '{key}' (known: {', '.join(sorted(known))})")
-        _check_param(key, value)
-        params.setdefault(key, []).append(value)
-    return ViewFilter.from_query_params(params)
-
-
-def _check_param(key: str, value: str) -> None:
-    """ValueError with a one-line reason when ``value`` is not a valid ``key`` of a view URL."""
-    try:
-        if key in ("from", "to", "on"):
-            date.fromisoformat(value)
-        elif key in ("prec", "sel"):
-            int(value)
-        elif key == "conf":
-            if not 0.0 <= float(value) <= 1.0:
-                raise ValueError
-        elif key == "bbox":
-            views.parse_bbox(value)
-        elif key == "layer" and value != "none" and value not in views.LAYERS:
-            raise ValueError
-        elif key == "alliance":
-            check_alliance(value)
-        elif key in ("mode", "metric", "step"):
-            allowed = {"mode": views.MODES, "metric": views.METRICS, "step": views.STEPS}[key]
-            if value not in allowed:
-                raise ValueError
-        elif key == "period" and views.period_bounds(value) is None:
-            raise ValueError
-    except ValueError as exc:
-        detail = str(exc) if key in ("bbox", "alliance") and str(exc) else f"'{value}' is not a valid value"
-        raise ValueError(f"--view: {key}: {detail}") from None
-
-
 def check_alliance(ref: str) -> str:
     """The alliance id for an id or any of its names (``AES``, ``CEDEAO``), or ValueError."""
-    from geodata.alliances import ALLIANCES, alliance
+    from geodata.alliances import alliance
 
-    found = alliance(ref)
-    if found is None:
-        raise ValueError(f"unknown alliance '{ref}'; known: {', '.join(a.id for a in ALLIANCES)}")
-    return found.id
+    return alliance(views._alliance(ref)).id  # noqa: SLF001 - one check of an alliance name
 
 
 def layer_keys(text: str) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
@@ -97,58 +98,46 @@ class ViewFilter:
         return out
 
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Any]) -> ViewFilter:
-        """Read a view back from query parameters; unknown keys and bad values are ignored."""
+    def from_query_params(cls, params: Mapping[str, Any], *, strict: bool = False) -> ViewFilter:
+        """Read a view back from query parameters.
 
-        def all_of(key: str) -> list[str]:
-            getter = getattr(params, "get_all", None)
-            if getter is not None:
-                values = getter(key)
-            else:
-                values = params.get(key, [])
-                values = [values] if isinstance(values, str) else list(values or [])
-            return [str(v) for v in values if str(v).strip()]
-
-        def one(key: str) -> str | None:
-            values = all_of(key)
-            return values[-1] if values else None
-
+        A browser's address bar is read leniently (``strict=False``): unknown keys and bad values
+        are dropped. ``strict=True`` (a command line's ``--view``) raises ValueError naming the
+        unknown key or the bad value instead.
+        """
+        if strict:
+            unknown = sorted(set(params) - set(_PARAM.values()))
+            if unknown:
+                raise ValueError(f"unknown parameter '{unknown[0]}' (known: {', '.join(sorted(_PARAM.values()))})")
         kwargs: dict[str, Any] = {}
         for f in fields(cls):
             key = _PARAM[f.name]
-            if f.name in _TUPLES:
-                values = all_of(key)
-                if values:
-                    kwargs[f.name] = tuple(dict.fromkeys(values))
-                continue
-            if f.name == "layers":
-                values = all_of(key)
-                if values:
-                    kwargs["layers"] = tuple(k for k in LAYERS if k in values)
-                continue
-            raw = one(key)
-            if raw is None:
+            values = _all_values(params, key)
+            if not values:
                 continue
             try:
-                if f.name in ("start", "end", "alliance_day"):
-                    kwargs[f.name] = date.fromisoformat(raw)
-                elif f.name in ("max_geo_precision", "selected"):
-                    kwargs[f.name] = int(raw)
-                elif f.name == "min_confidence":
-                    kwargs[f.name] = min(1.0, max(0.0, float(raw)))
-                elif f.name == "mode":
-                    kwargs[f.name] = raw if raw in MODES else "points"
-                elif f.name == "metric":
-                    kwargs[f.name] = raw if raw in METRICS else "count"
-                elif f.name == "step":
-                    kwargs[f.name] = raw if raw in STEPS else "month"
-                elif f.name == "bbox":
-                    kwargs[f.name] = parse_bbox(raw)
+                if f.name == "layers":
+                    kwargs[f.name] = _layers_value(values, strict)
+                elif f.name in _TUPLES:
+                    kwargs[f.name] = tuple(dict.fromkeys(values))
                 else:
-                    kwargs[f.name] = raw
-            except ValueError:
-                continue
+                    for raw in values[:-1] if strict else ():
+                        _field_value(f.name, raw)
+                    kwargs[f.name] = _field_value(f.name, values[-1])
+            except ValueError as exc:
+                if strict:
+                    raise ValueError(f"{key}: {exc}") from None
         return cls(**kwargs)
+
+    @classmethod
+    def from_url(cls, text: str) -> ViewFilter:
+        """A view from a dashboard URL or its query string (``?from=2024-01-01&layer=places``),
+        read strictly: ValueError names the parameter that is wrong."""
+        query = urlsplit(text).query if "?" in text or "://" in text else text
+        params: dict[str, list[str]] = {}
+        for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=False):
+            params.setdefault(key, []).append(value)
+        return cls.from_query_params(params, strict=True)
 
     def replace(self, **changes: Any) -> ViewFilter:
         return replace(self, **changes)
@@ -165,6 +154,17 @@ _PARAM = {
     "metric": "metric", "step": "step", "period": "period", "selected": "sel", "layers": "layer",
     "bbox": "bbox",
 }
+
+
+def _all_values(params: Mapping[str, Any], key: str) -> list[str]:
+    """Every non-blank value of ``key`` (Streamlit's query params, or a dict of str or lists)."""
+    getter = getattr(params, "get_all", None)
+    if getter is not None:
+        values = getter(key)
+    else:
+        values = params.get(key, [])
+        values = [values] if isinstance(values, str) else list(values or [])
+    return [str(v) for v in values if str(v).strip()]
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -206,6 +206,62 @@ def period_bounds(period: str | None, step: str = "month") -> tuple[date, date] 
         return first, first + timedelta(days=6)
     except ValueError:
         return None
+
+
+def _layers_value(values: list[str], strict: bool) -> tuple[str, ...]:
+    unknown = [v for v in values if v != "none" and v not in LAYERS]
+    if strict and unknown:
+        raise ValueError(f"'{unknown[0]}' is not a layer; choose from {', '.join(LAYERS)} or none")
+    return tuple(k for k in LAYERS if k in values)
+
+
+def _unit_interval(raw: str) -> float:
+    value = float(raw)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(raw)
+    return value
+
+
+def _one_of(choices: tuple[str, ...]) -> Any:
+    def read(raw: str) -> str:
+        if raw not in choices:
+            raise ValueError(raw)
+        return raw
+
+    return read
+
+
+def _period(raw: str) -> str:
+    if period_bounds(raw) is None:
+        raise ValueError(raw)
+    return raw
+
+
+def _alliance(ref: str) -> str:
+    from geodata.alliances import ALLIANCES, alliance
+
+    if alliance(ref) is None:
+        raise ValueError(f"unknown alliance '{ref}'; known: {', '.join(a.id for a in ALLIANCES)}")
+    return ref
+
+
+#: How each single-valued field reads its URL value (a field not named here keeps the text).
+_READERS = {
+    "start": date.fromisoformat, "end": date.fromisoformat, "alliance_day": date.fromisoformat,
+    "max_geo_precision": int, "selected": int, "min_confidence": _unit_interval, "mode": _one_of(MODES),
+    "metric": _one_of(METRICS), "step": _one_of(STEPS), "period": _period, "bbox": parse_bbox,
+    "alliance": _alliance,
+}
+
+
+def _field_value(name: str, raw: str) -> Any:
+    """One URL value as the field's value; ValueError with the reason when it is not valid."""
+    try:
+        return _READERS.get(name, str)(raw)
+    except ValueError as exc:
+        if name in ("bbox", "alliance"):  # their messages say what a valid value is
+            raise
+        raise ValueError(f"'{raw}' is not a valid value") from exc
 
 
 def periods(start: date, end: date, step: str = "month") -> list[str]:

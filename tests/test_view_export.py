@@ -23,7 +23,7 @@ from test_export import assert_rfc7946
 from conflictmap import corrections, views
 from conflictmap.export import ExportError, export_filename, export_view_bytes
 from conflictmap.store import Store
-from conflictmap.view_export import view_from_text, view_layers
+from conflictmap.view_export import view_layers
 from conflictmap.views import ViewFilter
 from geodata.alliances import ALLIANCES, members_on
 from loaders.event_import import import_events
@@ -231,9 +231,9 @@ def test_unknown_format_and_bad_extent_are_clear_errors(world: dict) -> None:
     with pytest.raises(ExportError, match="unknown export format 'shp'; choose one of geojson, csv, gpkg, kml"):
         export_view_bytes(world["store"], ViewFilter(), "shp")
     with pytest.raises(ValueError, match="is not an extent"):
-        view_from_text("bbox=5,10,-5,20")
+        ViewFilter.from_url("bbox=5,10,-5,20")
     with pytest.raises(ValueError, match="unknown parameter 'frm'"):
-        view_from_text("http://localhost:8501/?frm=2024-01-01")
+        ViewFilter.from_url("http://localhost:8501/?frm=2024-01-01")
 
 
 def test_the_command_line_offers_every_format() -> None:

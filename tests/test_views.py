@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 
@@ -46,6 +48,29 @@ def test_query_params_round_trip() -> None:
     assert ViewFilter.from_query_params(params) == view
     assert ViewFilter().to_query_params() == {}
     assert ViewFilter.from_query_params({"mode": "evil", "from": "nope", "prec": "x"}) == ViewFilter()
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("from=2024-13-01", "from: '2024-13-01' is not a valid value"),
+    ("conf=1.5", "conf: '1.5' is not a valid value"),
+    ("mode=evil", "mode: 'evil' is not a valid value"),
+    ("layer=places&layer=rivers", "layer: 'rivers' is not a layer"),
+    ("alliance=nato", "alliance: unknown alliance 'nato'"),
+    ("period=2024-3", "period: '2024-3' is not a valid value"),
+    ("type=Battles&frm=2024-01-01", "unknown parameter 'frm'"),
+])
+def test_a_copied_url_read_strictly_names_what_is_wrong(query: str, message: str) -> None:
+    """A command line's --view says which parameter is wrong; the address bar drops it."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ViewFilter.from_url(f"http://localhost:8501/?{query}")
+    lenient = ViewFilter.from_query_params(parse_qs(query))
+    assert set(lenient.to_query_params()) <= {"type", "layer"}  # the bad value is dropped, the rest kept
+
+
+def test_a_copied_url_reads_back_as_the_same_view() -> None:
+    view = ViewFilter(start=date(2023, 1, 1), event_types=("Battles",), alliance="aes", layers=("places",),
+                      bbox=(-5.0, 10.0, 5.0, 20.0), mode="heatmap")
+    assert ViewFilter.from_url("http://localhost:8501/?" + urlencode(view.to_query_params(), doseq=True)) == view
 
 
 def test_filters(store: Store) -> None:
