@@ -35,7 +35,10 @@ from dashboard import (  # noqa: E402  (after set_page_config)
 )
 
 _LOG = logging.getLogger("conflictmap.dashboard")
-UPLOAD_TYPES = ["txt", "md", "html", "htm"]
+ARTICLE_TYPES = ["txt", "md", "html", "htm"]
+#: Files holding many articles: JSONL/CSV corpora (one article a row) and RSS/Atom feeds.
+CORPUS_TYPES = ["jsonl", "ndjson", "csv", "tsv", "rss", "atom", "xml"]
+UPLOAD_TYPES = ARTICLE_TYPES + CORPUS_TYPES
 MAP_HEIGHT = 620
 TABLE_ROWS = 2_000
 PANELS = ["Incidents", "Charts", "Alliances over time", "Places", "Correct places"]
@@ -193,6 +196,50 @@ def ingest_one(store: Any, source: Any, label: str, **meta: Any) -> tuple[str, s
     return _report(result, label)
 
 
+def ingest_uploads(store: Any, files: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
+    """Ingest uploaded files in order under one progress bar: an article file is one step; a
+    corpus or feed goes through the batch writer, which reports after each committed batch."""
+    bar = st.progress(0.0, text=f"Ingesting {_plural(len(files), 'file')}…")
+    messages = []
+    for i, (name, data) in enumerate(files):
+        def step(done: int, total: int, i: int = i, name: str = name) -> None:
+            share = (i + (done / total if total else 1.0)) / len(files)
+            bar.progress(min(share, 1.0), text=f"File {i + 1} of {len(files)}, {name}: {done:,} of "
+                                               f"{_plural(total, 'article')}")
+
+        if name.rsplit(".", 1)[-1].lower() in CORPUS_TYPES:
+            messages.append(ingest_corpus(store, data, name, step))
+        else:
+            messages.append(ingest_one(store, data, name, filename=name))
+            step(1, 1)
+    bar.progress(1.0, text=f"Done: {_plural(len(files), 'file')} ingested")
+    return messages
+
+
+def ingest_corpus(store: Any, data: bytes, name: str, step: Any) -> tuple[str, str]:
+    """A corpus or feed file through :func:`loaders.batch.run_batch`; (level, message), never raises."""
+    from loaders.batch import run_batch
+    from loaders.sources import read_bytes_source
+
+    try:
+        result = run_batch(store, read_bytes_source(data, name), label=name,
+                           progress=lambda p: step(p.done, p.total))
+    except Exception as exc:  # noqa: BLE001 - SourceError and friends: one line, the log the traceback
+        _LOG.exception("ingest of %s failed", name)
+        return ("error", f"{name}: could not be ingested ({str(exc)[:200]})")
+    msg = (f"{name}: {_plural(result.inserted, 'article')} added, {result.skipped:,} already in the store, "
+           f"{_plural(result.incidents, 'incident report')}")
+    if result.failed:
+        reasons = "; ".join(str(e) for e in result.failed[:3]) + (" …" if len(result.failed) > 3 else "")
+        msg += f"; {_plural(len(result.failed), 'entry', 'entries')} skipped ({reasons})"
+    level = "error" if not result.total else "warning" if result.failed else "success"
+    return (level, msg)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 def md_escape(text: str) -> str:
     """Article-derived text shown literally in markdown-rendering elements (no links, no emphasis)."""
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(text))
@@ -208,11 +255,11 @@ def sidebar_ingest(store: Any) -> None:
     messages: list[tuple[str, str]] = []
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
-            "Article files (.txt, .md, .html)", type=UPLOAD_TYPES, accept_multiple_files=True
+            "Articles (.txt, .md, .html), corpora (.jsonl, .csv) or feeds (.rss, .atom, .xml)",
+            type=UPLOAD_TYPES, accept_multiple_files=True,
         )
         if st.form_submit_button("Ingest files") and files:
-            for f in files:
-                messages.append(ingest_one(store, f.getvalue(), f.name, filename=f.name))
+            messages = ingest_uploads(store, [(f.name, f.getvalue()) for f in files])
     with st.form("paste", clear_on_submit=False):
         text = st.text_area("…or paste an article's text", height=140, key="paste_text")
         title = st.text_input("Title (optional)", key="paste_title")

@@ -299,11 +299,18 @@ def read_bytes_source(data: bytes, filename: str, **meta: Any) -> Iterator[Artic
             path = Path(tmp) / Path(filename).name
             path.write_bytes(data)
             for item in iter_articles([path], online=False, **meta):
-                if isinstance(item, Article) and item.path and item.path.startswith(str(path)):
-                    item = dataclasses.replace(item, path=filename + item.path[len(str(path)):])
-                yield item
+                yield _renamed(item, str(path), filename)
         return
     yield _one(lambda: read_article(data, filename=filename, **_article_meta(meta)), filename)
+
+
+def _renamed(item: Article | SourceError, tmp: str, filename: str) -> Article | SourceError:
+    """The item as if read from ``filename`` (an upload is read from a temporary copy)."""
+    if isinstance(item, SourceError):
+        return SourceError(item.where.replace(tmp, filename), item.message.replace(tmp, filename))
+    if item.path and item.path.startswith(tmp):
+        return dataclasses.replace(item, path=filename + item.path[len(tmp):])
+    return item
 
 
 __all__ = ["SourceError", "iter_articles", "kind_of", "parse_feed", "read_bytes_source"]

@@ -308,7 +308,8 @@ def test_download_geojson(browser_page) -> None:
 
 
 def test_upload_article(browser_page, tmp_path: Path) -> None:
-    """Last: an upload changes the store, so the map is rebuilt."""
+    """Last: an upload (an article and a corpus, under one progress bar) changes the store, so the
+    map is rebuilt with the places of both."""
     page = browser_page
     upload = tmp_path / "menaka.md"
     upload.write_text(
@@ -316,14 +317,26 @@ def test_upload_article(browser_page, tmp_path: Path) -> None:
         "Fighters attacked a market in Gao, Mali, on Tuesday. Residents of Gao fled south.\n",
         encoding="utf-8",
     )
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    corpus = tmp_path / "desk.jsonl"  # a corpus in the same upload: two articles and a broken line
+    corpus.write_text(
+        '{"title": "Dori convoy", "date": "2024-05-02", "text": "Gunmen ambushed a convoy near Dori, Burkina Faso."}\n'
+        "{not json\n"
+        '{"title": "Tessit", "text": "Soldiers repelled an attack on the camp at Tessit in Mali."}\n',
+        encoding="utf-8",
+    )
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(upload), str(corpus)])
     page.get_by_role("button", name="Ingest files").click()
     alert = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Menaka attack")
-    alert.wait_for(timeout=30_000)
+    alert.wait_for(timeout=60_000)
     message = alert.inner_text()
     assert "place" in message and "<img src=x onerror=window.__xss=3>" in message
+    report = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="desk.jsonl").inner_text()
+    assert "2 articles added" in report and "1 entry skipped (desk.jsonl#L2: not a JSON object" in report, report
+    progress = page.locator('[data-testid="stProgress"]').inner_text()
+    assert "Done: 2 files ingested" in progress, progress
     _settle(page)
-    page.frame_locator(IFRAME).locator("path.cm-place-gao").first.wait_for(state="attached", timeout=30_000)
+    for place in ("gao", "dori", "tessit"):
+        page.frame_locator(IFRAME).locator(f"path.cm-place-{place}").first.wait_for(state="attached", timeout=30_000)
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.blocked == [], page.blocked  # type: ignore[attr-defined]
 
