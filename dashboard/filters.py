@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import streamlit as st
@@ -20,7 +20,10 @@ def _span(choices: dict[str, Any]) -> tuple[date, date]:
     first, last = choices.get("span") or (None, None)
     first = first or date(2018, 1, 1)
     last = last or date.today()
-    return (first, last) if first <= last else (last, first)
+    first, last = (first, last) if first <= last else (last, first)
+    if first == last:  # every incident on one day: a slider needs two distinct ends
+        first, last = first - timedelta(days=1), last + timedelta(days=1)
+    return first, last
 
 
 def init_from_url(choices: dict[str, Any]) -> None:

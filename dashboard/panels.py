@@ -44,6 +44,8 @@ def incident_detail(store: Any, incident_id: int, event_types: list[str], on_cha
     for _, r in reports.iterrows():
         if isinstance(r.get("source_sentence"), str) and r["source_sentence"]:
             st.text(f"Report {int(r['id'])}: “{r['source_sentence']}”")
+    if len(reports) > 1:
+        split_form(store, incident_id, reports, on_change)
 
     with st.form(f"correct_incident_{incident_id}", clear_on_submit=False):
         st.markdown("**Correct this incident** (stored with a timestamp; survives re-import; used by every export)")
@@ -71,6 +73,31 @@ def incident_detail(store: Any, incident_id: int, event_types: list[str], on_cha
     message = st.session_state.pop("fix_message", None)
     if message:
         getattr(st, message[0])(md_escape(message[1]))
+
+
+def split_form(store: Any, incident_id: int, reports: pd.DataFrame, on_change: Any) -> None:
+    """Undo a wrong merge: one report of the incident becomes an incident of its own, never linked
+    with these reports again (:meth:`conflictmap.store.Store.split_incident`)."""
+    labels = {int(r["id"]): _report_label(r) for _, r in reports.iterrows()}
+    with st.form(f"split_incident_{incident_id}", clear_on_submit=False):
+        st.markdown("**Wrong merge?** Take a report out of this incident")
+        report = st.selectbox("Report", list(labels), format_func=labels.get, key=f"split_pick_{incident_id}")
+        if st.form_submit_button("Split out"):
+            others = store.split_incident(int(report))
+            text = (f"Report {report} is now an incident of its own (was merged with "
+                    f"{', '.join(map(str, others))})." if others else f"Report {report} was not merged; nothing changed.")
+            st.session_state["fix_message"] = ("success", text)
+            on_change()
+
+
+def _report_label(r: pd.Series) -> str:
+    """``#12 · acled BFA1234 · Djibo · 2024-03-02`` or ``#13 · article “Title…” · Djibo``."""
+    if r.get("source_type") == "dataset" or r.get("source_dataset"):
+        source = f"{r.get('source_dataset') or 'dataset'} {r.get('source_row_id') or ''}".strip()
+    else:
+        source = f"article {str(r.get('source_article_id') or '')[:10]}"
+    parts = [f"#{int(r['id'])}", source, r.get("location"), r.get("event_date")]
+    return " · ".join(str(p) for p in parts if isinstance(p, str | int) and str(p))
 
 
 def mention_corrections(store: Any, on_change: Any) -> None:

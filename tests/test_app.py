@@ -102,3 +102,39 @@ def test_the_view_comes_from_the_url_and_the_export_buttons_name_it(tmp_path: Pa
             "PNG as seen (capture)"} <= set(buttons)
     at.checkbox(key="layer:sahel").check().run()
     assert at.query_params["layer"] == ["countries", "sahel", "incidents"]
+
+
+def test_an_analyst_splits_a_wrong_merge_from_the_incident_detail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  gazetteer_index) -> None:
+    """Two reports linked as one incident: the detail offers each report; "Split out" makes the
+    chosen one an incident of its own, and the store keeps them apart."""
+    from conflictmap.store import INCIDENT_COLUMNS, Store
+
+    def row(key: str, summary: str) -> tuple:
+        v = dict.fromkeys(INCIDENT_COLUMNS)
+        v.update(event_date="2024-03-02", event_type="Battles", sub_event_type="Armed clash", lat=14.1, lon=-1.6,
+                 location="Djibo", country="BFA", admin1="Sahel", geo_precision=1, summary=summary,
+                 source_kind="dataset", origin="acled", source_key=f"acled:{key}")
+        return tuple(v[c] for c in INCIDENT_COLUMNS)
+
+    db = tmp_path / "app.db"
+    with Store(db) as store:
+        store.add_dataset_incidents([row("BFA1", "Clash at Djibo"), row("BFA2", "Fighting near Djibo")])
+        first, second = sorted(store.incidents()["id"].tolist())
+        store.link_incidents([(first, second)])
+        assert store.incident_group(first) == [first, second]
+    monkeypatch.setenv("CONFLICTMAP_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["sel"] = str(first)
+    at.run()
+    assert not at.exception, at.exception
+    pick = at.selectbox(key=f"split_pick_{first}")
+    assert pick.options == ["#1 · acled BFA1 · Djibo · 2024-03-02", "#2 · acled BFA2 · Djibo · 2024-03-02"]
+    pick.select(second)
+    _button(at, "Split out").click()
+    at.run()
+    assert not at.exception, at.exception
+    shown = [s.value.replace("\\", "") for s in at.success]  # markdown-escaped
+    assert any("Report 2 is now an incident of its own (was merged with 1)" in s for s in shown), shown
+    with Store(db) as store:
+        assert store.incident_group(first) == [first] and store.incident_group(second) == [second]
