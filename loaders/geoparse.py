@@ -20,7 +20,9 @@ Resolution scores every gazetteer entry behind a name and keeps the best:
   county name is the county when "County" or "counties" follows ("Barrow and Jackson counties");
 * a name that is both a country and a village ("Russia") is the country unless the text places the
   village; a country name among another country's places ("Georgia" with Alabama) is the state;
-* villages of a GeoNames dump the user added rank before namesakes abroad.
+* places of a country whose GeoNames dump the user added rank before namesakes abroad, and pass
+  the precision gate as if the text named that country (the analyst works on it);
+* an adjective or demonym given as a span ("Ohioans", "Dagestani") is the region it comes from.
 
 Points (and admin-1 units, areas, regions) from countries the text is not about, with no cue and
 no hierarchy, are dropped unless the town is large: precision before recall. ``confidence`` is the
@@ -58,7 +60,7 @@ W_COUNTY = 3.0  # a county, when "County" or "counties" follows its bare name
 W_ALIAS_OWNED = 1.5  # a point known by this name only as an alternate, while another entry bears it
 W_NAMESAKE = 2.5  # a village named like a country, in a region the text is not about
 KIND_BASE = {"country": 4.0, "area": 6.5, "region": 5.0, "admin1": 3.5, "place": 1.0}
-FEATURE_BONUS = {"PPLC": 1.5, "PPLA": 0.5, "ADM2": 0.5, "CMP": 0.3}
+FEATURE_BONUS = {"PPLC": 1.5, "PPLA": 0.5, "PPLA2": 0.3, "ADM2": 0.5, "CMP": 0.3}
 ADMIN_CUE_BONUS = {"admin1": 3.0, "area": 2.0, "place": -1.0}
 POINT_CUE_BONUS = {"place": 1.5, "admin1": -0.5}
 BIG_TOWN = 50_000
@@ -99,6 +101,9 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
         if span.key is None and (inner := split_feature(text[start:end])) is not None:
             span.key = gaz.key(text[start + inner[0]:start + inner[1]])  # "Kanawha River": near Kanawha
             span.feature = span.key is not None
+        if span.key is None and normalise(text[start:end]) not in lx.DEMONYMS:
+            span.key = _adjective_key(gaz, text[start:end])  # "Ohioans", "South Ossetian": the region
+            span.adjective = span.key is not None
         span.cue = doc.cue_before(start, sentence)
         span.admin_after = doc.admin_word_after(end)
         span.county_after = doc.county_word_after(end)
@@ -117,6 +122,18 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
     out.update(demonyms)
     return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place")
             for s in items]
+
+
+_REGION_KINDS = frozenset(("admin1", "country", "region", "area"))
+
+
+def _adjective_key(gaz: Gazetteer, name: str) -> int | None:
+    """The key of the region an adjective or demonym names ("Dagestani" → Dagestan), if any."""
+    for base in lx.adjective_bases(name):
+        key = gaz.key(base)
+        if key is not None and gaz.candidate_kinds(key) & _REGION_KINDS:
+            return key
+    return None
 
 
 def event_location(mentions: list[Mention]) -> Mention | None:
@@ -181,18 +198,21 @@ def _parents(doc: Document, spans: list[Span]) -> dict[int, int]:
     return out
 
 
-def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: list[Entry]) -> tuple[float, float]:
+def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: list[Entry],
+           focus: frozenset[str] = frozenset()) -> tuple[float, float]:
     """(score, evidence in [0, 1]) of one candidate."""
     score = KIND_BASE[e.kind]
     evidence = 0.0
+    if span.adjective and e.kind not in _REGION_KINDS:
+        score -= 5.0  # "Africans" are of the continent, not of the village África
     if e.kind == "place":
         pop = math.log10(e.population + 1)
         score += W_POP * pop + W_BIG_POP * max(0.0, pop - 5.0)
         score += FEATURE_BONUS.get(e.feature or "", 0.0)
         if e.tier == "curated":
             score += 0.75
-        elif e.tier.startswith("user:"):
-            score += 1.5  # the user added this country's dump: its villages before namesakes abroad
+        if e.country in focus:
+            score += 1.5  # the user added this country's dump: its places before namesakes abroad
         if not is_own:
             score -= 0.5
         if span.county_after:
@@ -270,6 +290,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     counts = _document_countries(doc, gaz, spans, demonyms)
     share = _shares(counts)
     parents = _parents(doc, spans)
+    focus = _focus_countries(gaz)
     cands: dict[int, list[tuple[Entry, bool]]] = {}
     for s in spans:
         if s.key not in cands:
@@ -278,12 +299,12 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     done: dict[tuple, list] = {}  # a name repeated with the same cue and parent scores the same
     for idx, span in enumerate(spans):
         parent_key = spans[parents[idx]].key if idx in parents else None
-        same = (span.key, span.cue, span.admin_after, span.county_after, parent_key)
+        same = (span.key, span.cue, span.admin_after, span.county_after, span.adjective, parent_key)
         if same in done:
             scored_all.append(done[same])
             continue
         parent = [e for e, _ in cands[parent_key]] if parent_key is not None else []
-        scored = [(*_score(e, own, span, share, parent), e, own) for e, own in cands[span.key]]
+        scored = [(*_score(e, own, span, share, parent, focus), e, own) for e, own in cands[span.key]]
         if not (span.cue == "admin" or span.admin_after):
             # the seat of a region of the same name ("Agadez"): the town, unless a cue says region;
             # not when the region is another country's ("Montana", Bulgaria, is not the US state)
@@ -316,6 +337,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
 
 def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
     ranked, demonyms, share, parents = _rank(doc, gaz, spans)
+    focus = _focus_countries(gaz)
     chosen: list[tuple[Entry, float] | None] = []
     for idx, span in enumerate(spans):
         scored = ranked[idx]
@@ -324,7 +346,8 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             continue
         best_score, evidence, best, own, ctx_country, _ = scored[0]
         p_best = 1.0 if len(scored) == 1 else 1.0 / np.exp(np.array([x[0] for x in scored]) - best_score).sum()
-        about = max(share.get(best.country, 0.0), ctx_country - 0.3)
+        # a country whose GeoNames dump the user added is one the analyst works on: its towns pass
+        about = max(share.get(best.country, 0.0), ctx_country - 0.3, FOCUS_SHARE if best.country in focus else 0.0)
         if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
                           evidence, strict, unique=len(scored) == 1):
             chosen.append(None)
@@ -361,6 +384,19 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             confidence=confidence, sentence=doc.text[span.sentence.start:span.sentence.end],
             ref=e.ref))
     return mentions
+
+
+FOCUS_SHARE = 0.15  # how much a text is taken to be about a country whose dump the user added
+
+
+def _focus_countries(gaz: Gazetteer) -> frozenset[str]:
+    """Countries of the GeoNames dumps the user added (``conflictmap data add``), once per gazetteer."""
+    memo = gaz.__dict__.get("_focus_memo")
+    if memo is None:
+        entries = gaz.entries
+        users = entries["tier"].str.startswith("user:").to_numpy(dtype=bool)
+        memo = gaz.__dict__["_focus_memo"] = frozenset(entries.loc[users, "country"].dropna().unique().tolist())
+    return memo
 
 
 def _country_or_namesake(scored: list, located: bool, demonyms: Counter) -> list:

@@ -291,3 +291,20 @@ def stop_words(lang: str | None = None) -> frozenset[str]:
         words |= {normalise(w) for w in raw.split() if w[:1].islower()}
     words |= set(MONTHS_WEEKDAYS) | set(BOILERPLATE)
     return frozenset(words)
+
+
+# How English forms the adjective or the people of a region from its name ("Ohioans", "Minnesotans",
+# "Dagestani", "South Ossetian", "Abkhaz", "European"): (ending of the adjective, ending of the name).
+_ADJECTIVE_ENDINGS = (("ians", "ia"), ("ians", "io"), ("ian", "ia"), ("ian", "io"), ("ans", "a"), ("ans", ""),
+                      ("an", "a"), ("an", "e"), ("an", "as"), ("an", ""), ("ns", ""), ("n", ""), ("i", ""), ("is", ""),
+                      ("", "ia"))
+
+
+def adjective_bases(word: str) -> list[str]:
+    """The region names an adjective or plural demonym may come from, likeliest first
+    ("Ohioans" → "Ohio", "Ohioa"); the caller keeps the first one its gazetteer knows as a region."""
+    out = []
+    for ending, base in _ADJECTIVE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            out.append(word[:len(word) - len(ending)] + base)
+    return out

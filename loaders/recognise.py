@@ -149,6 +149,7 @@ class Span:
     lowercase_alias: bool = False
     tokens: list[Token] = field(default_factory=list)
     feature: bool = False  # a river, lake, park… named after the place ("Kanawha River", "Lake Lanier")
+    adjective: bool = False  # an adjective or demonym of a region ("Ohioans", "South Ossetian")
 
 
 class Document:

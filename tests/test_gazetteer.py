@@ -69,6 +69,14 @@ def test_add_geonames_dump(tmp_path):
     gaz = load_gazetteer()
     # a village cities500 lacks is now known, from the user tier; wells and streams are not
     assert "user:BFtest" in set(gaz.lookup("Boulkènga")["tier"])
+    # the analyst works on Burkina Faso: its towns are found without the text naming the country,
+    # and the provincial town Boussé ranks before a village of the dump with the same name
+    from loaders.geoparse import geoparse
+
+    dori = [m for m in geoparse("Thousands of residents took to the streets of Dori.") if m.name == "Dori"]
+    assert [m.country for m in dori] == ["BFA"]
+    bousse = [m for m in geoparse("Farmers in Bousse protested against ranchers.") if m.resolved]
+    assert [(m.name, m.country, round(m.lat, 1), round(m.lon, 1)) for m in bousse] == [("Boussé", "BFA", 12.7, -1.9)]
     result.stored.unlink()
     load_gazetteer.cache_clear()
 

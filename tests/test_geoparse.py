@@ -72,6 +72,15 @@ def test_resolve_given_spans():
         resolve(text, [(5, 500)])
 
 
+def test_resolve_adjectives_of_regions():
+    # gold spans often mark an adjective or the people of a region: the region is meant
+    text = "Ohioans and Minnesotans watched Dagestani police."
+    ohio, minnesota, dagestan = resolve(text, [(0, 7), (12, 23), (32, 41)])
+    assert [(m.kind, m.country) for m in (ohio, minnesota, dagestan)] == [("admin1", "USA"), ("admin1", "USA"),
+                                                                        ("admin1", "RUS")]
+    assert (ohio.name, minnesota.name) == ("Ohio", "Minnesota")
+
+
 def _found(text: str) -> list[tuple[str, str | None, str | None]]:
     return [(m.text, m.country, m.admin1) for m in geoparse(text)]
 
