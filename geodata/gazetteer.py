@@ -283,6 +283,12 @@ def _user_frame(path: Path) -> pd.DataFrame:
     kind = np.where(raw["feature"] == "ADM1", "admin1",
                     np.where(raw["fclass"] == "L", "region", "place"))
     region = [admin1.get((cc, code)) for cc, code in zip(raw["cc"], raw["admin1_code"])]
+    if "admin1_name" in raw:  # the learned tier (loaders.learned_places) names its units instead
+        from geodata.names import normalise
+
+        by_name = {(cc, normalise(name)): name for (cc, _), name in admin1.items()}
+        region = [r or (by_name.get((cc, normalise(a))) if isinstance(a, str) else None)
+                  for r, cc, a in zip(region, raw["cc"], raw["admin1_name"])]
     return pd.DataFrame({
         "name": raw["name"], "kind": kind, "lat": raw["lat"], "lon": raw["lon"],
         "country": raw["cc"].map(iso3), "admin1": region, "population": raw["population"],

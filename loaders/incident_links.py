@@ -54,10 +54,14 @@ def candidate_pairs(new: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates()
 
 
-def link_new(store: Store, *, since_id: int, days_per_batch: int = 31) -> int:
+def link_new(store: Store, *, since_id: int, origin: str | None = None, days_per_batch: int = 31) -> int:
     """Link the reports with id > ``since_id`` to earlier and to each other (other origins only).
-    Returns how many reports changed group."""
+    ``origin``: all those reports come from it (an import of one dataset file). Returns how many
+    reports changed group."""
     with store._lock:
+        if origin is not None and store._conn.execute(
+                "SELECT 1 FROM incidents WHERE id <= ? AND origin IS NOT ? LIMIT 1", (since_id, origin)).fetchone() is None:
+            return 0  # one origin, and no earlier report of another: nothing to link
         span = store._conn.execute("SELECT MIN(event_date), MAX(event_date), COUNT(DISTINCT origin) FROM incidents"
                                    " WHERE id > ?", (since_id,)).fetchone()
         if span[0] is None:

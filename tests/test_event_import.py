@@ -241,3 +241,60 @@ def test_learned_places_win_in_the_geoparser(store, tmp_path):
     assert point("JNIM fighters clashed with the army in Tassara, Burkina Faso, on Thursday.",
                  "Tassara") == (13.1046, -1.0987)
     assert point("Soldiers repelled an attack in Sam, Burkina Faso, on Friday.", "Sam") == (12.095, -2.01)
+
+
+def _incident_indexes(store: Store) -> set[str]:
+    return {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
+                                              " AND tbl_name = 'incidents'")}
+
+
+def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(store):
+    """A large file (next to the store) is imported in one transaction with the indexes rebuilt at
+    the end: stopped half-way, nothing of it is kept and the dashboard's indexes are all there."""
+    indexes = _incident_indexes(store)
+    assert {"incidents_facts", "incidents_places", "incidents_source_key"} <= indexes
+
+    def stop(result):
+        raise KeyboardInterrupt  # the analyst pressed Ctrl-C after the first chunk was written
+
+    with pytest.raises(KeyboardInterrupt):
+        import_events(store, acled_sample(), learn_places=False, progress=stop)
+    assert store.counts()["incidents"] == 0
+    assert _incident_indexes(store) == indexes
+    assert import_events(store, acled_sample(), learn_places=False).added == 200
+    assert _incident_indexes(store) == indexes
+
+
+def test_a_small_file_into_a_larger_store_keeps_each_chunk_written(store, tmp_path):
+    """A file small next to the store is written a chunk per transaction, indexes kept up to date:
+    a chunk written before the import stopped stays."""
+    import_events(store, acled_sample(), learn_places=False)
+    indexes = _incident_indexes(store)
+
+    def stop(result):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_events(store, _acled_2023(tmp_path), learn_places=False, progress=stop)
+    assert store.counts()["incidents"] == 202
+    assert _incident_indexes(store) == indexes
+    assert import_events(store, _acled_2023(tmp_path), learn_places=False).added == 0
+
+
+def test_rows_with_the_wrong_number_of_fields_are_reported_on_their_lines(store, tmp_path):
+    """A short row and a long row among records spanning several lines: each problem names the
+    file line the analyst sees in an editor, and the good rows keep their own lines."""
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "event_date,event_type,latitude,longitude,location\n"
+        '2024-03-01,Battles,14.1,-1.6,"Djibo,\nnorth gate"\n'  # lines 2-3
+        "2024-03-02,Battles,14.0\n"  # line 4: 3 fields
+        '2024-03-03,Protests,12.4,-1.5,"Ouagadougou\n\ncentre"\n'  # lines 5-7
+        "2024-03-04,Riots,12.4,-1.5,Ouagadougou,extra\n"  # line 8: 6 fields
+        "2024-03-05,Battles,13.1,-1.1,Kaya\n",  # line 9
+        encoding="utf-8",
+    )
+    result = import_events(store, path, format="generic", learn_places=False)
+    assert result.problems == ["line 4: 3 fields, the header has 5", "line 8: 6 fields, the header has 5"]
+    assert (result.rows_read, result.added, result.bad) == (5, 3, 2)
+    assert sorted(store.incidents()["location"]) == ["Djibo,\nnorth gate", "Kaya", "Ouagadougou\n\ncentre"]
