@@ -614,9 +614,10 @@ __all__ = ["Incident", "extract_incidents", "extract_incident", "fatalities_in",
 # --------------------------------------------------------------------------- storing
 
 
-def incident_rows(incidents: list[Incident], *, article_id: str) -> tuple[list[tuple], list[tuple]]:
+def incident_rows(incidents: list[Incident], *, article_id: str, placer: Any = None) -> tuple[list[tuple], list[tuple]]:
     """Rows for ``Store.add_incidents`` (source = the article and the incident's first sentence),
-    with country / admin-1 / admin-2 of each point by point-in-polygon."""
+    with country / admin-1 / admin-2 of each point by point-in-polygon (``placer``: an
+    ``event_import._Placer`` to reuse, e.g. one that placed a whole batch's points at once)."""
     from conflictmap.store import INCIDENT_COLUMNS
     from loaders.event_import import _Placer
     from loaders.taxonomy import DISORDER_TYPE
@@ -627,7 +628,7 @@ def incident_rows(incidents: list[Incident], *, article_id: str) -> tuple[list[t
         return [], []
     lat = np.array([i.lat if i.lat is not None else np.nan for i in incidents], dtype=float)
     lon = np.array([i.lon if i.lon is not None else np.nan for i in incidents], dtype=float)
-    country, adm1, adm2 = _Placer().place(lat, lon)
+    country, adm1, adm2 = (placer if placer is not None else _Placer()).place(lat, lon)
     rows, sources = [], []
     for k, inc in enumerate(incidents):
         key = f"article:{article_id}:{inc.start}"

@@ -150,3 +150,30 @@ def test_sigkill_mid_run_then_resume_stores_every_article_once(corpus: Path, ser
     got, want = dump(db), dump(serial_db)
     assert sorted(got["articles"]) == sorted(want["articles"])
     assert got["mentions"] == want["mentions"] and got["incidents"] == want["incidents"]
+
+
+def test_add_analysed_writes_a_batch_like_one_article_at_a_time(corpus: Path, tmp_path: Path) -> None:
+    """One statement per table and batch; same ids and answers as article by article; all or nothing."""
+    from loaders.batch import analyse_many
+
+    arts = list(iter_articles([corpus]))[:6]
+    done = analyse_many(arts)  # mentions as field tuples, as the workers send them
+    rows = [(a, *r) for a, r in zip(arts, done)]
+    batch = [rows[0], rows[1], rows[2], rows[1], rows[3], rows[4], rows[5]]  # rows[1] twice; rows[2] stored before
+    with Store(tmp_path / "one.db") as one, Store(tmp_path / "batch.db") as many:
+        want = []
+        for store in (one, many):
+            store.add_article(rows[2][0], analyse(rows[2][0]).mentions)
+        for a, mentions, inc, src in batch:
+            _, new = one.add_article(a, mentions)
+            want.append((a.id, new, one.add_incidents(inc, src) if new else []))
+        bad = (rows[5][0], rows[5][1], rows[5][2], rows[5][3][:-1])  # one source short: refused
+        before = many.counts()
+        with pytest.raises(ValueError, match="sources"):
+            many.add_analysed([rows[0], bad])
+        assert many.counts() == before  # nothing of the refused batch was kept
+        assert many.add_analysed(batch) == want
+        assert [n for _, n, _ in want] == [True, True, False, False, True, True, True]
+        assert sum(len(ids) for _, _, ids in want) >= 5
+        assert many.add_analysed(batch) == [(a.id, False, []) for a, *_ in batch]  # idempotent
+    assert dump(tmp_path / "batch.db") == dump(tmp_path / "one.db")
