@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
@@ -139,6 +139,13 @@ class Gazetteer:
         lo, hi = self._offsets[key], self._offsets[key + 1]
         ids = self._ids[lo:hi]
         return [self.entry(i) for i in ids[self._cols["kind"][ids] == kind].tolist()]
+
+    @cached_property
+    def user_countries(self) -> frozenset[str]:
+        """ISO3 codes of the countries in the user's tiers (GeoNames dumps added with ``conflictmap
+        data add``, places learned from imported events): the countries the analyst works on."""
+        users = self.entries["tier"].str.startswith("user:").to_numpy(dtype=bool)
+        return frozenset(self.entries.loc[users, "country"].dropna().unique().tolist())
 
     def candidate_kinds(self, key: int) -> frozenset[str]:
         """The kinds of the entries known by this key (memoised: names repeat across texts)."""

@@ -20,8 +20,8 @@ Resolution scores every gazetteer entry behind a name and keeps the best:
   county name is the county when "County" or "counties" follows ("Barrow and Jackson counties");
 * a name that is both a country and a village ("Russia") is the country unless the text places the
   village; a country name among another country's places ("Georgia" with Alabama) is the state;
-* places of a country whose GeoNames dump the user added rank before namesakes abroad, and pass
-  the precision gate as if the text named that country (the analyst works on it);
+* places of a country in the user's tiers (an added GeoNames dump, imported events) rank before
+  namesakes abroad, and pass the precision gate as if the text named that country;
 * an adjective or demonym given as a span ("Ohioans", "Dagestani") is the region it comes from.
 
 Points (and admin-1 units, areas, regions) from countries the text is not about, with no cue and
@@ -64,6 +64,9 @@ FEATURE_BONUS = {"PPLC": 1.5, "PPLA": 0.5, "PPLA2": 0.3, "ADM2": 0.5, "CMP": 0.3
 ADMIN_CUE_BONUS = {"admin1": 3.0, "area": 2.0, "place": -1.0}
 POINT_CUE_BONUS = {"place": 1.5, "admin1": -0.5}
 BIG_TOWN = 50_000
+#: How much a text is taken to be about a country of the user's tiers (an added GeoNames dump,
+#: places learned from imported events): the analyst works on it (``Gazetteer.user_countries``).
+FOCUS_SHARE = 0.15
 _ADMIN_WORDS = frozenset(("region", "province", "state", "governorate", "prefecture", "department", "departement",
                           "cercle", "oblast", "wilaya", "county"))
 _PARENT_GAP = re.compile(
@@ -212,7 +215,7 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
         if e.tier == "curated":
             score += 0.75
         if e.country in focus:
-            score += 1.5  # the user added this country's dump: its places before namesakes abroad
+            score += 1.5  # a country the analyst works on: its places before namesakes abroad
         if not is_own:
             score -= 0.5
         if span.county_after:
@@ -290,7 +293,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     counts = _document_countries(doc, gaz, spans, demonyms)
     share = _shares(counts)
     parents = _parents(doc, spans)
-    focus = _focus_countries(gaz)
+    focus = gaz.user_countries
     cands: dict[int, list[tuple[Entry, bool]]] = {}
     for s in spans:
         if s.key not in cands:
@@ -337,7 +340,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
 
 def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
     ranked, demonyms, share, parents = _rank(doc, gaz, spans)
-    focus = _focus_countries(gaz)
+    focus = gaz.user_countries
     chosen: list[tuple[Entry, float] | None] = []
     for idx, span in enumerate(spans):
         scored = ranked[idx]
@@ -346,7 +349,7 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             continue
         best_score, evidence, best, own, ctx_country, _ = scored[0]
         p_best = 1.0 if len(scored) == 1 else 1.0 / np.exp(np.array([x[0] for x in scored]) - best_score).sum()
-        # a country whose GeoNames dump the user added is one the analyst works on: its towns pass
+        # a country the analyst works on (Gazetteer.user_countries): its towns pass
         about = max(share.get(best.country, 0.0), ctx_country - 0.3, FOCUS_SHARE if best.country in focus else 0.0)
         if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
                           evidence, strict, unique=len(scored) == 1):
@@ -384,19 +387,6 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
             confidence=confidence, sentence=doc.text[span.sentence.start:span.sentence.end],
             ref=e.ref))
     return mentions
-
-
-FOCUS_SHARE = 0.15  # how much a text is taken to be about a country whose dump the user added
-
-
-def _focus_countries(gaz: Gazetteer) -> frozenset[str]:
-    """Countries of the GeoNames dumps the user added (``conflictmap data add``), once per gazetteer."""
-    memo = gaz.__dict__.get("_focus_memo")
-    if memo is None:
-        entries = gaz.entries
-        users = entries["tier"].str.startswith("user:").to_numpy(dtype=bool)
-        memo = gaz.__dict__["_focus_memo"] = frozenset(entries.loc[users, "country"].dropna().unique().tolist())
-    return memo
 
 
 def _country_or_namesake(scored: list, located: bool, demonyms: Counter) -> list:
