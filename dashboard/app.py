@@ -33,11 +33,12 @@ from dashboard import (  # noqa: E402  (after set_page_config)
     placemarks,
     web_assets,
 )
+from loaders.sources import CORPUS_SUFFIXES, FEED_SUFFIXES  # noqa: E402
 
 _LOG = logging.getLogger("conflictmap.dashboard")
 ARTICLE_TYPES = ["txt", "md", "html", "htm"]
 #: Files holding many articles: JSONL/CSV corpora (one article a row) and RSS/Atom feeds.
-CORPUS_TYPES = ["jsonl", "ndjson", "csv", "tsv", "rss", "atom", "xml"]
+CORPUS_TYPES = sorted(s.lstrip(".") for s in CORPUS_SUFFIXES | FEED_SUFFIXES)
 UPLOAD_TYPES = ARTICLE_TYPES + CORPUS_TYPES
 MAP_HEIGHT = 620
 TABLE_ROWS = 2_000

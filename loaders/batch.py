@@ -64,9 +64,6 @@ class Analysed:
     incident_rows: list[tuple] = field(default_factory=list)
     incident_sources: list[tuple] = field(default_factory=list)
 
-    def as_row(self) -> tuple[Article, list[Mention], list[tuple], list[tuple]]:
-        return self.article, self.mentions, self.incident_rows, self.incident_sources
-
 
 def analyse(article: Article, *, extract_incidents: bool = True,
             geoparse: Callable[..., list[Mention]] | None = None) -> Analysed:
