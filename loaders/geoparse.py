@@ -34,6 +34,7 @@ returned unresolved (no coordinates, confidence 0).
 from __future__ import annotations
 
 import bisect
+import difflib
 import math
 import re
 from collections import Counter
@@ -83,7 +84,7 @@ def geoparse(text: str, *, lang: str | None = None) -> list[Mention]:
     if streets:  # "Wichita Drive" is a street, not Wichita
         spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in streets)]
     mentions = _resolve_spans(doc, gaz, spans, strict=True)
-    mentions += _unresolved_after_cues(doc, spans, streets)
+    mentions += _near_spellings(doc, gaz, _unresolved_after_cues(doc, spans, streets), mentions)
     mentions += [_unresolved(doc, a, b, doc.sentence_at(a) or doc._sentence(a, b), "place") for a, b in streets]
     return sorted(mentions, key=lambda m: m.start)
 
@@ -95,6 +96,27 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
     """
     gaz = load_gazetteer()
     doc = Document(text)
+    items = given_spans(doc, gaz, spans)
+    demonyms = {}
+    for s in items:  # "Russian", "Palestinians": the country they name
+        iso = lx.DEMONYMS.get(normalise(text[s.start:s.end]))
+        e = gaz.country_entry(iso) if iso else None
+        if e is not None:
+            demonyms[(s.start, s.end)] = Mention(
+                start=s.start, end=s.end, text=text[s.start:s.end], name=e.name, kind=e.kind, lat=e.lat,
+                lon=e.lon, geonameid=e.geonameid, country=e.country, admin1=None, confidence=0.5,
+                sentence=text[s.sentence.start:s.sentence.end], ref=e.ref)
+    known = [s for s in items if s.key is not None and (s.start, s.end) not in demonyms]
+    out = {(m.start, m.end): m for m in _resolve_spans(doc, gaz, known, strict=False)}
+    out.update(demonyms)
+    return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place")
+            for s in items]
+
+
+def given_spans(doc: Document, gaz: Gazetteer, spans: list[tuple[int, int]]) -> list[Span]:
+    """``Span``s for offsets someone else marked, with the key, cue and hierarchy words ``resolve``
+    uses: a river's name leads to its place, an adjective to its region."""
+    text = doc.text
     items = []
     for start, end in spans:
         if not (0 <= start < end <= len(text)):
@@ -111,20 +133,7 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
         span.admin_after = doc.admin_word_after(end)
         span.county_after = doc.county_word_after(end)
         items.append(span)
-    demonyms = {}
-    for s in items:  # "Russian", "Palestinians": the country they name
-        iso = lx.DEMONYMS.get(normalise(text[s.start:s.end]))
-        e = gaz.country_entry(iso) if iso else None
-        if e is not None:
-            demonyms[(s.start, s.end)] = Mention(
-                start=s.start, end=s.end, text=text[s.start:s.end], name=e.name, kind=e.kind, lat=e.lat,
-                lon=e.lon, geonameid=e.geonameid, country=e.country, admin1=None, confidence=0.5,
-                sentence=text[s.sentence.start:s.sentence.end], ref=e.ref)
-    known = [s for s in items if s.key is not None and (s.start, s.end) not in demonyms]
-    out = {(m.start, m.end): m for m in _resolve_spans(doc, gaz, known, strict=False)}
-    out.update(demonyms)
-    return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place")
-            for s in items]
+    return items
 
 
 _REGION_KINDS = frozenset(("admin1", "country", "region", "area"))
@@ -419,6 +428,41 @@ NEAR_TOP = 10  # the candidates of a name that take part in closeness: its best 
 
 
 # ---------------------------------------------------------------- unresolved mentions
+
+NEAR_SPELLING_KM = 15.0  # how far from its parent a village spelt otherwise is looked for
+NEAR_SPELLING_RATIO = 0.7  # how alike the two spellings must be (difflib ratio of normalised names)
+_PARENT_AFTER = re.compile(r"\s*[(,]\s*$")
+
+
+def _near_spellings(doc: Document, gaz: Gazetteer, unknown: list[Mention], resolved: list[Mention]) -> list[Mention]:
+    """Unknown names placed by the place named right after them: in "the village of Gadba (Markoye,
+    Oudalan)", GeoNames writes Gadba "Garéba", 0.1 km from where the event was: among the places within
+    ``NEAR_SPELLING_KM`` of the parent (Markoye), the one whose name is most like it, if alike enough.
+    Others stay unresolved. Transliterated village names are spelt many ways."""
+    points = [m for m in resolved if m.kind == "place" and m.resolved]
+    out = []
+    for m in unknown:
+        parent = next((o for o in points if o.start >= m.end and o.start - m.end <= 4
+                       and _PARENT_AFTER.match(doc.text[m.end:o.start])), None) if m.kind == "place" else None
+        found = _most_alike_near(gaz, m.text, parent.lat, parent.lon) if parent is not None else None
+        if found is None:
+            out.append(m)
+            continue
+        e, ratio = found
+        out.append(Mention(start=m.start, end=m.end, text=m.text, name=e.name, kind="place", lat=e.lat, lon=e.lon,
+                           geonameid=e.geonameid, country=e.country, admin1=e.admin1 or parent.admin1,
+                           confidence=round(0.3 * ratio, 3), sentence=m.sentence, ref=e.ref))
+    return out
+
+
+def _most_alike_near(gaz: Gazetteer, name: str, lat: float, lon: float) -> tuple[Entry, float] | None:
+    key = normalise(name)
+    best, best_ratio = None, NEAR_SPELLING_RATIO
+    for e in gaz.places_within(lat, lon, NEAR_SPELLING_KM):
+        ratio = difflib.SequenceMatcher(None, key, normalise(e.name)).ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = e, ratio
+    return None if best is None else (best, best_ratio)
 
 
 def _unresolved(doc: Document, start: int, end: int, sentence, kind: str) -> Mention:

@@ -77,6 +77,12 @@ def test_add_geonames_dump(tmp_path):
     assert [m.country for m in dori] == ["BFA"]
     bousse = [m for m in geoparse("Farmers in Bousse protested against ranchers.") if m.resolved]
     assert [(m.name, m.country, round(m.lat, 1), round(m.lon, 1)) for m in bousse] == [("Boussé", "BFA", 12.7, -1.9)]
+    # a village the dump spells otherwise ("Firguindi") is found beside the place named after it;
+    # a name like none near its parent, or with no parent, stays unresolved
+    near = geoparse("Gunmen burned granaries in the village of Firguendi (Djibo, Soum).")[0]
+    assert (near.text, near.name, round(near.lat, 2), round(near.lon, 2)) == ("Firguendi", "Firguindi", 14.06, -1.6)
+    assert not geoparse("Gunmen burned granaries in the village of Zzyxqor (Djibo, Soum).")[0].resolved
+    assert not geoparse("Gunmen burned granaries in the village of Firguendi.")[0].resolved
     result.stored.unlink()
     load_gazetteer.cache_clear()
 

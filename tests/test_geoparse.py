@@ -135,3 +135,15 @@ def test_regions_of_a_country_and_unions_of_countries():
     assert [m.name for m in geoparse("The EU imposed sanctions.")] == ["European Union"]
     region = _only("Fighting in the Agadez region.", "Agadez")
     assert (region.kind, region.country) == ("admin1", "NER")
+
+
+@pytest.mark.parametrize("text, name, country, lat, lon", [
+    ("Les rebelles contrôlent toujours l'Azawad.", "Azawad", "MLI", 18.9, -0.5),
+    ("Al-Shabaab fighters attacked a base in Jubaland.", "Jubaland", "SOM", 1.2, 42.1),
+    ("Shelling continued across the Donbas overnight.", "Donbas", "UKR", 48.5, 38.4),
+    ("Troops withdrew from Nagorno-Karabakh in 2023.", "Nagorno-Karabakh", "AZE", 39.8, 46.8),
+    ("Russia recognised South Ossetia in 2008.", "South Ossetia", "GEO", 42.2, 44.1),
+])
+def test_conflict_zones_without_an_administrative_name(text, name, country, lat, lon):
+    (m,) = [m for m in geoparse(text) if m.name == name]
+    assert (m.kind, m.country, round(m.lat, 1), round(m.lon, 1)) == ("region", country, lat, lon)
