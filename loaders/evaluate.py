@@ -209,9 +209,15 @@ def evaluate_corpus(path: str | Path, *, mode: str = "both", limit: int | None =
 
 def gazetteer_ceiling(path: str | Path, *, limit: int | None = None, km: float = 161.0,
                       docs: list[dict] | None = None) -> dict[str, float]:
-    """Per gazetteer tier (and all tiers together): share of gold toponyms with coordinates whose
-    name has any candidate within ``km`` of the gold point — the best any ranking could do."""
+    """Per gazetteer tier (and all tiers together): share of gold toponyms with coordinates that have
+    any candidate within ``km`` of the gold point — the best any ranking could do. A span's candidates
+    are the ones ``loaders.resolve`` weighs: its name's, its place's ("Kanawha River"), its region's
+    ("Ohioans") and a demonym's country."""
     from geodata.gazetteer import load_gazetteer
+    from geodata.names import normalise
+    from loaders import lexicon
+    from loaders.geoparse import given_spans
+    from loaders.recognise import Document
 
     gaz = load_gazetteer()
     if docs is None:
@@ -222,16 +228,16 @@ def gazetteer_ceiling(path: str | Path, *, limit: int | None = None, km: float =
     hits: dict[str, int] = {}
     total = 0
     for d in docs:
-        for t in d["toponyms"]:
-            if not _has_coords(t):
-                continue
+        gold = [t for t in d["toponyms"] if _has_coords(t)]
+        spans = given_spans(Document(d["text"]), gaz, [(t["start"], t["end"]) for t in gold])
+        for t, span in zip(gold, spans):
             total += 1
-            key = gaz.key(d["text"][t["start"]:t["end"]])
-            near: set[str] = set()
-            if key is not None:
-                for i, _ in gaz.candidates(key):
-                    if haversine_km(lat[i], lon[i], t["lat"], t["lon"]) < km:
-                        near.add("bundled" if tiers[i] in ("bundled", "curated") else tiers[i])
+            ids = [i for i, _ in gaz.candidates(span.key)] if span.key is not None else []
+            iso = lexicon.DEMONYMS.get(normalise(d["text"][t["start"]:t["end"]]))
+            if iso and (country := gaz.country_entry(iso)) is not None:
+                ids.append(country.entry_id)
+            near = {"bundled" if tiers[i] in ("bundled", "curated") else tiers[i] for i in ids
+                    if haversine_km(lat[i], lon[i], t["lat"], t["lon"]) < km}
             for tier in near:
                 hits[tier] = hits.get(tier, 0) + 1
             if near:
