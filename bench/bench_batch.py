@@ -4,8 +4,8 @@
 
 Generates the corpus with ``bench/gen_articles.py`` (seed 1, half French), then for each worker
 count ingests it into a fresh store and reports articles/s over the analyse+write phase (the
-cluster's start-up and the workers' gazetteer loading are timed apart: they are paid once per
-cluster, not per article). Prints the load average before each run: on a shared machine the
+cluster's start-up with the workers' gazetteer loading, and its shutdown, are timed apart: they are
+paid once per cluster, not per article). Prints the load average before each run: on a shared machine the
 figures mean little unless it is low. Also prints the CPU time per article of this process (the
 client: reader, scheduler, nannies, writer) and of the worker processes, from the first commit on:
 load distorts those far less, and on 2 cores the 2-worker speed-up is about
@@ -100,7 +100,7 @@ def main() -> None:
             rate, setup, n, db, cpu, wcpu = run(corpus, w, chunk=args.chunk, batch=args.batch, tmp=tmp)
             results[w] = (rate, db)
             name = "serial" if w == 0 else f"{w} worker{'s' if w > 1 else ''}"
-            print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; start-up {setup:.1f} s; load before {load:.2f};"
+            print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; start-up+shutdown {setup:.1f} s; load before {load:.2f};"
                   f" CPU per article: client {1000 * cpu:.2f} ms, workers {1000 * wcpu:.2f} ms)", flush=True)
         dbs = [db for _, db in results.values()]
         same = all(_tables(d) == _tables(dbs[0]) for d in dbs[1:])
