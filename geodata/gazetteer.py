@@ -150,13 +150,19 @@ class Gazetteer:
 
     @cached_property
     def _place_points(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ids, latitudes and longitudes of the places, sorted by latitude."""
         ids = np.flatnonzero(self._cols["kind"] == "place")
-        return ids, self._cols["lat"][ids].astype(float), self._cols["lon"][ids].astype(float)
+        lats = self._cols["lat"][ids].astype(float)
+        order = np.argsort(lats, kind="stable")
+        return ids[order], lats[order], self._cols["lon"][ids[order]].astype(float)
 
     def places_within(self, lat: float, lon: float, km: float) -> list[Entry]:
         """The places (any tier) whose point is within ``km`` of (lat, lon)."""
         ids, lats, lons = self._place_points
-        return [self.entry(i) for i in ids[haversine_km(lats, lons, lat, lon) < km].tolist()]
+        band = km / 110.0  # a degree of latitude is at least 110 km
+        lo, hi = np.searchsorted(lats, [lat - band, lat + band])
+        near = haversine_km(lats[lo:hi], lons[lo:hi], lat, lon) < km
+        return [self.entry(i) for i in ids[lo:hi][near].tolist()]
 
     def candidate_kinds(self, key: int) -> frozenset[str]:
         """The kinds of the entries known by this key (memoised: names repeat across texts)."""

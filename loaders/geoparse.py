@@ -456,10 +456,13 @@ def _near_spellings(doc: Document, gaz: Gazetteer, unknown: list[Mention], resol
 
 
 def _most_alike_near(gaz: Gazetteer, name: str, lat: float, lon: float) -> tuple[Entry, float] | None:
-    key = normalise(name)
+    matcher = difflib.SequenceMatcher(None, b=normalise(name))  # the name's side is indexed once
     best, best_ratio = None, NEAR_SPELLING_RATIO
     for e in gaz.places_within(lat, lon, NEAR_SPELLING_KM):
-        ratio = difflib.SequenceMatcher(None, key, normalise(e.name)).ratio()
+        matcher.set_seq1(normalise(e.name))
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue  # upper bounds of ratio(), far cheaper
+        ratio = matcher.ratio()
         if ratio >= best_ratio:
             best, best_ratio = e, ratio
     return None if best is None else (best, best_ratio)
