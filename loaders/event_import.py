@@ -6,8 +6,10 @@ GeoPackage with a column mapping.
   coordinates only, and written with ``executemany`` (``Store.dataset_import``: columns empty in
   the whole chunk are not bound, the dataset, file and row id live on the incident row itself; a
   file large next to the store is one transaction whose indexes are built once at the end, a
-  small one a transaction per chunk). Checking the next chunk (a worker thread) overlaps reading
-  and writing.
+  small one a transaction per chunk). Checking the next chunk (a worker thread) overlaps reading;
+  a large file (:data:`CHILD_ROWS`) is read and checked in a child process, so that work overlaps
+  the writing too (in one process they would take turns on the GIL, which Python's sqlite3 takes
+  back after every row).
 * Bad rows are skipped and reported with their line number in the file and the reason.
 * Each report has a ``source_key`` (dataset + row id): importing the same file again adds nothing.
 * Exactly located events (ACLED geo precision 1, UCDP ``where_prec`` 1) teach a local gazetteer tier,
@@ -41,8 +43,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -194,6 +198,8 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
                 break
             breaks = np.zeros(batch.num_rows, dtype=np.int64)
             for col in batch.columns:  # line breaks inside quoted values, counted in Arrow
+                if not _has_newline(col):
+                    continue
                 count = pc.count_substring(col, "\n")
                 if batch.num_rows and (pc.max(count).as_py() or 0) > 0:
                     breaks += pc.fill_null(count, 0).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -208,6 +214,16 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
         raise ImportError_(f"{path.name}: not a readable CSV ({exc})") from None
     if malformed:
         yield from _python_csv_chunks(path, names, chunksize, records, result)
+
+
+def _has_newline(column) -> bool:
+    """Whether some value of a string column (a pyarrow ChunkedArray) may hold a line break: a scan
+    of its character buffers with numpy (most columns of most files have none), no false negatives."""
+    for chunk in column.chunks:
+        data = chunk.buffers()[2] if len(chunk.buffers()) > 2 else None
+        if data is not None and (np.frombuffer(data, dtype=np.uint8) == 10).any():
+            return True
+    return False
 
 
 def _python_csv_chunks(path: Path, names: list[str], chunksize: int, skip: int,
@@ -561,7 +577,9 @@ class _Placer:
     """Country / admin-1 / admin-2 per point, point-in-polygon on each distinct coordinate once."""
 
     def __init__(self) -> None:
-        self.cache: dict[tuple[float, float], tuple[Any, Any, Any]] = {}
+        # The points placed so far (one int64 code each) and their country, admin-1, admin-2.
+        self._codes = pd.Index(np.empty(0, dtype=np.int64))
+        self._found = [np.empty(0, dtype=object) for _ in range(3)]
 
     @staticmethod
     def load_layers() -> None:
@@ -573,39 +591,43 @@ class _Placer:
         _ = admin2_bfa().sindex
 
     def place(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        from geodata.boundaries import admin2_bfa, locate_many
-
         lat = np.round(np.asarray(lat, dtype=float), 6)
         lon = np.round(np.asarray(lon, dtype=float), 6)
-        # One int64 per point (micro-degrees), so the distinct points come from a hash table, not a sort.
+        # One int64 per point (micro-degrees), so the distinct points come from a hash table, not a
+        # sort, and the ones placed in earlier chunks are looked up all at once (get_indexer).
         ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
         code = np.where(ok, (np.rint(np.where(ok, lat, 0) * 1e6).astype(np.int64) + 90_000_000) * 360_000_001
                         + (np.rint(np.where(ok, lon, 0) * 1e6).astype(np.int64) + 180_000_000), -1)
         inverse, uniq_codes = pd.factorize(code)
-        first = np.zeros(len(uniq_codes), dtype=np.int64)
-        first[inverse[::-1]] = np.arange(len(code))[::-1]  # the first row of each distinct point
-        keys = list(zip(lon[first].tolist(), lat[first].tolist()))
-        todo = [k for k in keys if k not in self.cache and k[0] == k[0] and k[1] == k[1]]
-        if todo:
-            lons = np.array([k[0] for k in todo])
-            lats = np.array([k[1] for k in todo])
-            found = locate_many(lons, lats)
-            adm2 = np.full(len(todo), None, dtype=object)
-            bfa = (found["country"] == "BFA").to_numpy()
-            if bfa.any():
-                import shapely
+        at = self._codes.get_indexer(uniq_codes)
+        todo = np.flatnonzero((at < 0) & (uniq_codes >= 0))
+        if len(todo):
+            first = np.zeros(len(uniq_codes), dtype=np.int64)
+            first[inverse[::-1]] = np.arange(len(code))[::-1]  # the first row of each distinct point
+            found = self._locate(lon[first[todo]], lat[first[todo]])
+            self._codes = self._codes.append(pd.Index(uniq_codes[todo]))
+            self._found = [np.concatenate([old, new]) for old, new in zip(self._found, found)]
+            at = self._codes.get_indexer(uniq_codes)
+        # at -1 (a point not placed: not a valid coordinate) picks the None appended last
+        return tuple(np.append(col, None)[at][inverse] for col in self._found)  # type: ignore[return-value]
 
-                layer = admin2_bfa()
-                pts = shapely.points(lons[bfa], lats[bfa])
-                p_idx, g_idx = layer.sindex.query(pts, predicate="intersects")
-                names = np.full(int(bfa.sum()), None, dtype=object)
-                names[p_idx] = layer["name"].to_numpy()[g_idx]
-                adm2[np.flatnonzero(bfa)] = names
-            for k, c, a1, a2 in zip(todo, found["country"], found["admin1"], adm2):
-                self.cache[k] = (c, a1, a2)
-        got = [self.cache.get(k, (None, None, None)) for k in keys]
-        cols = [np.array([g[j] for g in got] + [None], dtype=object)[:-1] for j in range(3)]
-        return cols[0][inverse], cols[1][inverse], cols[2][inverse]
+    @staticmethod
+    def _locate(lons: np.ndarray, lats: np.ndarray) -> list[np.ndarray]:
+        """Country, admin-1 and admin-2 (Burkina Faso's communes) of each point, as object arrays."""
+        import shapely
+
+        from geodata.boundaries import admin2_bfa, locate_many
+
+        found = locate_many(lons, lats)
+        adm2 = np.full(len(lons), None, dtype=object)
+        bfa = (found["country"] == "BFA").to_numpy()
+        if bfa.any():
+            layer = admin2_bfa()
+            p_idx, g_idx = layer.sindex.query(shapely.points(lons[bfa], lats[bfa]), predicate="intersects")
+            names = np.full(int(bfa.sum()), None, dtype=object)
+            names[p_idx] = layer["name"].to_numpy()[g_idx]
+            adm2[np.flatnonzero(bfa)] = names
+        return [found["country"].to_numpy(dtype=object), found["admin1"].to_numpy(dtype=object), adm2]
 
 
 # --------------------------------------------------------------------------- import
@@ -622,9 +644,13 @@ def import_events(
     learn_places: bool = True,
     link: bool = True,
     progress: Callable[[ImportResult], None] | None = None,
+    reader_process: bool | None = None,
 ) -> ImportResult:
     """Import an event file into the store (see the module docstring). Raises :class:`ImportError_`
-    (a ``ValueError``) when the file cannot be read as the format at all; bad rows are only skipped."""
+    (a ``ValueError``) when the file cannot be read as the format at all; bad rows are only skipped.
+
+    ``reader_process``: read and check the file in a child process while this one writes (default:
+    for a CSV file of :data:`CHILD_ROWS` rows or more)."""
     path = Path(path)
     if not path.is_file():
         raise ImportError_(f"{path}: no such file")
@@ -638,55 +664,184 @@ def import_events(
         cols = set(_header(path))
         if not ACLED_REQUIRED <= cols:
             raise ImportError_(f"{path.name}: not an ACLED export (missing {', '.join(sorted(ACLED_REQUIRED - cols))})")
-        reader, name = _acled, dataset or "acled"
+        name = dataset or "acled"
     elif fmt == "ucdp":
         cols = set(_header(path))
         if not UCDP_REQUIRED <= cols:
             raise ImportError_(f"{path.name}: not a UCDP GED file (missing {', '.join(sorted(UCDP_REQUIRED - cols))})")
-        reader, name = _ucdp, dataset or "ucdp-ged"
+        name = dataset or "ucdp-ged"
     else:
         name = dataset or path.stem
-        reader = None  # set from the first chunk's columns
     result = ImportResult(path=path, format=fmt, dataset=name)
-    chunks = _geo_chunks(path, chunksize) if is_geo else _csv_chunks(path, chunksize, result)
-    placer = _Placer()
+    expected = 0 if is_geo else _expected_rows(path)
+    job = _Job(path, fmt, mapping, name, chunksize, learn_places, is_geo)
     learned = None
     if learn_places:
         from loaders.learned_places import PlaceCollector
 
         learned = PlaceCollector()
+    if reader_process is None:
+        reader_process = expected >= CHILD_ROWS and os.name == "posix"  # the child gets its pipe by pass_fds
+    batches = _from_child(job, result, learned) if reader_process else job.batches(result, learned)
     first_new = store.max_incident_id()
-    # Two stages overlap: a worker thread checks and places a chunk while this thread reads the
-    # next one and writes the previous one to SQLite (which releases the GIL while it works).
     from concurrent.futures import ThreadPoolExecutor
-
-    def prepare(chunk: pd.DataFrame):
-        nonlocal reader
-        if reader is None:
-            reader = _generic(_generic_mapping([c for c in chunk.columns if c != "_line"], mapping))
-        return _prepare_chunk(chunk, reader, name, placer, learned, result)
-
-    saved = None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(placer.load_layers)  # while this thread reads the first chunk
-        with store.dataset_import(dataset=name, file=path.name,
-                                  expected_rows=0 if is_geo else _expected_rows(path)) as write:
-            for columns, rows in _ahead(pool, prepare, chunks):
-                if rows:
-                    added = write(columns, rows)
+    with ThreadPoolExecutor(max_workers=1) as pool, closing(batches):  # closing: stops the reading on an error
+        tier = None
+        with store.dataset_import(dataset=name, file=path.name, expected_rows=expected) as write:
+            for batch in batches:
+                if len(batch):
+                    added = write(batch.columns, batch)
                     result.added += added
-                    result.already += len(rows) - added
+                    result.already += len(batch) - added
                 if progress:
                     progress(result)
-            if learned is not None:  # learning the places (Python) overlaps building the indexes (SQLite)
-                saved = pool.submit(learned.save)
-        if saved is not None:
-            result.places_learned = saved.result()
+            if learned is not None:  # merging the places (Python) overlaps building the indexes (SQLite)
+                tier = pool.submit(learned.merged)
+        if tier is not None:  # written only now that the import is committed
+            from loaders.learned_places import write_tier
+
+            frame, result.places_learned = tier.result()
+            if frame is not None:
+                write_tier(frame)
     if link and result.added:
         from loaders.incident_links import link_new
 
         result.linked = link_new(store, since_id=first_new, origin=name)
     return result
+
+
+#: From this many rows (estimated from the file's size) a file is read and checked in a child
+#: process while this one writes: Python's sqlite3 takes the GIL back after every row it inserts,
+#: so a checking thread and the writing thread would mostly take turns. Below it, starting the
+#: child (a fresh interpreter importing pandas, pyarrow and the boundary layers) costs more than
+#: the overlap gains.
+CHILD_ROWS = 150_000
+
+
+@dataclass
+class _Job:
+    """What reading and checking a file needs: picklable, so a child process can run it."""
+
+    path: Path
+    fmt: str
+    mapping: dict[str, str] | None
+    dataset: str
+    chunksize: int
+    learn_places: bool
+    is_geo: bool
+
+    def batches(self, result: ImportResult, learned) -> Iterator[_Batch]:
+        """The file's good rows, chunk by chunk, for ``Store.dataset_import``;
+        bad rows go to ``result``, exactly located places to ``learned`` (a ``PlaceCollector`` or None).
+
+        Two stages overlap: a worker thread checks and places a chunk while this thread reads the
+        next one (pyarrow releases the GIL) and the caller uses the previous one."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        reader = {"acled": _acled, "ucdp": _ucdp}.get(self.fmt)
+        chunks = (_geo_chunks(self.path, self.chunksize) if self.is_geo
+                  else _csv_chunks(self.path, self.chunksize, result))
+        placer = _Placer()
+
+        def prepare(chunk: pd.DataFrame):
+            nonlocal reader
+            if reader is None:
+                reader = _generic(_generic_mapping([c for c in chunk.columns if c != "_line"], self.mapping))
+            return _prepare_chunk(chunk, reader, self.dataset, placer, learned, result)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(placer.load_layers)  # while this thread reads the first chunk
+            yield from _ahead(pool, prepare, chunks)
+
+
+def _from_child(job: _Job, result: ImportResult, learned) -> Iterator[_Batch]:
+    """:meth:`_Job.batches` run in a child process (see :data:`CHILD_ROWS`), its chunks received
+    pickled through a pipe (whose small buffer keeps the child a chunk or two ahead). The child is
+    stopped when the caller stops early (an error, Ctrl-C).
+
+    A plain ``python -c`` child rather than ``multiprocessing``: its spawn mode re-runs the caller's
+    main script in the child (a script without an ``if __name__ == "__main__"`` guard would import
+    again, or fail), and fork would copy the caller's threads (Streamlit's, Arrow's) mid-work."""
+    import pickle
+    import subprocess
+    import sys
+
+    read_fd, write_fd = os.pipe()
+    code = (f"import sys; sys.path[:0] = {sys.path!r}; from loaders.event_import import _child_main; "
+            f"_child_main({write_fd})")
+    try:
+        child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, pass_fds=(write_fd,))
+    finally:
+        os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as stream:
+        try:
+            child.stdin.write(pickle.dumps(job))
+            child.stdin.close()
+            while True:
+                try:
+                    message = pickle.load(stream)
+                except EOFError:
+                    code = child.wait()
+                    raise ImportError_(f"{job.path.name}: the reading process stopped (exit code {code})") from None
+                kind = message[0]
+                if kind == "rows":
+                    _, batch, result.rows_read, result.bad, problems = message
+                    result.problems.extend(problems)
+                    yield batch
+                elif kind == "places":
+                    if learned is not None:
+                        learned.absorb(message[1])
+                    return
+                elif kind == "error":
+                    raise ImportError_(message[1])
+                else:
+                    raise RuntimeError(f"reading {job.path.name} failed in the child process:\n{message[1]}")
+        finally:
+            if child.poll() is None:
+                child.terminate()
+            child.wait()
+
+
+def _child_main(fd: int) -> None:
+    """The child process: run the job read from stdin; send each chunk's rows, with what the chunk
+    taught its ``result``, pickled to ``fd``."""
+    import pickle
+    import sys
+    import traceback
+
+    job: _Job = pickle.load(sys.stdin.buffer)
+    result = ImportResult(path=job.path, format=job.fmt, dataset=job.dataset)
+    learned = None
+    if job.learn_places:
+        from loaders.learned_places import PlaceCollector
+
+        learned = PlaceCollector()
+    with os.fdopen(fd, "wb") as out:
+        def send(message: tuple) -> None:
+            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+
+        reported = 0
+
+        def counts() -> tuple[int, int, list[str]]:
+            """Rows read and bad so far, and the problems not sent yet (the checking thread may be
+            counting the next chunk: what is sent is one snapshot, totals rather than increments)."""
+            nonlocal reported
+            read, bad, known = result.rows_read, result.bad, len(result.problems)
+            new, reported = result.problems[reported:known], known
+            return read, bad, new
+
+        try:
+            for batch in job.batches(result, learned):
+                send(("rows", batch, *counts()))
+            send(("rows", _Batch([], []), *counts()))
+            send(("places", learned.compacted() if learned is not None else None))
+        except ImportError_ as exc:
+            send(("error", str(exc)))
+        except BrokenPipeError:  # the parent stopped reading (it stopped the import)
+            pass
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+            send(("crash", traceback.format_exc()))
 
 
 def _ahead(pool, fn: Callable[[Any], Any], items: Iterator[Any]) -> Iterator[Any]:
@@ -710,8 +865,8 @@ def _expected_rows(path: Path) -> int:
 
 
 def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, learned,
-                   result: ImportResult) -> tuple[list[str], list[tuple]]:
-    """Check and place one chunk; its good rows as ``(columns, tuples)`` for ``Store.dataset_import``."""
+                   result: ImportResult) -> _Batch:
+    """Check and place one chunk; its good rows for ``Store.dataset_import``."""
     n = len(chunk)
     result.rows_read += n
     checks = _Checks(n)
@@ -721,7 +876,7 @@ def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, l
         result.problem(int(lines[i]), "; ".join(checks.reasons.get(i, ())))
     keep = ~checks.bad
     if not keep.any():
-        return [], []
+        return _Batch([], [])
     sel = {k: (v[keep] if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)[keep]) for k, v in out.items()}
     lat, lon = sel["lat"], sel["lon"]
     country, adm1, adm2 = placer.place(lat, lon)
@@ -731,21 +886,66 @@ def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, l
         depth = sel["_admin_depth"]
         adm1 = np.where(depth >= 1, adm1, None)
         adm2 = np.where(depth >= 2, adm2, None)
-    values = {**sel, "lat": lat.tolist(), "lon": lon.tolist(), "country": country, "admin1": adm1, "admin2": adm2}
+    values = {**sel, "lat": lat, "lon": lon, "country": country, "admin1": adm1, "admin2": adm2}
     values["row_id"] = pd.Series(sel["row_id"], dtype=object).astype(str).to_numpy(dtype=object)
     # Columns empty in the whole chunk are left out of the INSERT (NULL): fewer values to bind.
     columns = [c for c in DATASET_COLUMNS if c in ("row_id", "event_date") or not _all_none(values[c])]
-    rows = list(zip(*(values[c] for c in columns)))
     if learned is not None:
         learned.add(sel["location"], lat, lon, country, adm1, sel["geo_precision"])
-    return columns, rows
+    return _Batch(columns, [np.asarray(values[c], dtype=None if c in ("lat", "lon") else object) for c in columns])
+
+
+class _Batch:
+    """A chunk's good rows, column by column (numpy arrays: float for coordinates, object otherwise).
+
+    Pickled compactly for the trip from the reading process: each object column as int32 codes
+    plus its distinct values (a chunk's 50,000 event types are 25 strings), floats as raw buffers.
+    That is several times cheaper to pickle and unpickle than the rows as tuples."""
+
+    def __init__(self, columns: list[str], values: list[np.ndarray]) -> None:
+        self.columns = columns
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values[0]) if self.values else 0
+
+    def __iter__(self) -> Iterator[tuple]:
+        """The rows as tuples of Python values (what ``executemany`` binds), in ``columns`` order,
+        made one at a time: ``executemany`` over this iterator takes ~2 µs less per row than over
+        a list of the same tuples (measured: 5.6-6.5 vs 7.8-9.3 µs per row)."""
+        return zip(*(v.tolist() for v in self.values))
+
+    def __getstate__(self) -> tuple:
+        packed = []
+        for v in self.values:
+            if v.dtype == object:
+                codes, uniques = pd.factorize(v, use_na_sentinel=True)  # None and NaN: code -1
+                packed.append((codes.astype(np.int32), np.asarray(uniques, dtype=object)))
+            else:
+                packed.append(v)
+        return self.columns, packed
+
+    def __setstate__(self, state: tuple) -> None:
+        self.columns, packed = state
+        self.values = []
+        for p in packed:
+            if isinstance(p, tuple):
+                codes, uniques = p
+                table = np.empty(len(uniques) + 1, dtype=object)
+                table[:-1] = uniques
+                table[-1] = None  # code -1 picks it
+                self.values.append(table[codes])
+            else:
+                self.values.append(p)
 
 
 def _all_none(values) -> bool:
-    """No value but None or NaN (stops at the first one)."""
+    """No value but None or NaN."""
     if isinstance(values, np.ndarray) and values.dtype != object:
         return False
-    return not any(v is not None and v == v for v in values)
+    if len(values) and values[0] is not None and values[0] == values[0]:
+        return False  # the common case: a column with a value in its first row
+    return bool(pd.isna(np.asarray(values, dtype=object)).all())
 
 
 def parse_mapping(items: Sequence[str] | None) -> dict[str, str]:

@@ -50,26 +50,50 @@ class PlaceCollector:
                               "country": country[keep],
                               "admin1": np.where(pd.isna(admin1[keep]), "", admin1[keep]),
                               "lat": np.round(np.asarray(lat, dtype=float)[keep], 5),
-                              "lon": np.round(np.asarray(lon, dtype=float)[keep], 5)})
+                              "lon": np.round(np.asarray(lon, dtype=float)[keep], 5),
+                              "events": np.ones(int(keep.sum()), dtype=np.int64)})
         self._rows.append(frame)
+
+    def compacted(self) -> pd.DataFrame:
+        """One row per (name, ISO3, admin-1, lat, lon) with its ``events``: what a reading process
+        sends back (:meth:`absorb` takes it), a few thousand rows instead of one per event."""
+        keys = ["name", "country", "admin1", "lat", "lon"]
+        if not self._rows:
+            return pd.DataFrame(columns=[*keys, "events"])
+        return pd.concat(self._rows, ignore_index=True).groupby(keys, sort=False, as_index=False)["events"].sum()
+
+    def absorb(self, compacted: pd.DataFrame) -> None:
+        """Count the places another collector gathered (its :meth:`compacted` frame)."""
+        if len(compacted):
+            self._rows.append(compacted)
 
     @property
     def counts(self) -> Counter[tuple[str, str, str, float, float]]:
         """Events per (name, ISO3, admin-1, lat, lon)."""
         if not self._rows:
             return Counter()
-        sizes = pd.concat(self._rows, ignore_index=True).groupby(["name", "country", "admin1", "lat", "lon"],
-                                                                  sort=False).size()
+        sizes = self.compacted().set_index(["name", "country", "admin1", "lat", "lon"])["events"]
         return Counter(dict(zip(sizes.index.tolist(), sizes.tolist())))
 
     def save(self) -> int:
         """Merge into the stored tier; rewrite it (and drop the gazetteer cache) only if it changed.
         Returns how many places the tier holds."""
+        frame, size = self.merged()
+        if frame is not None:
+            write_tier(frame)
+        return size
+
+    def merged(self) -> tuple[pd.DataFrame | None, int]:
+        """The stored tier with this collector's places merged in, without writing it: ``(tier to
+        write, or None when the stored one stays as it is; how many places the tier holds)``.
+
+        The importer computes this while SQLite builds its indexes and writes it (:func:`write_tier`)
+        only once the import is committed, so the tier never learns places of rolled-back rows."""
         path = tier_path()
         old = pd.read_parquet(path) if path.exists() else None
         counts = self.counts
         if not counts:
-            return 0 if old is None else len(old)
+            return None, 0 if old is None else len(old)
         if old is not None and "events" in old:
             iso3 = _iso3_by_iso2()
             a1_names = old["admin1_name"].tolist() if "admin1_name" in old else [None] * len(old)
@@ -96,13 +120,18 @@ class PlaceCollector:
         frame["geonameid"] = frame["geonameid"].astype("Int64")
         frame["population"] = frame["population"].astype("Int64")
         if old is not None and _same(old, frame):
-            return len(frame)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".parquet.tmp")
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-        _clear_gazetteer_cache()
-        return len(frame)
+            return None, len(frame)
+        return frame, len(frame)
+
+
+def write_tier(frame: pd.DataFrame) -> None:
+    """Replace the stored tier with ``frame`` (atomically) and drop the gazetteer cache."""
+    path = tier_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    _clear_gazetteer_cache()
 
 
 #: A learned point this close to a bundled place of the same name is that place.

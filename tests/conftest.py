@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def seed_article() -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Point CONFLICTMAP_HOME at a temporary folder so tests never touch the user's data.
 
     The compiled gazetteer cache is shared across the session in that folder.
@@ -51,6 +52,28 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     home = tmp_path_factory.mktemp("conflictmap-home")
     os.environ["CONFLICTMAP_HOME"] = str(home)
     os.environ.pop("CONFLICTMAP_DB", None)
+    return home
+
+
+@pytest.fixture(scope="session")
+def session_home(_isolated_home: Path) -> Path:
+    """The session's CONFLICTMAP_HOME (where its gazetteer index is compiled)."""
+    return _isolated_home
+
+
+@pytest.fixture
+def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A CONFLICTMAP_HOME of the test's own, for tests that change the user's data (an import
+    teaches the learned gazetteer tier). The process's gazetteer is dropped on the way in and out:
+    one loaded under this home (with the test's tiers) must not serve later tests, nor, through
+    its ``user_countries``, make the in-process geoparser disagree with fresh worker processes."""
+    from geodata.gazetteer import load_gazetteer
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("CONFLICTMAP_HOME", str(home))
+    load_gazetteer.cache_clear()
+    yield home
+    load_gazetteer.cache_clear()
 
 
 @pytest.fixture(scope="session")

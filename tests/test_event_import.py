@@ -4,6 +4,7 @@ bad rows, the learned gazetteer tier and the linking of reports of one incident.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -19,9 +20,9 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def _own_home(tmp_path, monkeypatch):
+def _own_home(own_home):
     """The learned gazetteer tier goes to this test's own home, not the session's gazetteer."""
-    monkeypatch.setenv("CONFLICTMAP_HOME", str(tmp_path / "home"))
+    return own_home
 
 
 @pytest.fixture
@@ -243,6 +244,19 @@ def test_learned_places_win_in_the_geoparser(store, tmp_path):
     assert point("Soldiers repelled an attack in Sam, Burkina Faso, on Friday.", "Sam") == (12.095, -2.01)
 
 
+def test_the_session_gazetteer_never_holds_a_test_s_learned_places(gazetteer_index, session_home, monkeypatch):
+    """The test above geoparsed with the places its import taught, in its own home. Back in the
+    session's home, the gazetteer the process serves must not be that one: a batch test comparing
+    this process's geoparser with fresh Dask workers' saw other user_countries and other places
+    (test_batch.py::test_local_cluster_two_workers_gives_the_serial_store after this file)."""
+    from geodata.gazetteer import load_gazetteer
+
+    monkeypatch.setenv("CONFLICTMAP_HOME", str(session_home))
+    tiers = set(load_gazetteer().entries["tier"])
+    assert "user:imported-events" not in tiers
+    assert load_gazetteer().user_countries == gazetteer_index.user_countries
+
+
 def _incident_indexes(store: Store) -> set[str]:
     return {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
                                               " AND tbl_name = 'incidents'")}
@@ -298,3 +312,84 @@ def test_rows_with_the_wrong_number_of_fields_are_reported_on_their_lines(store,
     assert result.problems == ["line 4: 3 fields, the header has 5", "line 8: 6 fields, the header has 5"]
     assert (result.rows_read, result.added, result.bad) == (5, 3, 2)
     assert sorted(store.incidents()["location"]) == ["Djibo,\nnorth gate", "Kaya", "Ouagadougou\n\ncentre"]
+
+
+def test_a_file_read_in_a_child_process_gives_the_same_store(store, tmp_path):
+    """Large files are read and checked in a child process while this one writes: same incidents,
+    same bad rows on the same lines, and a second import adds nothing."""
+    with Store(tmp_path / "in_process.db") as serial:
+        import_events(serial, acled_sample(), learn_places=False, reader_process=False)
+        ucdp_serial = import_events(serial, DATA / "ucdp_ged_sample.csv", learn_places=False, reader_process=False)
+        expected = serial.incidents().drop(columns=["created_at"])
+    result = import_events(store, acled_sample(), learn_places=False, reader_process=True)
+    assert (result.rows_read, result.added, result.bad) == (200, 200, 0)
+    ucdp = import_events(store, DATA / "ucdp_ged_sample.csv", learn_places=False, reader_process=True)
+    assert (ucdp.rows_read, ucdp.added, ucdp.bad) == (12, 6, 6)
+    assert ucdp.problems == ucdp_serial.problems
+    pd.testing.assert_frame_equal(store.incidents().drop(columns=["created_at"]), expected)
+    again = import_events(store, acled_sample(), learn_places=False, reader_process=True)
+    assert (again.added, again.already) == (0, 200)
+
+
+def test_a_file_of_several_chunks_read_in_a_child_process_counts_every_row(store, tmp_path):
+    """Several chunks (the sample 60 times over, one bad date per copy): the child reports each row
+    read and each bad row once, on its line, as the in-process import does."""
+    import csv
+
+    with open(acled_sample(), encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    rid, day = header.index("event_id_cnty"), header.index("event_date")
+    path = tmp_path / "many.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        for k in range(60):
+            for i, row in enumerate(rows):
+                out.writerow([f"{v}-{k}" if j == rid else "not a date" if (j == day and i == k) else v
+                              for j, v in enumerate(row)])
+    with Store(tmp_path / "in_process.db") as serial:
+        expected = import_events(serial, path, learn_places=False, reader_process=False, chunksize=5000)
+    got = import_events(store, path, learn_places=False, reader_process=True, chunksize=5000)
+    assert (got.rows_read, got.added, got.bad) == (expected.rows_read, expected.added, expected.bad)
+    assert (got.rows_read, got.added, got.bad) == (12_000, 11_940, 60)
+    assert got.problems == expected.problems
+    assert all("'not a date' is not a date" in p for p in got.problems)
+
+
+def test_an_import_stopped_while_a_child_process_reads_leaves_the_store_as_it_was(store):
+    indexes = _incident_indexes(store)
+
+    def stop(result):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_events(store, acled_sample(), learn_places=False, progress=stop, reader_process=True)
+    assert store.counts()["incidents"] == 0
+    assert _incident_indexes(store) == indexes
+    assert import_events(store, acled_sample(), learn_places=False, reader_process=True).added == 200
+
+
+def test_a_file_that_is_not_the_format_fails_clearly_from_the_child_process(store, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("when,what\n2024-01-01,x\n", encoding="utf-8")
+    with pytest.raises(ImportError_, match="no column for"):
+        import_events(store, path, format="generic", reader_process=True)
+
+
+def test_the_learned_tier_is_written_only_once_the_import_is_committed(store, tmp_path):
+    """The disk fills up while the indexes are built at the end of an import: nothing of it is
+    kept, and neither are the places its rows would have taught the gazetteer."""
+    from loaders.learned_places import tier_path
+
+    with Store(tmp_path / "measure.db") as other:  # how many pages the imported store takes
+        import_events(other, acled_sample(), learn_places=False)
+        full = other._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {full - 2}")  # a disk full before the last pages
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        import_events(store, acled_sample())
+    assert store.counts()["incidents"] == 0
+    assert not tier_path().exists()
+    store._conn.execute(f"PRAGMA max_page_count = {1 << 30}")
+    result = import_events(store, acled_sample())
+    assert result.added == 200 and result.places_learned > 50
+    assert len(pd.read_parquet(tier_path())) == result.places_learned
