@@ -1,6 +1,6 @@
 """Batch-ingest throughput: serial, and on a Dask LocalCluster of 1 and 2 workers.
 
-    .venv/bin/python bench/bench_batch.py --n 1500 [--workers 1 2] [--serial] [--chunk 128] [--batch 100]
+    .venv/bin/python bench/bench_batch.py --n 1500 [--workers 1 2] [--repeat 3] [--serial] [--chunk 256] [--batch 100]
 
 Generates the corpus with ``bench/gen_articles.py`` (seed 1, half French), then for each worker
 count ingests it into a fresh store and reports articles/s over the analyse+write phase (the
@@ -9,7 +9,8 @@ paid once per cluster, not per article). Prints the load average before each run
 figures mean little unless it is low. Also prints the CPU time per article of this process (the
 client: reader, scheduler, nannies, writer) and of the worker processes, from the first commit on:
 load distorts those far less, and on 2 cores the 2-worker speed-up is about
-2·(worker CPU) / (worker CPU + client CPU). The stores of all runs are compared (they must be equal).
+2·(worker CPU) / (worker CPU + client CPU). The stores of all runs are compared (they must be equal). With ``--repeat R`` the worker counts
+alternate R times and the speed-up is the ratio of the median rates.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import importlib.util
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -51,12 +53,12 @@ def _children_cpu() -> float:
     return sum(sum(p.cpu_times()[:2]) for p in psutil.Process().children(recursive=True))
 
 
-def run(corpus: Path, workers: int, *, chunk: int | None, batch: int, tmp: Path) -> tuple:
+def run(corpus: Path, workers: int, *, chunk: int | None, batch: int, tmp: Path, rep: int = 0) -> tuple:
     from conflictmap.store import Store
     from loaders.batch import run_batch
     from loaders.sources import iter_articles
 
-    db = tmp / f"w{workers}.db"
+    db = tmp / f"w{workers}-{rep}.db"
     t0 = time.perf_counter()
     marks = {}
 
@@ -83,6 +85,7 @@ def main() -> None:
     ap.add_argument("--serial", action="store_true", help="also run in-process (no Dask)")
     ap.add_argument("--chunk", type=int, default=None, help="most articles per Dask task (default: run_batch's)")
     ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--repeat", type=int, default=1, help="alternate the worker counts this many times")
     args = ap.parse_args()
 
     from geodata.gazetteer import load_gazetteer
@@ -94,20 +97,23 @@ def main() -> None:
         gen = _gen()
         gen.write(gen.generate(args.n, seed=1), corpus)
         print(f"corpus: {args.n} articles, {corpus.stat().st_size / 1e6:.1f} MB; cpus={os.cpu_count()}")
-        results = {}
-        for w in ([0] if args.serial else []) + args.workers:
-            load = os.getloadavg()[0]
-            rate, setup, n, db, cpu, wcpu = run(corpus, w, chunk=args.chunk, batch=args.batch, tmp=tmp)
-            results[w] = (rate, db)
-            name = "serial" if w == 0 else f"{w} worker{'s' if w > 1 else ''}"
-            print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; start-up+shutdown {setup:.1f} s; load before {load:.2f};"
-                  f" CPU per article: client {1000 * cpu:.2f} ms, workers {1000 * wcpu:.2f} ms)", flush=True)
-        dbs = [db for _, db in results.values()]
+        results: dict[int, list[tuple[float, Path]]] = {}
+        for rep in range(args.repeat):
+            for w in ([0] if args.serial else []) + args.workers:
+                load = os.getloadavg()[0]
+                rate, setup, n, db, cpu, wcpu = run(corpus, w, chunk=args.chunk, batch=args.batch, tmp=tmp, rep=rep)
+                results.setdefault(w, []).append((rate, db))
+                name = "serial" if w == 0 else f"{w} worker{'s' if w > 1 else ''}"
+                print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; start-up+shutdown {setup:.1f} s; load before"
+                      f" {load:.2f}; CPU per article: client {1000 * cpu:.2f} ms, workers {1000 * wcpu:.2f} ms)",
+                      flush=True)
+        dbs = [db for runs in results.values() for _, db in runs]
         same = all(_tables(d) == _tables(dbs[0]) for d in dbs[1:])
         print(f"stores equal: {same}")
         if 1 in results and 2 in results:
-            print(f"speed-up 2 vs 1 worker: {results[2][0] / results[1][0]:.2f}x")
-
+            median = {w: statistics.median(rate for rate, _ in results[w]) for w in (1, 2)}
+            print(f"speed-up 2 vs 1 worker: {median[2] / median[1]:.2f}x"
+                  + (f" (medians of {args.repeat} runs each)" if args.repeat > 1 else ""))
 
 if __name__ == "__main__":
     main()
