@@ -16,7 +16,6 @@ alternate R times and the speed-up is the ratio of the median rates.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sqlite3
 import statistics
@@ -30,10 +29,9 @@ sys.path.insert(0, str(HERE.parent))
 
 
 def _gen():
-    spec = importlib.util.spec_from_file_location("gen_articles", HERE / "gen_articles.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    import gen_articles  # a sibling script: this folder is first on sys.path when a script of it runs
+
+    return gen_articles
 
 
 def _tables(db: Path) -> tuple:

@@ -15,7 +15,6 @@ The store each run writes is compared with the first one's.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import pickle
 import sys
@@ -29,10 +28,9 @@ sys.path.insert(0, str(HERE.parent))
 
 
 def _bench_batch():
-    spec = importlib.util.spec_from_file_location("bench_batch", HERE / "bench_batch.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    import bench_batch  # a sibling script: this folder is first on sys.path when a script of it runs
+
+    return bench_batch
 
 
 def _thread_cpu() -> dict[str, float]:
