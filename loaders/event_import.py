@@ -7,7 +7,7 @@ GeoPackage with a column mapping.
   the whole chunk are not bound, the dataset, file and row id live on the incident row itself; a
   file large next to the store is one transaction whose indexes are built once at the end, a
   small one a transaction per chunk). Checking the next chunk (a worker thread) overlaps reading;
-  a large file (:data:`CHILD_ROWS`) is read and checked in a child process, so that work overlaps
+  a large file (``loaders.import_child``) is read and checked in a child process, so that work overlaps
   the writing too (in one process they would take turns on the GIL, which Python's sqlite3 takes
   back after every row).
 * Bad rows are skipped and reported with their line number in the file and the reason.
@@ -46,6 +46,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -650,7 +651,7 @@ def import_events(
     (a ``ValueError``) when the file cannot be read as the format at all; bad rows are only skipped.
 
     ``reader_process``: read and check the file in a child process while this one writes (default:
-    for a CSV file of :data:`CHILD_ROWS` rows or more)."""
+    for a CSV file of ``loaders.import_child.CHILD_ROWS`` rows or more)."""
     path = Path(path)
     if not path.is_file():
         raise ImportError_(f"{path}: no such file")
@@ -680,11 +681,12 @@ def import_events(
         from loaders.learned_places import PlaceCollector
 
         learned = PlaceCollector()
+    from loaders import import_child
+
     if reader_process is None:
-        reader_process = expected >= CHILD_ROWS and os.name == "posix"  # the child gets its pipe by pass_fds
-    batches = _from_child(job, result, learned) if reader_process else job.batches(result, learned)
+        reader_process = expected >= import_child.CHILD_ROWS and os.name == "posix"  # pass_fds: POSIX
+    batches = import_child.batches(job, result, learned) if reader_process else job.batches(result, learned)
     first_new = store.max_incident_id()
-    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=1) as pool, closing(batches):  # closing: stops the reading on an error
         tier = None
         with store.dataset_import(dataset=name, file=path.name, expected_rows=expected) as write:
@@ -710,14 +712,6 @@ def import_events(
     return result
 
 
-#: From this many rows (estimated from the file's size) a file is read and checked in a child
-#: process while this one writes: Python's sqlite3 takes the GIL back after every row it inserts,
-#: so a checking thread and the writing thread would mostly take turns. Below it, starting the
-#: child (a fresh interpreter importing pandas, pyarrow and the boundary layers) costs more than
-#: the overlap gains.
-CHILD_ROWS = 150_000
-
-
 @dataclass
 class _Job:
     """What reading and checking a file needs: picklable, so a child process can run it."""
@@ -736,7 +730,6 @@ class _Job:
 
         Two stages overlap: a worker thread checks and places a chunk while this thread reads the
         next one (pyarrow releases the GIL) and the caller uses the previous one."""
-        from concurrent.futures import ThreadPoolExecutor
 
         reader = {"acled": _acled, "ucdp": _ucdp}.get(self.fmt)
         chunks = (_geo_chunks(self.path, self.chunksize) if self.is_geo
@@ -752,96 +745,6 @@ class _Job:
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(placer.load_layers)  # while this thread reads the first chunk
             yield from _ahead(pool, prepare, chunks)
-
-
-def _from_child(job: _Job, result: ImportResult, learned) -> Iterator[_Batch]:
-    """:meth:`_Job.batches` run in a child process (see :data:`CHILD_ROWS`), its chunks received
-    pickled through a pipe (whose small buffer keeps the child a chunk or two ahead). The child is
-    stopped when the caller stops early (an error, Ctrl-C).
-
-    A plain ``python -c`` child rather than ``multiprocessing``: its spawn mode re-runs the caller's
-    main script in the child (a script without an ``if __name__ == "__main__"`` guard would import
-    again, or fail), and fork would copy the caller's threads (Streamlit's, Arrow's) mid-work."""
-    import pickle
-    import subprocess
-    import sys
-
-    read_fd, write_fd = os.pipe()
-    code = (f"import sys; sys.path[:0] = {sys.path!r}; from loaders.event_import import _child_main; "
-            f"_child_main({write_fd})")
-    try:
-        child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, pass_fds=(write_fd,))
-    finally:
-        os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as stream:
-        try:
-            child.stdin.write(pickle.dumps(job))
-            child.stdin.close()
-            while True:
-                try:
-                    message = pickle.load(stream)
-                except EOFError:
-                    code = child.wait()
-                    raise ImportError_(f"{job.path.name}: the reading process stopped (exit code {code})") from None
-                kind = message[0]
-                if kind == "rows":
-                    _, batch, result.rows_read, result.bad, problems = message
-                    result.problems.extend(problems)
-                    yield batch
-                elif kind == "places":
-                    if learned is not None:
-                        learned.absorb(message[1])
-                    return
-                elif kind == "error":
-                    raise ImportError_(message[1])
-                else:
-                    raise RuntimeError(f"reading {job.path.name} failed in the child process:\n{message[1]}")
-        finally:
-            if child.poll() is None:
-                child.terminate()
-            child.wait()
-
-
-def _child_main(fd: int) -> None:
-    """The child process: run the job read from stdin; send each chunk's rows, with what the chunk
-    taught its ``result``, pickled to ``fd``."""
-    import pickle
-    import sys
-    import traceback
-
-    job: _Job = pickle.load(sys.stdin.buffer)
-    result = ImportResult(path=job.path, format=job.fmt, dataset=job.dataset)
-    learned = None
-    if job.learn_places:
-        from loaders.learned_places import PlaceCollector
-
-        learned = PlaceCollector()
-    with os.fdopen(fd, "wb") as out:
-        def send(message: tuple) -> None:
-            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
-
-        reported = 0
-
-        def counts() -> tuple[int, int, list[str]]:
-            """Rows read and bad so far, and the problems not sent yet (the checking thread may be
-            counting the next chunk: what is sent is one snapshot, totals rather than increments)."""
-            nonlocal reported
-            read, bad, known = result.rows_read, result.bad, len(result.problems)
-            new, reported = result.problems[reported:known], known
-            return read, bad, new
-
-        try:
-            for batch in job.batches(result, learned):
-                send(("rows", batch, *counts()))
-            send(("rows", _Batch([], []), *counts()))
-            send(("places", learned.compacted() if learned is not None else None))
-        except ImportError_ as exc:
-            send(("error", str(exc)))
-        except BrokenPipeError:  # the parent stopped reading (it stopped the import)
-            pass
-        except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
-            send(("crash", traceback.format_exc()))
 
 
 def _ahead(pool, fn: Callable[[Any], Any], items: Iterator[Any]) -> Iterator[Any]:
