@@ -18,6 +18,7 @@ A later feature adds its tables by appending to :data:`MIGRATIONS`, never by edi
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -404,9 +405,9 @@ class Store:
 
         ``rows`` are tuples in ``columns`` order (any subset of :data:`DATASET_COLUMNS` holding
         ``row_id``; columns left out are NULL), as a sequence or any iterable that can be iterated
-        twice (the importer passes its chunk, which makes the tuples as they are bound). ``source_kind`` is ``'dataset'``, ``origin`` the
-        dataset name, ``source_ref`` the file name and ``source_key`` ``"<dataset>:<row id>"``, all
-        written in SQL. Dataset rows get no ``incident_sources`` row: :meth:`incidents` derives their
+        twice (the importer passes its chunk, which makes the tuples as they are bound).
+        ``source_kind`` is ``'dataset'``, ``origin`` the dataset name, ``source_ref`` the file name
+        and ``source_key`` ``"<dataset>:<row id>"``, all written in SQL. Dataset rows get no ``incident_sources`` row: :meth:`incidents` derives their
         source detail from these columns. Rows already stored are skipped.
 
         An import expected to be large next to the store (``expected_rows``, see
@@ -440,7 +441,7 @@ class Store:
         conn = self._conn
 
         @contextmanager
-        def relaxed() -> Iterator[None]:
+        def large_cache() -> Iterator[None]:
             with self._lock:
                 conn.execute("PRAGMA cache_size = -262144")  # 256 MB: the unique index stays in memory
                 yield
@@ -449,7 +450,7 @@ class Store:
             stored = conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
         if expected_rows < BULK_IMPORT_RATIO * max(stored, 1):
             def write_chunk(columns: Sequence[str], rows: Iterable[tuple]) -> int:
-                with relaxed(), self.transaction():
+                with large_cache(), self.transaction():
                     return max(conn.executemany(sql(columns), rows).rowcount, 0)
 
             yield write_chunk
@@ -466,7 +467,7 @@ class Store:
                 rebuild = _drop_secondary_indexes(conn, "incidents")
             return max(conn.executemany(sql(columns), rows).rowcount, 0)
 
-        with relaxed(), self.transaction():
+        with large_cache(), self.transaction():
             yield write
             if rebuild is not None:
                 rebuild()
@@ -722,8 +723,6 @@ def _drop_secondary_indexes(conn: sqlite3.Connection, table: str) -> Callable[[]
 def _all_stored(conn: sqlite3.Connection, dataset: str, row_ids: Sequence[Any]) -> bool:
     """Whether every one of these rows of ``dataset`` is stored already (one statement, looked up
     in the ``source_key`` index)."""
-    import json
-
     keys = {f"{dataset}:{r}" for r in row_ids}
     found = conn.execute("SELECT COUNT(*) FROM incidents WHERE source_key IN (SELECT value FROM json_each(?))",
                          (json.dumps(list(keys)),)).fetchone()[0]
