@@ -24,16 +24,14 @@ from collections import Counter
 from pathlib import Path
 
 from geodata.gazetteer import load_gazetteer
-from loaders import lexicon as lx
 from loaders.evaluate import haversine_km, read_corpus, split_half
-from loaders.geoparse import given_spans, resolve
+from loaders.geoparse import demonym_country, given_spans, resolve
 from loaders.recognise import Document
-from geodata.names import normalise
 
 
 def _cause(gaz, span, text, t, mention) -> tuple[str, object]:
     if span.key is None:
-        if normalise(text[t["start"]:t["end"]]) in lx.DEMONYMS:
+        if demonym_country(gaz, text[t["start"]:t["end"]]) is not None:
             return "wrong candidate", None  # a demonym resolves to its country
         return "unknown name", None
     cands = [gaz.entry(i) for i, _ in gaz.candidates(span.key)]

@@ -407,8 +407,9 @@ class Store:
         ``row_id``; columns left out are NULL), as a sequence or any iterable that can be iterated
         twice (the importer passes its chunk, which makes the tuples as they are bound).
         ``source_kind`` is ``'dataset'``, ``origin`` the dataset name, ``source_ref`` the file name
-        and ``source_key`` ``"<dataset>:<row id>"``, all written in SQL. Dataset rows get no ``incident_sources`` row: :meth:`incidents` derives their
-        source detail from these columns. Rows already stored are skipped.
+        and ``source_key`` ``"<dataset>:<row id>"``, all written in SQL. Dataset rows get no
+        ``incident_sources`` row: :meth:`incidents` derives their source detail from these columns.
+        Rows already stored are skipped.
 
         An import expected to be large next to the store (``expected_rows``, see
         :data:`BULK_IMPORT_RATIO`) is ONE transaction: the secondary indexes of ``incidents`` are

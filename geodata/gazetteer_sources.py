@@ -421,13 +421,13 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
         if region.admin1 or region.parts:
             if region.admin1:
                 refs = [f"admin1:{code}" for code in region.admin1]
-                parts = units.loc[[r for r in refs if r in units.index]] if units is not None else []
+                made_of = units.loc[[r for r in refs if r in units.index]] if units is not None else []
             else:
-                parts = by_id.loc[[g for g in region.parts if g in by_id.index]] if by_id is not None else []
-            if len(parts):
-                iso = parts["country"].iloc[0] if parts["country"].nunique() == 1 else None
-                rows.append({"name": region.names[0], "kind": "region", "lat": float(parts["lat"].mean()),
-                             "lon": float(parts["lon"].mean()), "country": iso, "admin1": None,
+                made_of = by_id.loc[[g for g in region.parts if g in by_id.index]] if by_id is not None else []
+            if len(made_of):
+                iso = made_of["country"].iloc[0] if made_of["country"].nunique() == 1 else None
+                rows.append({"name": region.names[0], "kind": "region", "lat": float(made_of["lat"].mean()),
+                             "lon": float(made_of["lon"].mean()), "country": iso, "admin1": None,
                              "population": None, "feature": "RGN", "geonameid": None, "ref": None,
                              "tier": "bundled", "names": list(dict.fromkeys(region.names))})
             continue

@@ -214,9 +214,7 @@ def gazetteer_ceiling(path: str | Path, *, limit: int | None = None, km: float =
     are the ones ``loaders.resolve`` weighs: its name's, its place's ("Kanawha River"), its region's
     ("Ohioans") and a demonym's country."""
     from geodata.gazetteer import load_gazetteer
-    from geodata.names import normalise
-    from loaders import lexicon
-    from loaders.geoparse import given_spans
+    from loaders.geoparse import demonym_country, given_spans
     from loaders.recognise import Document
 
     gaz = load_gazetteer()
@@ -233,8 +231,7 @@ def gazetteer_ceiling(path: str | Path, *, limit: int | None = None, km: float =
         for t, span in zip(gold, spans):
             total += 1
             ids = [i for i, _ in gaz.candidates(span.key)] if span.key is not None else []
-            iso = lexicon.DEMONYMS.get(normalise(d["text"][t["start"]:t["end"]]))
-            if iso and (country := gaz.country_entry(iso)) is not None:
+            if (country := demonym_country(gaz, d["text"][t["start"]:t["end"]])) is not None:
                 ids.append(country.entry_id)
             near = {"bundled" if tiers[i] in ("bundled", "curated") else tiers[i] for i in ids
                     if haversine_km(lat[i], lon[i], t["lat"], t["lon"]) < km}

@@ -730,7 +730,6 @@ class _Job:
 
         Two stages overlap: a worker thread checks and places a chunk while this thread reads the
         next one (pyarrow releases the GIL) and the caller uses the previous one."""
-
         reader = {"acled": _acled, "ucdp": _ucdp}.get(self.fmt)
         chunks = (_geo_chunks(self.path, self.chunksize) if self.is_geo
                   else _csv_chunks(self.path, self.chunksize, result))

@@ -34,6 +34,7 @@ returned unresolved (no coordinates, confidence 0).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import math
 import re
@@ -98,9 +99,8 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
     doc = Document(text)
     items = given_spans(doc, gaz, spans)
     demonyms = {}
-    for s in items:  # "Russian", "Palestinians": the country they name
-        iso = lx.DEMONYMS.get(normalise(text[s.start:s.end]))
-        e = gaz.country_entry(iso) if iso else None
+    for s in items:
+        e = demonym_country(gaz, text[s.start:s.end])
         if e is not None:
             demonyms[(s.start, s.end)] = Mention(
                 start=s.start, end=s.end, text=text[s.start:s.end], name=e.name, kind=e.kind, lat=e.lat,
@@ -111,6 +111,12 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
     out.update(demonyms)
     return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place")
             for s in items]
+
+
+def demonym_country(gaz: Gazetteer, surface: str) -> Entry | None:
+    """The country a demonym given as a span names ("Russian", "Palestinians"), or None."""
+    iso = lx.DEMONYMS.get(normalise(surface))
+    return gaz.country_entry(iso) if iso else None
 
 
 def given_spans(doc: Document, gaz: Gazetteer, spans: list[tuple[int, int]]) -> list[Span]:
@@ -449,9 +455,9 @@ def _near_spellings(doc: Document, gaz: Gazetteer, unknown: list[Mention], resol
             out.append(m)
             continue
         e, ratio = found
-        out.append(Mention(start=m.start, end=m.end, text=m.text, name=e.name, kind="place", lat=e.lat, lon=e.lon,
-                           geonameid=e.geonameid, country=e.country, admin1=e.admin1 or parent.admin1,
-                           confidence=round(0.3 * ratio, 3), sentence=m.sentence, ref=e.ref))
+        out.append(dataclasses.replace(m, name=e.name, kind="place", lat=e.lat, lon=e.lon, geonameid=e.geonameid,
+                                       country=e.country, admin1=e.admin1 or parent.admin1,
+                                       confidence=round(0.3 * ratio, 3), ref=e.ref))
     return out
 
 

@@ -75,14 +75,6 @@ class PlaceCollector:
         sizes = self.compacted().set_index(["name", "country", "admin1", "lat", "lon"])["events"]
         return Counter(dict(zip(sizes.index.tolist(), sizes.tolist())))
 
-    def save(self) -> int:
-        """Merge into the stored tier; rewrite it (and drop the gazetteer cache) only if it changed.
-        Returns how many places the tier holds."""
-        frame, size = self.merged()
-        if frame is not None:
-            write_tier(frame)
-        return size
-
     def merged(self) -> tuple[pd.DataFrame | None, int]:
         """The stored tier with this collector's places merged in, without writing it: ``(tier to
         write, or None when the stored one stays as it is; how many places the tier holds)``.
