@@ -4,12 +4,11 @@
 
 Generates the corpus with ``bench/gen_articles.py`` (seed 1, half French), then for each worker
 count ingests it into a fresh store and reports articles/s over the analyse+write phase (the
-cluster's start-up with the workers' gazetteer loading, and its shutdown, are timed apart: they are
-paid once per cluster, not per article). Prints the load average before each run: on a shared machine the
-figures mean little unless it is low. Also prints the CPU time per article of this process (the
-client: reader, scheduler, nannies, writer) and of the worker processes, from the first commit on:
-load distorts those far less, and on 2 cores the 2-worker speed-up is about
-2·(worker CPU) / (worker CPU + client CPU). The stores of all runs are compared (they must be equal). With ``--repeat R`` the worker counts
+cluster's start-up with the workers' gazetteer loading is timed apart: it is paid once per cluster,
+not per article). Prints the load average before each run: on a shared machine the figures mean
+little unless it is low. Also prints the CPU time per article of this process (the client: reader,
+scheduler, nannies, writer) and of the worker processes over the run: load distorts those far
+less, and on 2 cores the 2-worker speed-up is about 2·(worker CPU) / (worker CPU + client CPU). The stores of all runs are compared (they must be equal). With ``--repeat R`` the worker counts
 alternate R times and the speed-up is the ratio of the median rates.
 """
 
@@ -22,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -45,35 +45,32 @@ def _tables(db: Path) -> tuple:
         conn.close()
 
 
-def _children_cpu() -> float:
-    import psutil
-
-    return sum(sum(p.cpu_times()[:2]) for p in psutil.Process().children(recursive=True))
+def _workers_cpu(client) -> float:
+    """CPU seconds the worker processes have used (all their threads)."""
+    return sum(client.run(time.process_time).values())
 
 
 def run(corpus: Path, workers: int, *, chunk: int | None, batch: int, tmp: Path, rep: int = 0) -> tuple:
+    """One ingest of ``corpus`` into a fresh store: ``(articles/s, start-up s, articles, store,
+    client CPU s/article, workers' CPU s/article)``. With workers, the cluster is the one
+    ``run_batch`` would start (``loaders.batch._client``), opened here so that the workers' CPU is
+    read just before and after the run (their start-up and gazetteer loading left out)."""
     from conflictmap.store import Store
-    from loaders.batch import run_batch
+    from loaders.batch import _client, run_batch
     from loaders.sources import iter_articles
 
     db = tmp / f"w{workers}-{rep}.db"
+    sizes = {} if chunk is None else {"chunk_size": chunk}
     t0 = time.perf_counter()
-    marks = {}
-
-    def mark(p) -> None:  # CPU of this process and of the workers from the first commit on
-        if p.done and "cpu" not in marks:
-            marks["cpu"], marks["workers"], marks["done"] = time.process_time(), _children_cpu(), p.done
-        if p.done == p.total:
-            marks["workers_end"] = _children_cpu()
-
-    with Store(db) as store:
-        sizes = {} if chunk is None else {"chunk_size": chunk}
-        result = run_batch(store, iter_articles([corpus]), workers=workers, batch_size=batch, progress=mark, **sizes)
-    total = time.perf_counter() - t0
-    measured = max(result.analysed - marks.get("done", 0), 1)
-    client_cpu = (time.process_time() - marks.get("cpu", time.process_time())) / measured
-    worker_cpu = (marks.get("workers_end", 0.0) - marks.get("workers", 0.0)) / measured
-    return result.throughput, total - result.elapsed, result.analysed, db, client_cpu, worker_cpu
+    with Store(db) as store, (_client(workers, None, None) if workers else nullcontext()) as client:
+        setup = time.perf_counter() - t0
+        workers0 = _workers_cpu(client) if client else 0.0
+        cpu0 = time.process_time()
+        result = run_batch(store, iter_articles([corpus]), client=client, batch_size=batch, **sizes)
+        client_cpu = time.process_time() - cpu0
+        worker_cpu = _workers_cpu(client) - workers0 if client else 0.0
+    n = max(result.analysed, 1)
+    return result.throughput, setup, result.analysed, db, client_cpu / n, worker_cpu / n
 
 
 def main() -> None:
@@ -102,7 +99,7 @@ def main() -> None:
                 rate, setup, n, db, cpu, wcpu = run(corpus, w, chunk=args.chunk, batch=args.batch, tmp=tmp, rep=rep)
                 results.setdefault(w, []).append((rate, db))
                 name = "serial" if w == 0 else f"{w} worker{'s' if w > 1 else ''}"
-                print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; start-up+shutdown {setup:.1f} s; load before"
+                print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; cluster start-up {setup:.1f} s; load before"
                       f" {load:.2f}; CPU per article: client {1000 * cpu:.2f} ms, workers {1000 * wcpu:.2f} ms)",
                       flush=True)
         dbs = [db for runs in results.values() for _, db in runs]

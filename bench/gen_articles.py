@@ -7,7 +7,9 @@ Places come from the gazetteer's own sources: the GeoNames cities of geonamescac
 and its neighbours (Burkina Faso, Mali, Niger, Chad, Mauritania, Nigeria, Benin, Togo, Ghana,
 Côte d'Ivoire, Senegal) and ``geodata/data/curated_places.csv``. Each article has a dateline, one to
 three incidents (an attack, a clash, an explosion, a protest… with dates, actors, fatalities and
-two or three places), and context sentences with countries, regions and the Liptako-Gourma area.
+two or three places), context sentences with countries, regions and the Liptako-Gourma area, and
+the quotes and background that make up most of a news article (``BODY_EN``/``BODY_FR``: lengths
+near those of real news).
 Same seed, same corpus (byte for byte). A ``.jsonl`` output has ``title, date, url, source, lang,
 text`` per line (the corpus format ``loaders.sources`` reads).
 """
@@ -75,6 +77,46 @@ CONTEXT_FR = [
     "L'Alliance des États du Sahel, formée par le {c1}, le {c2} et le {c3}, a annoncé une opération conjointe.",
     "Les organisations humanitaires s'inquiètent de la flambée des prix des denrées à {p1}.",
 ]
+#: Sentences of the kind that fill most of a news article: quotes, background, reactions. Few
+#: name a place. Without them the articles were a third of a news article's length (652 characters
+#: on average vs 1,901 in the LGL corpus of real news, ../shared/eval/lgl.jsonl) and three to four
+#: times as dense in place names, which made geoparsing look cheaper next to writing than it is.
+BODY_EN = [
+    "A security source, speaking on condition of anonymity, said reinforcements had been sent to the area.",
+    "Residents reached by telephone described hours of gunfire and said many families had fled on foot.",
+    "The attack has not been claimed, but similar raids in recent months were attributed to jihadist groups.",
+    "The army said in a statement that operations to secure the area were continuing.",
+    "Communication networks in the area are frequently cut, making it difficult to verify casualty figures.",
+    "Aid workers say access to the worst-hit districts has become almost impossible during the rainy season.",
+    "A local official said the dead were buried the following morning in the presence of the authorities.",
+    "Opposition politicians called for a parliamentary inquiry into the handling of security in the region.",
+    "Several teachers had already left the area after receiving threats, a union representative said.",
+    "Farmers say they have been unable to reach their fields for two planting seasons in a row.",
+    "The United Nations estimates that more than two million people have been forced from their homes.",
+    "Military sources said the assailants arrived on dozens of motorcycles and withdrew before dawn.",
+    "The interior ministry announced a curfew from 7 p.m. to 6 a.m. for the next thirty days.",
+    "Analysts note that armed groups have increasingly targeted supply convoys and local defence volunteers.",
+    "Relatives of the victims said they had received no information from the authorities for two days.",
+    "{p1} has received several waves of displaced families since the violence began.",
+]
+BODY_FR = [
+    "Une source sécuritaire, sous couvert d'anonymat, a indiqué que des renforts avaient été dépêchés sur place.",
+    "Des habitants joints par téléphone ont décrit des heures de tirs et affirmé que de nombreuses familles avaient fui à pied.",
+    "L'attaque n'a pas été revendiquée, mais des raids similaires ont été attribués ces derniers mois à des groupes jihadistes.",
+    "L'armée a indiqué dans un communiqué que les opérations de sécurisation de la zone se poursuivaient.",
+    "Les réseaux de communication sont souvent coupés dans la zone, ce qui rend difficile la vérification du bilan.",
+    "Les humanitaires affirment que l'accès aux localités les plus touchées est devenu presque impossible en saison des pluies.",
+    "Un responsable local a précisé que les victimes avaient été inhumées le lendemain en présence des autorités.",
+    "Des responsables de l'opposition ont réclamé une enquête parlementaire sur la gestion de la sécurité dans la région.",
+    "Plusieurs enseignants avaient déjà quitté la zone après avoir reçu des menaces, selon un représentant syndical.",
+    "Les agriculteurs disent ne plus pouvoir accéder à leurs champs depuis deux saisons de semis.",
+    "Les Nations unies estiment que plus de deux millions de personnes ont été contraintes de quitter leur foyer.",
+    "Selon des sources militaires, les assaillants sont arrivés à bord de dizaines de motos et se sont retirés avant l'aube.",
+    "Le ministère de l'Intérieur a annoncé un couvre-feu de 19 heures à 6 heures pour les trente prochains jours.",
+    "Des analystes relèvent que les groupes armés ciblent de plus en plus les convois de ravitaillement et les supplétifs civils.",
+    "Des proches des victimes affirment n'avoir reçu aucune information des autorités pendant deux jours.",
+    "{p1} a accueilli plusieurs vagues de familles déplacées depuis le début des violences.",
+]
 TITLES_EN = ["Deadly attack near {p1}", "{n} killed in {c1} as violence spreads", "Clashes reported around {p1}",
              "Insecurity grips {p1} region"]
 TITLES_FR = ["Attaque meurtrière près de {p1}", "{c1} : {n} morts dans de nouvelles violences",
@@ -130,7 +172,9 @@ def make_article(rng: random.Random, places: dict[str, list[str]], k: int, lang:
         ctx = [rng.choice(CONTEXT_FR if fr else CONTEXT_EN).format(
             p1=rng.choice(towns), p2=rng.choice(towns), c1=names[0], c2=names[1], c3=names[2])
             for _ in range(rng.randint(1, 3))]
+        body = [b.format(p1=rng.choice(towns)) for b in rng.sample(BODY_FR if fr else BODY_EN, rng.randint(2, 7))]
         paras.append(" ".join([event, *ctx]))
+        paras.append(" ".join(body))
     paras[0] = dateline + paras[0]
     title = rng.choice(TITLES_FR if fr else TITLES_EN).format(p1=p_main, c1=COUNTRIES[cc][1 if fr else 0],
                                                                n=rng.randint(3, 40))
