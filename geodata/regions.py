@@ -22,6 +22,9 @@ class Region:
     members: tuple[str, ...] = ()  # ISO3, when not a UN subregion
     admin1: tuple[str, ...] = ()  # codes of the bundled admin-1 units it is made of (a region inside a country)
     parts: tuple[int, ...] = ()  # GeoNames ids of the subdivisions or towns it is made of (outside Africa)
+    #: GeoNames id of the town an organisation sits in. "The EU said", "EU sanctions": the union acts
+    #: from its seat, and that is where GeoNames places it too — not in the middle of its members.
+    seat: int | None = None
 
 
 REGIONS: tuple[Region, ...] = (
@@ -45,7 +48,7 @@ REGIONS: tuple[Region, ...] = (
     Region("european-union", ("European Union", "EU", "Union européenne"),
            members=("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
                     "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP",
-                    "SWE")),
+                    "SWE"), seat=2800866),  # Brussels
     Region("darfur", ("Darfur", "Darfour"), admin1=("SD-DC", "SD-DE", "SD-DN", "SD-DS", "SD-DW")),
     Region("kordofan", ("Kordofan", "Kordofan"), admin1=("SD-KN", "SD-KS")),
     Region("kivu", ("Kivu",), admin1=("CD-NK", "CD-SK")),

@@ -99,11 +99,23 @@ def test_sahel_band_covers_the_tripoint_and_niamey_but_not_algiers_or_abidjan():
     assert not sahel.covers(Point(3.06, 36.75)) and not sahel.covers(Point(-4.02, 5.35))
 
 
+def test_admin1_points_cover_the_world_outside_the_polygons():
+    import pandas as pd
+
+    points = pd.read_parquet(paths.data_dir() / "admin1_points.parquet")
+    assert list(points.columns) == admin1_build.POINT_COLUMNS and len(points) > 3000
+    assert points["lat"].between(-90, 90).all() and points["lon"].between(-180, 180).all()
+    assert not set(points["country"]) & set(admin1_build.ADMIN1_COUNTRIES)  # those have polygons
+    ontario = points[points["gn_id"] == 6093943].iloc[0]
+    assert (ontario["country"], ontario["code"], ontario["name"]) == ("CAN", "CA-ON", "Ontario")
+    assert 49 < ontario["lat"] < 52 and -87 < ontario["lon"] < -83  # the province's middle, not Toronto
+
+
 def test_bundle_is_small_and_geometries_are_valid():
     files = sorted(paths.data_dir().glob("*.parquet"))
-    assert {f.stem for f in files} >= {"countries", "admin1", "admin2_bfa", "areas"}
+    assert {f.stem for f in files} >= {"countries", "admin1", "admin2_bfa", "areas", "admin1_points"}
     assert sum(f.stat().st_size for f in files) < 30e6
-    for f in files:
+    for f in (f for f in files if f.stem != "admin1_points"):
         layer = gpd.read_parquet(f)
         assert layer.crs.to_epsg() == 4326
         assert layer.geometry.is_valid.all() and (layer.geom_type == "MultiPolygon").all()

