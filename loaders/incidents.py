@@ -420,6 +420,14 @@ EVENT_CUE = re.compile(
     r"attaqu|tu[ée]|mort|bless|enlev|affront|combat|embuscade|manifest|incendi|pill|frappe|engin explosif|arr[êe]t|"
     r"neutrali|otage|hostage|curfew|checkpoint|strike)", re.IGNORECASE)
 
+#: A sentence that opens on an event already told ("The attack has not been claimed", "Cette
+#: attaque n'a pas été revendiquée"): it says more of the last incident, it does not start one,
+#: however many background sentences came between.
+BACK_REFERENCE = re.compile(
+    r"^\W*(?:the|this|that|these|l['’]|cette|cet|ces|ce|le|la|les)\s*(?:latest\s+|dernière\s+|dernier\s+)?"
+    r"(?:attacks?|raids?|ambush(?:es)?|assaults?|killings?|massacres?|clashe?s?|explosions?|blasts?|kidnappings?|"
+    r"abductions?|attaques?|embuscades?|assauts?|tueries?|affrontements?|enl[èe]vements?)\b", re.IGNORECASE)
+
 
 @dataclass
 class Incident:
@@ -550,7 +558,8 @@ def extract_incidents(
 
     An incident starts at a sentence that tells of an event (a verb of violence, protest, arrest…);
     a later event sentence with a different date, or separated by sentences that tell of none,
-    starts another. ``single=True`` reads the whole text as one incident (an event note).
+    starts another — unless it refers back to the last one (:data:`BACK_REFERENCE`) and names no
+    date of its own. ``single=True`` reads the whole text as one incident (an event note).
     ``mentions`` are the geoparser's for ``text``; when None, ``geoparse`` (default
     :func:`loaders.geoparse.geoparse`) is called, unless ``geoparse=False`` is wanted: pass
     ``mentions=[]`` to skip locations.
@@ -585,6 +594,10 @@ def extract_incidents(
             continue
         dates = [d for d in find_dates(sent, day) if span[0] + d.start >= skip_to]
         new_date = dates[0].day if dates else None
+        if current is not None and new_date is None and BACK_REFERENCE.match(sent):
+            current.append(span)
+            gap = 0
+            continue
         if current is None or gap > 1 or (new_date is not None and current_date is not None and new_date != current_date):
             current = [span]
             groups.append(current)

@@ -112,6 +112,20 @@ def test_two_incidents_in_one_article():
         ("2023-03-03", "Battles", 5), ("2023-03-05", "Protests", 0)]
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("en", "On 3 March 2023, gunmen killed seven civilians in Djibo. Residents said many families fled on foot. "
+           "Schools in the area remain closed. The attack has not been claimed, but similar raids were attributed "
+           "to jihadist groups."),
+    ("fr", "Le 3 mars 2023, des hommes armés ont tué sept civils à Djibo. Des habitants disent avoir fui à pied. "
+           "Les écoles de la zone restent fermées. L'attaque n'a pas été revendiquée, mais des raids similaires ont "
+           "été attribués à des groupes jihadistes."),
+])
+def test_a_later_sentence_about_the_same_attack_adds_no_incident(lang, text):
+    found = extract_incidents(text, lang=lang, dateline="2023-03-05", mentions=[])
+    assert [(i.event_date, i.event_type, i.fatalities) for i in found] == [
+        ("2023-03-03", "Violence against civilians", 7)]
+
+
 def test_ingest_stores_incidents_with_article_and_sentence(tmp_path):
     from conflictmap.store import Store
     from loaders.ingest import ingest
