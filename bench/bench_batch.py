@@ -8,7 +8,8 @@ cluster's start-up with the workers' gazetteer loading is timed apart: it is pai
 not per article). Prints the load average before each run: on a shared machine the figures mean
 little unless it is low. Also prints the CPU time per article of this process (the client: reader,
 scheduler, nannies, writer) and of the worker processes over the run: load distorts those far
-less, and on 2 cores the 2-worker speed-up is about 2·(worker CPU) / (worker CPU + client CPU). The stores of all runs are compared (they must be equal). With ``--repeat R`` the worker counts
+less, and on 2 cores the 2-worker speed-up is about 2·(worker CPU) / (worker CPU + client CPU).
+The stores of all runs are compared (they must be equal). With ``--repeat R`` the worker counts
 alternate R times and the speed-up is the ratio of the median rates.
 """
 

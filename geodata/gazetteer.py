@@ -290,7 +290,7 @@ def _cache_key() -> str:
         parts.append("no-zipcodes")
     curated = src.curated_path()
     parts.append(_file_digest(curated) if curated.exists() else "no-curated")
-    for path in sorted(paths.data_dir().glob("*.parquet")):  # the boundary layers
+    for path in sorted(paths.data_dir().glob("*.parquet")):  # the bundled layers (polygons, admin-1 points)
         st = path.stat()
         parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
     for path in _user_tiers():

