@@ -255,15 +255,18 @@ def _python_csv_chunks(path: Path, names: list[str], chunksize: int, skip: int,
 
 
 def _gathered(batches: Iterator, rows: int) -> Iterator:
-    """Arrow record batches gathered into tables of at least ``rows`` rows (the last one may be smaller)."""
+    """Arrow record batches gathered into tables of at least ``rows`` rows (the last one may be
+    smaller), except the first table: the first batch alone (one :data:`CSV_BLOCK`, ~10k rows of
+    an ACLED export), so the writer starts on it while the next ones are read and checked."""
     import pyarrow as pa
 
     gathered: list = []
+    first = True
     for batch in batches:
         gathered.append(batch)
-        if sum(b.num_rows for b in gathered) >= rows:
+        if first or sum(b.num_rows for b in gathered) >= rows:
             yield pa.Table.from_batches(gathered)
-            gathered = []
+            gathered, first = [], False
     if gathered:
         yield pa.Table.from_batches(gathered)
 
@@ -581,6 +584,8 @@ class _Placer:
         # The points placed so far (one int64 code each) and their country, admin-1, admin-2.
         self._codes = pd.Index(np.empty(0, dtype=np.int64))
         self._found = [np.empty(0, dtype=object) for _ in range(3)]
+        #: :meth:`load_layers` running in another thread (a Future), awaited before the first lookup.
+        self.loading: Any = None
 
     @staticmethod
     def load_layers() -> None:
@@ -603,6 +608,8 @@ class _Placer:
         at = self._codes.get_indexer(uniq_codes)
         todo = np.flatnonzero((at < 0) & (uniq_codes >= 0))
         if len(todo):
+            if self.loading is not None:
+                self.loading.result()
             first = np.zeros(len(uniq_codes), dtype=np.int64)
             first[inverse[::-1]] = np.arange(len(code))[::-1]  # the first row of each distinct point
             found = self._locate(lon[first[todo]], lat[first[todo]])
@@ -741,8 +748,9 @@ class _Job:
                 reader = _generic(_generic_mapping([c for c in chunk.columns if c != "_line"], self.mapping))
             return _prepare_chunk(chunk, reader, self.dataset, placer, learned, result)
 
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(placer.load_layers)  # while this thread reads the first chunk
+        with ThreadPoolExecutor(max_workers=1) as pool, ThreadPoolExecutor(max_workers=1) as loader:
+            # The layers load while this thread reads the first chunk and the pool checks it.
+            placer.loading = loader.submit(placer.load_layers)
             yield from _ahead(pool, prepare, chunks)
 
 

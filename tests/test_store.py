@@ -205,6 +205,32 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Store(db)
 
 
+def test_a_store_of_schema_6_upgrades_and_keeps_its_incidents(tmp_path: Path) -> None:
+    """A store written before migration 7 (with the event-type index) opens, loses only that index,
+    and its incidents are all there and filter by type as before."""
+    from conflictmap import views
+    from conflictmap.store import MIGRATIONS
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    for statement in (s for migration in MIGRATIONS[:6] for s in migration):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 6")
+    conn.executemany("INSERT INTO incidents (event_date, event_type, country, source_kind, origin, source_key)"
+                     " VALUES (?, ?, 'BFA', 'dataset', 'acled', ?)",
+                     [("2024-01-02", "Battles", "acled:1"), ("2024-01-03", "Protests", "acled:2")])
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'incidents_event_type'").fetchone()
+    conn.close()
+
+    with Store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        names = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "incidents_event_type" not in names
+        assert {"incidents_facts", "incidents_places", "incidents_source_key"} <= names
+        assert store.counts()["incidents"] == 2
+        assert views.count(store, views.ViewFilter(event_types=("Battles",))) == 1
+
+
 def test_delete_article_cascades(store: Store) -> None:
     result = ingest(store, TEXT.encode(), filename="a.txt", geoparse=fake_geoparse)
     assert store.delete_article(result.article_id)
