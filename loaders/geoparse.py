@@ -38,6 +38,7 @@ import dataclasses
 import difflib
 import math
 import re
+import weakref
 from collections import Counter
 
 import numpy as np
@@ -47,7 +48,7 @@ from geodata.names import normalise
 from loaders import lexicon as lx
 from loaders.context import Weights, context_scores
 from loaders.mention import Mention
-from loaders.recognise import Document, Span, normalise_word, recognise, split_feature
+from loaders.recognise import Document, Span, recognise, split_feature
 from loaders.streets import street_spans
 
 __all__ = ["geoparse", "resolve", "event_location"]
@@ -185,8 +186,9 @@ def _names_city_part(m: Mention) -> bool:
 
 def _demonym_counts(doc: Document) -> Counter:
     counts: Counter = Counter()
-    for word, n in doc.word_counts.items():
-        iso = lx.DEMONYMS.get(normalise_word(word))  # French writes them in lower case: "l'armée malienne"
+    # French writes them in lower case: "l'armée malienne"
+    isos = map(lx.DEMONYMS.get, doc.word_norms)
+    for iso, n in zip(isos, doc.word_counts.values()):
         if iso:
             counts[iso] += n
     return counts
@@ -195,8 +197,9 @@ def _demonym_counts(doc: Document) -> Counter:
 def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span], demonyms: Counter) -> Counter:
     counts: Counter = Counter(demonyms)
     for s in spans:
-        for e in gaz.candidates_of_kind(s.key, "country"):
-            counts[e.country] += 1
+        if "country" in gaz.candidate_kinds(s.key):  # memoised: most names are no country's
+            for e in gaz.candidates_of_kind(s.key, "country"):
+                counts[e.country] += 1
     return counts
 
 
@@ -299,6 +302,19 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
     return False
 
 
+_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per gazetteer: key → candidates
+
+
+def _located_candidates(gaz: Gazetteer, key: int) -> list[tuple[Entry, bool]]:
+    """(entry, whether the name is its own) for the entries of a name key that have a point.
+    Kept per gazetteer: half the names of a text were in an earlier one ("Washington", "Iraq")."""
+    memo = _CANDIDATES.setdefault(gaz, {})
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = [(e, own) for i, own in gaz.candidates(key) if (e := gaz.entry(i)).lat is not None]
+    return found
+
+
 def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list], Counter, dict[str, float],
                                                                    dict[int, int]]:
     """Every span's candidates with their final scores, best first: ``(score, evidence, entry, is_own,
@@ -309,10 +325,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     share = _shares(counts)
     parents = _parents(doc, spans)
     focus = gaz.user_countries
-    cands: dict[int, list[tuple[Entry, bool]]] = {}
-    for s in spans:
-        if s.key not in cands:
-            cands[s.key] = [(e, own) for i, own in gaz.candidates(s.key) if (e := gaz.entry(i)).lat is not None]
+    cands = {s.key: _located_candidates(gaz, s.key) for s in spans}
     scored_all = []
     done: dict[tuple, list] = {}  # a name repeated with the same cue and parent scores the same
     for idx, span in enumerate(spans):
@@ -344,7 +357,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     for idx, span in enumerate(spans):
         scored = scored_all[idx]
         if scored:
-            bonus, ctx_c, ctx_a = context[idx]
+            bonus, ctx_c, ctx_a = (a.tolist() for a in context[idx])
             scored = [(sc + bonus[k], ev, e, own, ctx_c[k], ctx_a[k]) for k, (sc, ev, e, own) in enumerate(scored)]
             if len(scored) > 1:
                 scored = _country_or_namesake(scored, idx in parents or span.cue in ("point", "admin"), demonyms)

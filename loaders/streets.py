@@ -23,12 +23,36 @@ _NUMBERED = re.compile(
     r"|(?<![\w.-])(?:I-|US-|SR-|RN ?)\d+(?![\w-])")
 
 
+# Words every match of one pattern holds, as flat alternations the regex engine scans for quickly.
+# No match crosses a line (the patterns hold no line break), so only the lines holding one of
+# these words are searched: less than half of a news text.
+_NAMED_WORDS = re.compile(
+    r"Street|St\.|Avenue|Ave|Drive|Dr\.|Road|Rd|Boulevard|Blvd|Lane|Ln|Parkway|Pkwy|Highway|Hwy|Pike|Trail|"
+    r"Freeway|Expressway|Turnpike|Terrace|Circle")
+_NUMBERED_WORDS = re.compile(
+    r"Highway \d|Hwy\.? \d|Route \d|Route [Nn]ationale \d|Route départementale \d|Road \d|Interstate \d|"
+    r"I-\d|US-\d|SR-\d|RN ?\d")
+
+
+def _lines_holding(words: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of ``text`` in which ``words`` occurs, in order."""
+    lines: list[tuple[int, int]] = []
+    for m in words.finditer(text):
+        if lines and m.start() < lines[-1][1]:
+            continue
+        end = text.find("\n", m.end())
+        lines.append((text.rfind("\n", 0, m.start()) + 1, len(text) if end < 0 else end))
+    return lines
+
+
 def street_spans(text: str, stop: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """(start, end) of each street or road name, in text order, not overlapping. Numbered roads
     first; a named one loses its leading words that are in ``stop`` (lower-case frequent words:
     "Take Highway 19", "Near Main Street")."""
-    taken = [(m.start(), m.end()) for m in _NUMBERED.finditer(text)]
-    for m in _NAMED.finditer(text):
+    taken = [(m.start(), m.end()) for a, b in _lines_holding(_NUMBERED_WORDS, text)
+             for m in _NUMBERED.finditer(text, a, b)]
+    named = [m for a, b in _lines_holding(_NAMED_WORDS, text) for m in _NAMED.finditer(text, a, b)]
+    for m in named:
         start, end = m.start(), m.end()
         words = text[start:end].split(" ")
         while len(words) > 1 and words[0].lower() in stop:
