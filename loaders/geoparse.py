@@ -38,12 +38,12 @@ import dataclasses
 import difflib
 import math
 import re
-import weakref
 from collections import Counter
 
 import numpy as np
 
 from geodata.gazetteer import Entry, Gazetteer, load_gazetteer
+from geodata.gazetteer_sources import POST_TOWN_TIER
 from geodata.names import normalise
 from loaders import lexicon as lx
 from loaders.context import Weights, context_scores
@@ -86,7 +86,12 @@ def geoparse(text: str, *, lang: str | None = None) -> list[Mention]:
     if streets:  # "Wichita Drive" is a street, not Wichita
         spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in streets)]
     mentions = _resolve_spans(doc, gaz, spans, strict=True)
-    mentions += _near_spellings(doc, gaz, _unresolved_after_cues(doc, spans, streets), mentions)
+    after_cues = _unresolved_after_cues(doc, spans, streets)
+    mentions += _near_spellings(doc, gaz, after_cues, mentions)
+    # "in Saptoana (Komsilga, Kadiogo)": an unknown name the text places; kept only if found near
+    taken = {m.start for m in after_cues}
+    before = [m for m in _unresolved_before_parents(doc, spans, streets, mentions) if m.start not in taken]
+    mentions += [m for m in _near_spellings(doc, gaz, before, mentions) if m.lat is not None]
     mentions += [_unresolved(doc, a, b, doc.sentence_at(a) or doc._sentence(a, b), "place") for a, b in streets]
     return sorted(mentions, key=lambda m: m.start)
 
@@ -274,7 +279,7 @@ def _nearest_km(e: Entry, others: list[Entry]) -> float:
 
 
 def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evidence: float,
-               strict: bool, unique: bool = False) -> bool:
+               strict: bool, unique: bool = False, repeated: bool = False) -> bool:
     """Precision gate: is this winner believable for a name found by string matching?"""
     if not strict:
         return True
@@ -286,6 +291,11 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
         return e.kind in ("country", "area", "region") or (span.cue is not None and in_doc)
     if e.kind in ("country", "area", "region"):
         return True
+    if e.tier == POST_TOWN_TIER:
+        # a name a US post office bears ("Harwinton", but also "Michael", "Panther"): kept where the
+        # text places it ("in Harwinton", "Lanexa, Va."), names it in several words ("Meadow Grove")
+        # or keeps coming back to it, not wherever a sentence writes it once
+        return span.cue is not None or evidence >= 0.8 or len(span.tokens) > 1 or repeated
     if in_doc or span.cue in ("point", "admin") or evidence >= 0.4:
         return True
     if e.kind == "admin1":
@@ -302,19 +312,6 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
     return False
 
 
-_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per gazetteer: key → candidates
-
-
-def _located_candidates(gaz: Gazetteer, key: int) -> list[tuple[Entry, bool]]:
-    """(entry, whether the name is its own) for the entries of a name key that have a point.
-    Kept per gazetteer: half the names of a text were in an earlier one ("Washington", "Iraq")."""
-    memo = _CANDIDATES.setdefault(gaz, {})
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = [(e, own) for i, own in gaz.candidates(key) if (e := gaz.entry(i)).lat is not None]
-    return found
-
-
 def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list], Counter, dict[str, float],
                                                                    dict[int, int]]:
     """Every span's candidates with their final scores, best first: ``(score, evidence, entry, is_own,
@@ -325,7 +322,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     share = _shares(counts)
     parents = _parents(doc, spans)
     focus = gaz.user_countries
-    cands = {s.key: _located_candidates(gaz, s.key) for s in spans}
+    cands = {s.key: gaz.located_candidates(s.key) for s in spans}
     scored_all = []
     done: dict[tuple, list] = {}  # a name repeated with the same cue and parent scores the same
     for idx, span in enumerate(spans):
@@ -369,6 +366,7 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
 def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
     ranked, demonyms, share, parents = _rank(doc, gaz, spans)
     focus = gaz.user_countries
+    repeats = Counter(s.key for s in spans)
     chosen: list[tuple[Entry, float] | None] = []
     for idx, span in enumerate(spans):
         scored = ranked[idx]
@@ -380,7 +378,7 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
         # a country the analyst works on (Gazetteer.user_countries): its towns pass
         about = max(share.get(best.country, 0.0), ctx_country - 0.3, FOCUS_SHARE if best.country in focus else 0.0)
         if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
-                          evidence, strict, unique=len(scored) == 1):
+                          evidence, strict, unique=len(scored) == 1, repeated=repeats[span.key] >= 3):
             chosen.append(None)
             continue
         confidence = p_best * (0.6 + 0.4 * evidence)
@@ -448,8 +446,21 @@ NEAR_TOP = 10  # the candidates of a name that take part in closeness: its best 
 
 # ---------------------------------------------------------------- unresolved mentions
 
-NEAR_SPELLING_KM = 15.0  # how far from its parent a village spelt otherwise is looked for
-NEAR_SPELLING_RATIO = 0.7  # how alike the two spellings must be (difflib ratio of normalised names)
+NEAR_SPELLING_KM = 35.0  # how far from its parent (a department's seat) a village spelt otherwise is looked for
+NEAR_SPELLING_RATIO = 0.7  # how alike the two spellings must be (difflib ratio of their sound keys)
+# French and English transliterations of the same sounds: Tankoualou/Tankwarou, Djibo/Jibo,
+# Garghin/Garguen, Kouttougou/Koutougou
+_SOUNDS = [(re.compile(a), b) for a, b in (
+    (r"ou(?=[aeiy])", "w"), ("ou", "u"), ("dj", "j"), ("tch", "ch"), ("gh", "g"), (r"gu(?=[ei])", "g"),
+    (r"(\w)\1", r"\1"))]
+
+
+def _sound_key(name: str) -> str:
+    """``normalise(name)`` with the spellings of one sound made one (see ``_SOUNDS``)."""
+    key = normalise(name)
+    for pattern, repl in _SOUNDS:
+        key = pattern.sub(repl, key)
+    return key
 _PARENT_AFTER = re.compile(r"\s*[(,]\s*$")
 
 
@@ -475,10 +486,10 @@ def _near_spellings(doc: Document, gaz: Gazetteer, unknown: list[Mention], resol
 
 
 def _most_alike_near(gaz: Gazetteer, name: str, lat: float, lon: float) -> tuple[Entry, float] | None:
-    matcher = difflib.SequenceMatcher(None, b=normalise(name))  # the name's side is indexed once
+    matcher = difflib.SequenceMatcher(None, b=_sound_key(name))  # the name's side is indexed once
     best, best_ratio = None, NEAR_SPELLING_RATIO
     for e in gaz.places_within(lat, lon, NEAR_SPELLING_KM):
-        matcher.set_seq1(normalise(e.name))
+        matcher.set_seq1(_sound_key(e.name))
         if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
             continue  # upper bounds of ratio(), far cheaper
         ratio = matcher.ratio()
@@ -529,4 +540,30 @@ def _unresolved_after_cues(doc: Document, spans: list[Span], streets: list[tuple
                 j += 1
             out.append(_unresolved(doc, t.start, toks[j].end, sentence, "admin1" if cue == "admin" else "place"))
             i = j + 1
+    return out
+
+
+_OPENS_PARENT = re.compile(r"\s\(\s*$")
+
+
+def _unresolved_before_parents(doc: Document, spans: list[Span], streets: list[tuple[int, int]],
+                               resolved: list[Mention]) -> list[Mention]:
+    """Capitalised names no span covers, right before "(" and a resolved place: "Saptoana (Komsilga,"."""
+    covered = _Covered(spans, streets)
+    out = []
+    for p in resolved:
+        if p.kind != "place" or not p.resolved or not _OPENS_PARENT.search(doc.text, max(0, p.start - 3), p.start):
+            continue
+        sentence, paren = doc.sentence_at(p.start), doc.text.rfind("(", 0, p.start)
+        toks = sentence.tokens_within(sentence.start, paren) if sentence else []
+        if not toks or doc.text[toks[-1].end:paren].strip():
+            continue
+        run = []
+        for t in reversed(toks[-3:]):
+            if not t.cap or (run and doc.text[t.end:run[0].start] not in (" ", "-")):
+                break
+            run.insert(0, t)
+        if run and not covered.holds(run[0].start) and not any(
+                t.norm in doc.stop or t.norm in lx.DEMONYMS or (t.text.isupper() and len(t.text) > 1) for t in run):
+            out.append(_unresolved(doc, run[0].start, run[-1].end, sentence, "place"))
     return out

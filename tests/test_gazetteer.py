@@ -82,6 +82,12 @@ def test_add_geonames_dump(tmp_path):
     near = geoparse("Gunmen burned granaries in the village of Firguendi (Djibo, Soum).")[0]
     assert (near.text, near.name, round(near.lat, 2), round(near.lon, 2)) == ("Firguendi", "Firguindi", 14.06, -1.6)
     assert not geoparse("Gunmen burned granaries in the village of Zzyxqor (Djibo, Soum).")[0].resolved
+    # spellings of one sound (Tankoualou/Tankwarou), 31 km from the department's seat, and a name
+    # placed only by the places after it ("in Saptoana (Komsilga, Kadiogo)": no strong cue)
+    tank = geoparse("Des hommes armés ont enlevé un éleveur dans le village de Tankoualou (Foutouri, Komandjari).")[0]
+    assert (tank.name, tank.geonameid) == ("Tankwarou", 2354907)
+    sabt = [m for m in geoparse("Residents gathered to demonstrate in Saptoana (Komsilga, Kadiogo).") if m.text == "Saptoana"]
+    assert [(m.name, m.geonameid) for m in sabt] == [("Sabtoana", 2356111)]
     assert not geoparse("Gunmen burned granaries in the village of Firguendi.")[0].resolved
     result.stored.unlink()
     load_gazetteer.cache_clear()

