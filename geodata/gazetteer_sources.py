@@ -375,9 +375,9 @@ POST_TOWN_KM = 25.0  # a post town this close to a cities500 town of its name is
 def read_us_post_towns(cities: pd.DataFrame, famous: set[str]) -> pd.DataFrame:
     """US towns below GeoNames' 500-inhabitant threshold, from the post towns of the ``zipcodes``
     package (USPS city names of standard and PO-box ZIP codes), placed at the mean of their ZIP
-    centroids: Harwinton (Connecticut), Lanexa (Virginia), Brandon (Minnesota) — small towns local
-    news is about. Not those named like a country, a region or a town of ``FAMOUS_POPULATION``
-    (``famous``, normalised), nor those cities500 has already.
+    centroids: Harwinton (Connecticut), Lanexa (Virginia), Tennessee Colony (Texas) — small towns
+    local news is about. Not those named like a country, a region, a county or a town of
+    ``FAMOUS_POPULATION`` (``famous``, normalised), nor those cities500 has within ``POST_TOWN_KM``.
     Tier ``bundled:us-post-towns``: no population is known, and many are also given names or words
     ("Michael", "Panther"), so the resolver keeps one only where the text places it."""
     try:
@@ -395,7 +395,7 @@ def read_us_post_towns(cities: pd.DataFrame, famous: set[str]) -> pd.DataFrame:
         for city in (z["city"], *z.get("acceptable_cities", ())):
             if normalise(city) in famous:
                 continue
-            acc = sums.setdefault((z["state"], city.title()), [0.0, 0.0, 0])
+            acc = sums.setdefault((z["state"], city), [0.0, 0.0, 0])
             acc[0] += float(z["lat"])
             acc[1] += float(z["long"])
             acc[2] += 1
