@@ -806,13 +806,15 @@ def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, l
 
 
 class _Batch:
-    """A chunk's good rows, column by column (numpy arrays: float for coordinates, object otherwise).
+    """A chunk's good rows, column by column (numpy arrays: float for coordinates, object otherwise;
+    lists of Python values once received from the reading process).
 
-    Pickled compactly for the trip from the reading process: each object column as int32 codes
-    plus its distinct values (a chunk's 50,000 event types are 25 strings), floats as raw buffers.
-    That is several times cheaper to pickle and unpickle than the rows as tuples."""
+    Pickled compactly for the trip from the reading process (see :func:`_pack`): a column with few
+    distinct values as small int codes plus those values (a chunk's 50,000 event types are 25
+    strings), a column of mostly distinct strings (summary, row id) as one joined string, floats as
+    raw buffers. That is several times cheaper to pickle and unpickle than the rows as tuples."""
 
-    def __init__(self, columns: list[str], values: list[np.ndarray]) -> None:
+    def __init__(self, columns: list[str], values: list[np.ndarray] | list[list]) -> None:
         self.columns = columns
         self.values = values
 
@@ -823,30 +825,77 @@ class _Batch:
         """The rows as tuples of Python values (what ``executemany`` binds), in ``columns`` order,
         made one at a time: ``executemany`` over this iterator takes ~2 µs less per row than over
         a list of the same tuples (measured: 5.6-6.5 vs 7.8-9.3 µs per row)."""
-        return zip(*(v.tolist() for v in self.values))
+        return zip(*(v if isinstance(v, list) else v.tolist() for v in self.values))
 
     def __getstate__(self) -> tuple:
-        packed = []
-        for v in self.values:
-            if v.dtype == object:
-                codes, uniques = pd.factorize(v, use_na_sentinel=True)  # None and NaN: code -1
-                packed.append((codes.astype(np.int32), np.asarray(uniques, dtype=object)))
-            else:
-                packed.append(v)
-        return self.columns, packed
+        return self.columns, [_pack(v) for v in self.values]
 
     def __setstate__(self, state: tuple) -> None:
         self.columns, packed = state
-        self.values = []
-        for p in packed:
-            if isinstance(p, tuple):
-                codes, uniques = p
-                table = np.empty(len(uniques) + 1, dtype=object)
-                table[:-1] = uniques
-                table[-1] = None  # code -1 picks it
-                self.values.append(table[codes])
-            else:
-                self.values.append(p)
+        self.values = [_unpack(p) for p in packed]
+
+
+#: Rows a column's first rows are sampled on to choose how it is packed (:func:`_pack`): 1,000
+#: values of a column with 2,000 distinct ones (a chunk's dates) repeat ~200 times, of a chunk's
+#: 50,000 row ids none.
+_PACK_SAMPLE = 1000
+#: Joins a column's strings for the pipe; a column holding it is packed as codes instead.
+_JOIN = "\x00"
+
+
+def _pack(v: np.ndarray) -> Any:
+    """A column in a cheap form to pickle: a float array as is; an object column whose sampled
+    first rows are all distinct (1 % repeats allowed) and which holds only strings (and None) as
+    ``(joined, n, None positions)``: one string pickles as a single copy, where each value of an
+    object array costs pickle an opcode and a memo entry both ways, and a factorize of values that
+    all differ only adds work; any other object column as ``(codes, uniques)`` from
+    ``pd.factorize``, the codes in the smallest int type. Measured on 1M generated ACLED rows: 1.31 -> 1.05 s to
+    pickle the chunks in the child, 0.47 -> 0.43 s to unpickle them in the parent, 153 -> 104 MB
+    through the pipe."""
+    if v.dtype != object:
+        return v
+    head = v[:_PACK_SAMPLE].tolist()
+    if len(head) > 1 and len(set(head)) >= len(head) * 0.99:
+        joined = _joined(v)
+        if joined is not None:
+            return joined
+    codes, uniques = pd.factorize(v, use_na_sentinel=True)  # None and NaN: code -1
+    kind = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32_767 else np.int32
+    return codes.astype(kind), np.asarray(uniques, dtype=object)
+
+
+def _joined(v: np.ndarray) -> tuple[str, int, np.ndarray] | None:
+    """``(the strings joined by _JOIN, how many, positions of None/NaN)``, or None when some value
+    is neither a string nor missing, or holds ``_JOIN`` itself."""
+    missing = pd.isna(v)
+    values = v.tolist()
+    nones = np.flatnonzero(missing)
+    for i in nones.tolist():
+        values[i] = ""
+    try:
+        joined = _JOIN.join(values)
+    except TypeError:  # a value that is not a string
+        return None
+    if joined.count(_JOIN) != len(values) - 1:  # some value holds it
+        return None
+    return joined, len(values), nones
+
+
+def _unpack(packed: Any) -> np.ndarray | list:
+    """The column :func:`_pack` packed: a float array, or a list of Python values."""
+    if isinstance(packed, np.ndarray):
+        return packed
+    if len(packed) == 3:
+        joined, n, nones = packed
+        values = joined.split(_JOIN) if n else []
+        for i in nones.tolist():
+            values[i] = None
+        return values
+    codes, uniques = packed
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = uniques
+    table[-1] = None  # code -1 picks it
+    return table[codes].tolist()
 
 
 def _all_none(values) -> bool:

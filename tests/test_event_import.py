@@ -356,6 +356,31 @@ def test_a_file_of_several_chunks_read_in_a_child_process_counts_every_row(store
     assert all("'not a date' is not a date" in p for p in got.problems)
 
 
+def test_summaries_blank_multiline_or_holding_a_nul_arrive_unchanged_from_a_child_process(store, tmp_path):
+    """The child sends columns whose values all differ (summary, row id) as one joined string:
+    a blank summary stays missing (as in process), a line break and a NUL inside one stay in it."""
+    import csv
+
+    with open(acled_sample(), encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    notes = header.index("notes")
+    odd = {0: "", 1: "Two armed men\x00 on a motorbike", 2: "First line\nsecond line"}
+    for i, text in odd.items():
+        rows[i][notes] = text
+    path = tmp_path / "notes.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    with Store(tmp_path / "in_process.db") as serial:
+        import_events(serial, path, learn_places=False, reader_process=False)
+        expected = serial.incidents().drop(columns=["created_at"])
+    assert import_events(store, path, learn_places=False, reader_process=True).added == 200
+    got = store.incidents().drop(columns=["created_at"])
+    pd.testing.assert_frame_equal(got, expected)
+    summaries = set(got["summary"].dropna())
+    assert {odd[1], odd[2]} <= summaries and "" not in summaries
+    assert got["summary"].isna().sum() == 1
+
+
 def test_an_import_stopped_while_a_child_process_reads_leaves_the_store_as_it_was(store):
     indexes = _incident_indexes(store)
 
