@@ -86,11 +86,12 @@ def geoparse(text: str, *, lang: str | None = None) -> list[Mention]:
     if streets:  # "Wichita Drive" is a street, not Wichita
         spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in streets)]
     mentions = _resolve_spans(doc, gaz, spans, strict=True)
-    after_cues = _unresolved_after_cues(doc, spans, streets)
+    covered = _Covered(spans, streets)
+    after_cues = _unresolved_after_cues(doc, covered)
     mentions += _near_spellings(doc, gaz, after_cues, mentions)
     # "in Saptoana (Komsilga, Kadiogo)": an unknown name the text places; kept only if found near
     taken = {m.start for m in after_cues}
-    before = [m for m in _unresolved_before_parents(doc, spans, streets, mentions) if m.start not in taken]
+    before = [m for m in _unresolved_before_parents(doc, covered, mentions) if m.start not in taken]
     mentions += [m for m in _near_spellings(doc, gaz, before, mentions) if m.lat is not None]
     mentions += [_unresolved(doc, a, b, doc.sentence_at(a) or doc._sentence(a, b), "place") for a, b in streets]
     return sorted(mentions, key=lambda m: m.start)
@@ -448,6 +449,7 @@ NEAR_TOP = 10  # the candidates of a name that take part in closeness: its best 
 
 NEAR_SPELLING_KM = 35.0  # how far from its parent (a department's seat) a village spelt otherwise is looked for
 NEAR_SPELLING_RATIO = 0.7  # how alike the two spellings must be (difflib ratio of their sound keys)
+_PARENT_AFTER = re.compile(r"\s*[(,]\s*$")
 # French and English transliterations of the same sounds: Tankoualou/Tankwarou, Djibo/Jibo,
 # Garghin/Garguen, Kouttougou/Koutougou
 _SOUNDS = [(re.compile(a), b) for a, b in (
@@ -461,7 +463,6 @@ def _sound_key(name: str) -> str:
     for pattern, repl in _SOUNDS:
         key = pattern.sub(repl, key)
     return key
-_PARENT_AFTER = re.compile(r"\s*[(,]\s*$")
 
 
 def _near_spellings(doc: Document, gaz: Gazetteer, unknown: list[Mention], resolved: list[Mention]) -> list[Mention]:
@@ -517,9 +518,8 @@ class _Covered:
         return i >= 0 and pos < self._ends[i]
 
 
-def _unresolved_after_cues(doc: Document, spans: list[Span], streets: list[tuple[int, int]] = ()) -> list[Mention]:
+def _unresolved_after_cues(doc: Document, covered: _Covered) -> list[Mention]:
     """Capitalised names right after a strong cue that no recognised span or street covers."""
-    covered = _Covered(spans, streets)
     out = []
     for sentence in doc.sentences_with_strong_cues():
         toks = sentence.tokens
@@ -546,10 +546,9 @@ def _unresolved_after_cues(doc: Document, spans: list[Span], streets: list[tuple
 _OPENS_PARENT = re.compile(r"\s\(\s*$")
 
 
-def _unresolved_before_parents(doc: Document, spans: list[Span], streets: list[tuple[int, int]],
-                               resolved: list[Mention]) -> list[Mention]:
-    """Capitalised names no span covers, right before "(" and a resolved place: "Saptoana (Komsilga,"."""
-    covered = _Covered(spans, streets)
+def _unresolved_before_parents(doc: Document, covered: _Covered, resolved: list[Mention]) -> list[Mention]:
+    """Capitalised names no span or street covers, right before "(" and a resolved place:
+    "Saptoana (Komsilga,"."""
     out = []
     for p in resolved:
         if p.kind != "place" or not p.resolved or not _OPENS_PARENT.search(doc.text, max(0, p.start - 3), p.start):

@@ -46,13 +46,13 @@ from loaders import lexicon as lx
 from loaders.sentences import sentence_spans
 
 _TOKEN = re.compile(r"\w+")
-_TOKEN_SPLIT = re.compile(r"(\w+)")  # the same tokens, with the gaps between them
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the same tokens, with the gaps between them
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LISTED_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?"
 _COUNTY_AFTER = re.compile(rf"(?:,? (?:and |or |& )?{_LISTED_NAME})*,? (?:(?:County|Parish|[Cc]ounties|[Pp]arishes)\b|Co\.)")
 _RUN_GAPS = {" ", "-", "‐", "‑", "'", "’"}
 # Words and names repeat across and within texts: normalise each distinct one once.
-normalise_word = _normalise_word = lru_cache(maxsize=1 << 16)(normalise)
+_normalise_word = lru_cache(maxsize=1 << 16)(normalise)
 
 
 def _cue_tails(cues: tuple[str, ...]) -> tuple[str, ...]:

@@ -12,26 +12,21 @@ import re
 __all__ = ["street_spans"]
 
 _WORD = r"(?:[A-Z][\w'’]*(?<!\.)|[A-Z][a-z]?\.|\d+(?:st|nd|rd|th))"
+# The word a street name ends with ("Main Street", "N. Poplar St."), and the words and codes a
+# numbered road starts with ("Highway 19", "RN3").
+_STREET_WORD = (r"(?:Street|St\.(?! [A-Z])|Avenue|Ave\.?|Drive|Dr\.(?! [A-Z])|Road|Rd\.?|Boulevard|Blvd\.?|Lane|"
+                r"Ln\.?|Parkway|Pkwy\.?|Highway|Hwy\.?|Pike|Trail|Freeway|Expressway|Turnpike|Terrace|Circle)(?![\w-])")
+_ROAD_WORDS = (r"(?:(?:State |U\.S\. |US |County |Farm to Market )?(?:Highway|Hwy\.?|Route|Road)|Interstate|"
+               r"County Road|State Road|Route nationale|Route Nationale|Route départementale)")
+_ROAD_CODES = r"(?:I-|US-|SR-|RN ?)"
 _NAMED = re.compile(
-    rf"(?<![\w.])(?!(?:The|A|An|In|On|At|Of|To|From|And|For|By)\b){_WORD}(?:[ -]{_WORD}){{0,3}} "
-    r"(?:Street|St\.(?! [A-Z])|Avenue|Ave\.?|Drive|Dr\.(?! [A-Z])|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|"
-    r"Parkway|Pkwy\.?|Highway|Hwy\.?|Pike|Trail|Freeway|Expressway|Turnpike|Terrace|Circle)(?![\w-])")
+    rf"(?<![\w.])(?!(?:The|A|An|In|On|At|Of|To|From|And|For|By)\b){_WORD}(?:[ -]{_WORD}){{0,3}} {_STREET_WORD}")
 _NUMBERED = re.compile(
-    r"(?<![\w.])(?:(?:State |U\.S\. |US |County |Farm to Market )?(?:Highway|Hwy\.?|Route|Road)|Interstate|"
-    r"County Road|State Road|Route nationale|Route Nationale|Route départementale)"
-    r" \d+[A-Z]?(?: (?:North|South|East|West))?(?!\w)"
-    r"|(?<![\w.-])(?:I-|US-|SR-|RN ?)\d+(?![\w-])")
-
-
-# Words every match of one pattern holds, as flat alternations the regex engine scans for quickly.
-# No match crosses a line (the patterns hold no line break), so only the lines holding one of
-# these words are searched: less than half of a news text.
-_NAMED_WORDS = re.compile(
-    r"Street|St\.|Avenue|Ave|Drive|Dr\.|Road|Rd|Boulevard|Blvd|Lane|Ln|Parkway|Pkwy|Highway|Hwy|Pike|Trail|"
-    r"Freeway|Expressway|Turnpike|Terrace|Circle")
-_NUMBERED_WORDS = re.compile(
-    r"Highway \d|Hwy\.? \d|Route \d|Route [Nn]ationale \d|Route départementale \d|Road \d|Interstate \d|"
-    r"I-\d|US-\d|SR-\d|RN ?\d")
+    rf"(?<![\w.]){_ROAD_WORDS} \d+[A-Z]?(?: (?:North|South|East|West))?(?!\w)|(?<![\w.-]){_ROAD_CODES}\d+(?![\w-])")
+# What every match of each pattern holds. No match crosses a line (the patterns hold no line
+# break), so only the lines holding one are searched: less than half of a news text.
+_NAMED_WORDS = re.compile(_STREET_WORD)
+_NUMBERED_WORDS = re.compile(rf"{_ROAD_WORDS} \d|{_ROAD_CODES}\d")
 
 
 def _lines_holding(words: re.Pattern, text: str) -> list[tuple[int, int]]:
