@@ -8,8 +8,9 @@ Run from the repository root:
 
 The generator writes the 2023 ACLED layout (ISO dates, ``disorder_type``, ``civilian_targeting``,
 ``tags``) with invented events at 20,000 invented locations spread over Burkina Faso, Mali and
-Niger (an analyst's real file has a few thousand distinct locations per country), 1 % of the rows
-bad (unparseable dates, coordinates out of range, unknown event types). Nothing comes from ACLED.
+Niger (an analyst's real file has a few thousand distinct locations per country), fields left blank
+as often as in a real export (``FILLED``), 1 % of the rows bad (unparseable dates, coordinates out
+of range, unknown event types). Nothing comes from ACLED.
 
 Each size is imported in its own child process, so the figures are that import's alone:
 ``rows/s`` = rows in the file / wall time of ``import_events`` (reading, checking, point-in-polygon,
@@ -48,6 +49,12 @@ BOXES = {"Burkina Faso": ("BFO", 854, (9.6, 14.9), (-5.3, 2.2)), "Mali": ("MLI",
 ACTORS = ["JNIM: Group for Support of Islam and Muslims", "Islamic State (Sahel)", "Military Forces of Burkina Faso",
           "Military Forces of Mali (2021-)", "VDP: Volunteers for the Defense of the Homeland", "Civilians (Burkina Faso)",
           "Wagner Group", "Unidentified Armed Group (Burkina Faso)", "Protesters (Mali)", "Rioters (Niger)"]
+ASSOCIATES = ["Fulani Ethnic Group (Burkina Faso)", "Women (Burkina Faso)", "Koglweogo Militia", "Farmers (Mali)",
+              "Dozo Communal Militia (Mali)", "Teachers (Niger)", "Labour Group (Burkina Faso)"]
+#: Shares of rows with a value, as in a real export (the shared ACLED sample of 200 Burkina Faso
+#: events: associated actor 1 in 25 %, actor 2 in 73 %, associated actor 2 in 44 %; tags and civilian
+#: targeting only on some events): the others are blank, and the importer stores blanks as NULL.
+FILLED = {"assoc_actor_1": 0.25, "actor2": 0.73, "assoc_actor_2": 0.44, "tags": 0.3}
 
 
 def generate(path: Path, rows: int, seed: int = 7, n_places: int = 20_000) -> None:
@@ -74,6 +81,8 @@ def generate(path: Path, rows: int, seed: int = 7, n_places: int = 20_000) -> No
             a2 = rng.integers(0, len(ACTORS), n)
             prec = rng.choice([1, 1, 1, 2, 3], n)
             bad = rng.random(n) < 0.01
+            filled = {k: rng.random(n) < share for k, share in FILLED.items()}
+            assoc = rng.integers(0, len(ASSOCIATES), (n, 2))
             for i in range(n):
                 k = b + i
                 c = countries[pc[place[i]]]
@@ -89,11 +98,15 @@ def generate(path: Path, rows: int, seed: int = 7, n_places: int = 20_000) -> No
                         lat = "95.0"
                     else:
                         t = "Picnic"
-                w.writerow([f"{code}{k}", day, day[:4], 1, DISORDER_TYPE.get(t, ""), t, s, ACTORS[a1[i]], "", 1,
-                            ACTORS[a2[i]], "", 2, 12, "", iso, "Western Africa", c, f"Region {place[i] % 13}",
-                            f"Province {place[i] % 45}", "", f"Place {place[i]}", lat, lon, prec[i],
-                            "Generated", "Other", f"Generated event {k} at Place {place[i]}: {t.lower()}.", fat[i],
-                            "", 1700000000])
+                actor2 = ACTORS[a2[i]] if filled["actor2"][i] else ""
+                targeting = "Civilian targeting" if t == "Violence against civilians" or actor2.startswith("Civilians") else ""
+                w.writerow([f"{code}{k}", day, day[:4], 1, DISORDER_TYPE.get(t, ""), t, s, ACTORS[a1[i]],
+                            ASSOCIATES[assoc[i, 0]] if filled["assoc_actor_1"][i] else "", 1, actor2,
+                            ASSOCIATES[assoc[i, 1]] if filled["assoc_actor_2"][i] else "", 2, 12, targeting, iso,
+                            "Western Africa", c, f"Region {place[i] % 13}", f"Province {place[i] % 45}", "",
+                            f"Place {place[i]}", lat, lon, prec[i], "Generated", "Other",
+                            f"Generated event {k} at Place {place[i]}: {t.lower()}.", fat[i],
+                            "crowd size=no report" if filled["tags"][i] else "", 1700000000])
 
 
 def child(path: str, db: str) -> None:

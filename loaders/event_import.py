@@ -699,7 +699,7 @@ def import_events(
         with store.dataset_import(dataset=name, file=path.name, expected_rows=expected) as write:
             for batch in batches:
                 if len(batch):
-                    added = write(batch.columns, batch)
+                    added = write(batch.columns, batch, batch.blank)
                     result.added += added
                     result.already += len(batch) - added
                 if progress:
@@ -802,21 +802,40 @@ def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, l
     columns = [c for c in DATASET_COLUMNS if c in ("row_id", "event_date") or not _all_none(values[c])]
     if learned is not None:
         learned.add(sel["location"], lat, lon, country, adm1, sel["geo_precision"])
-    return _Batch(columns, [np.asarray(values[c], dtype=None if c in ("lat", "lon") else object) for c in columns])
+    arrays, blank = [], []
+    for c in columns:
+        v = np.asarray(values[c], dtype=None if c in ("lat", "lon") else object)
+        if c not in _NUMBER_COLUMNS:
+            missing = pd.isna(v)
+            if missing.any():  # sent as "" and stored as NULL (see Store.dataset_import's ``blank``)
+                v = v.copy()
+                v[missing] = ""
+                blank.append(c)
+        arrays.append(v)
+    return _Batch(columns, arrays, blank)
+
+
+#: Dataset columns holding numbers; the others hold text (dates as ISO text).
+_NUMBER_COLUMNS = frozenset({"time_precision", "fatalities", "fatalities_low", "fatalities_high", "lat", "lon",
+                             "geo_precision"})
 
 
 class _Batch:
     """A chunk's good rows, column by column (numpy arrays: float for coordinates, object otherwise;
-    lists of Python values once received from the reading process).
+    lists of Python values once received from the reading process). In the text columns named in
+    ``blank`` a missing value is ``""``, not None: binding None costs CPython's sqlite3 about five
+    times as much as binding a string (it looks for an adapter first), and an export's blank
+    columns (associated actors, tags) are often missing in most rows.
 
     Pickled compactly for the trip from the reading process (see :func:`_pack`): a column with few
     distinct values as small int codes plus those values (a chunk's 50,000 event types are 25
     strings), a column of mostly distinct strings (summary, row id) as one joined string, floats as
     raw buffers. That is several times cheaper to pickle and unpickle than the rows as tuples."""
 
-    def __init__(self, columns: list[str], values: list[np.ndarray] | list[list]) -> None:
+    def __init__(self, columns: list[str], values: list[np.ndarray] | list[list], blank: Sequence[str] = ()) -> None:
         self.columns = columns
         self.values = values
+        self.blank = tuple(blank)
 
     def __len__(self) -> int:
         return len(self.values[0]) if self.values else 0
@@ -828,10 +847,10 @@ class _Batch:
         return zip(*(v if isinstance(v, list) else v.tolist() for v in self.values))
 
     def __getstate__(self) -> tuple:
-        return self.columns, [_pack(v) for v in self.values]
+        return self.columns, [_pack(v) for v in self.values], self.blank
 
     def __setstate__(self, state: tuple) -> None:
-        self.columns, packed = state
+        self.columns, packed, self.blank = state
         self.values = [_unpack(p) for p in packed]
 
 
