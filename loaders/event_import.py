@@ -802,17 +802,7 @@ def _prepare_chunk(chunk: pd.DataFrame, reader, dataset: str, placer: _Placer, l
     columns = [c for c in DATASET_COLUMNS if c in ("row_id", "event_date") or not _all_none(values[c])]
     if learned is not None:
         learned.add(sel["location"], lat, lon, country, adm1, sel["geo_precision"])
-    arrays, blank = [], []
-    for c in columns:
-        v = np.asarray(values[c], dtype=None if c in ("lat", "lon") else object)
-        if c not in _NUMBER_COLUMNS:
-            missing = pd.isna(v)
-            if missing.any():  # sent as "" and stored as NULL (see Store.dataset_import's ``blank``)
-                v = v.copy()
-                v[missing] = ""
-                blank.append(c)
-        arrays.append(v)
-    return _Batch(columns, arrays, blank)
+    return _Batch(columns, [np.asarray(values[c], dtype=None if c in ("lat", "lon") else object) for c in columns])
 
 
 #: Dataset columns holding numbers; the others hold text (dates as ISO text).
@@ -822,20 +812,20 @@ _NUMBER_COLUMNS = frozenset({"time_precision", "fatalities", "fatalities_low", "
 
 class _Batch:
     """A chunk's good rows, column by column (numpy arrays: float for coordinates, object otherwise;
-    lists of Python values once received from the reading process). In the text columns named in
-    ``blank`` a missing value is ``""``, not None: binding None costs CPython's sqlite3 about five
-    times as much as binding a string (it looks for an adapter first), and an export's blank
-    columns (associated actors, tags) are often missing in most rows.
+    lists of Python values once received from the reading process). Received so, a missing value
+    of a text column is ``""``, not None, and the column is named in ``blank``: binding None costs
+    CPython's sqlite3 about five times as much as binding a string (it looks for an adapter first),
+    and an export's associated actors and tags are missing in most rows.
 
     Pickled compactly for the trip from the reading process (see :func:`_pack`): a column with few
     distinct values as small int codes plus those values (a chunk's 50,000 event types are 25
     strings), a column of mostly distinct strings (summary, row id) as one joined string, floats as
     raw buffers. That is several times cheaper to pickle and unpickle than the rows as tuples."""
 
-    def __init__(self, columns: list[str], values: list[np.ndarray] | list[list], blank: Sequence[str] = ()) -> None:
+    def __init__(self, columns: list[str], values: list[np.ndarray] | list[list]) -> None:
         self.columns = columns
         self.values = values
-        self.blank = tuple(blank)
+        self.blank: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.values[0]) if self.values else 0
@@ -847,11 +837,18 @@ class _Batch:
         return zip(*(v if isinstance(v, list) else v.tolist() for v in self.values))
 
     def __getstate__(self) -> tuple:
-        return self.columns, [_pack(v) for v in self.values], self.blank
+        return self.columns, [_pack(v) for v in self.values]
 
     def __setstate__(self, state: tuple) -> None:
-        self.columns, packed, self.blank = state
-        self.values = [_unpack(p) for p in packed]
+        self.columns, packed = state
+        self.values, blank = [], []
+        for column, p in zip(self.columns, packed):
+            text = column not in _NUMBER_COLUMNS
+            values, missing = _unpack(p, "" if text else None)
+            self.values.append(values)
+            if text and missing:
+                blank.append(column)
+        self.blank = tuple(blank)
 
 
 #: Rows a column's first rows are sampled on to choose how it is packed (:func:`_pack`): 1,000
@@ -900,21 +897,23 @@ def _joined(v: np.ndarray) -> tuple[str, int, np.ndarray] | None:
     return joined, len(values), nones
 
 
-def _unpack(packed: Any) -> np.ndarray | list:
-    """The column :func:`_pack` packed: a float array, or a list of Python values."""
+def _unpack(packed: Any, missing: Any = None) -> tuple[np.ndarray | list, bool]:
+    """The column :func:`_pack` packed (a float array, or a list of Python values, ``missing``
+    where a value is missing) and whether any value is missing."""
     if isinstance(packed, np.ndarray):
-        return packed
+        return packed, False
     if len(packed) == 3:
         joined, n, nones = packed
-        values = joined.split(_JOIN) if n else []
-        for i in nones.tolist():
-            values[i] = None
-        return values
+        values = joined.split(_JOIN) if n else []  # a missing value was joined as ""
+        if missing != "":
+            for i in nones.tolist():
+                values[i] = missing
+        return values, len(nones) > 0
     codes, uniques = packed
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = uniques
-    table[-1] = None  # code -1 picks it
-    return table[codes].tolist()
+    table[-1] = missing  # code -1 picks it
+    return table[codes].tolist(), bool((codes < 0).any())
 
 
 def _all_none(values) -> bool:
