@@ -290,14 +290,10 @@ def _factorized(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``(codes, distinct values)`` of a column, code -1 for a missing value. The reader's
     Arrow-backed columns are dictionary-encoded by Arrow: Python strings are made for the
     distinct values only, not for every row."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if isinstance(s.dtype, pd.ArrowDtype) or getattr(s.dtype, "storage", None) == "pyarrow":
-        arr = pa.array(s.array)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        return _dictionary_codes(pc.dictionary_encode(arr))
+        return _dictionary_codes(pc.dictionary_encode(_arrow(s)))
     return pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
 
 
@@ -310,13 +306,14 @@ def _dictionary_codes(encoded) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _arrow(s: pd.Series):
-    """The column as a pyarrow string array (zero-copy for the reader's Arrow-backed columns)."""
+    """The column as one pyarrow string array (no copy of the values for the reader's Arrow-backed
+    columns but the joining of their record batches)."""
     import pyarrow as pa
 
     try:
         arr = pa.array(s.array)
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            return arr
+            return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         pass
     return pa.array(s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v)).tolist(),
@@ -354,8 +351,6 @@ def _text(s: pd.Series | None, n: int) -> np.ndarray:
     if s is None:
         return np.full(n, None, dtype=object)
     arr = _arrow(s)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
     arr = pc.if_else(pc.fill_null(pc.equal(arr, ""), True), pa.scalar(None, arr.type), arr)
     head = arr.slice(0, _PACK_SAMPLE)
     valid = len(head) - head.null_count
