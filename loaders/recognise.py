@@ -49,7 +49,10 @@ _TOKEN = re.compile(r"\w+")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the same tokens, with the gaps between them
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LISTED_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?"
-_COUNTY_AFTER = re.compile(rf"(?:,? (?:and |or |& )?{_LISTED_NAME})*,? (?:(?:County|Parish|[Cc]ounties|[Pp]arishes)\b|Co\.)")
+# The words a list of counties ends with; the pattern and the quick look for them both come from here.
+_COUNTY_WORDS = ("Counties", "counties", "Parishes", "parishes", "County", "Parish", "Co.")
+_COUNTY_AFTER = re.compile(rf"(?:,? (?:and |or |& )?{_LISTED_NAME})*,? (?:"
+                           + "|".join(re.escape(w) + (r"\b" if w[-1].isalpha() else "") for w in _COUNTY_WORDS) + ")")
 _RUN_GAPS = {" ", "-", "‐", "‑", "'", "’"}
 # Words and names repeat across and within texts: normalise each distinct one once.
 _normalise_word = lru_cache(maxsize=1 << 16)(normalise)
@@ -257,8 +260,8 @@ class Document:
         """"DeKalb County", "Pott Co.", "Barrow, Jackson and Madison counties": a county's bare name."""
         stop = min(len(self.text), end + 120)
         window = self.text[end:stop]
-        if "Co" not in window and "ounties" not in window and "arish" not in window:
-            return False  # the usual case; these are in every word the pattern ends with
+        if not any(w in window for w in _COUNTY_WORDS):
+            return False  # the usual case: no word the pattern ends with
         return bool(_COUNTY_AFTER.match(self.text, end, stop))
 
     def admin_word_after(self, end: int) -> bool:
