@@ -353,8 +353,7 @@ def _text(s: pd.Series | None, n: int) -> np.ndarray:
     arr = _arrow(s)
     arr = pc.if_else(pc.fill_null(pc.equal(arr, ""), True), pa.scalar(None, arr.type), arr)
     head = arr.slice(0, _PACK_SAMPLE)
-    valid = len(head) - head.null_count
-    if valid > 1 and pc.count_distinct(head).as_py() >= valid * 0.99:  # values that all differ
+    if _all_differ(pc.count_distinct(head).as_py(), len(head) - head.null_count):
         return arr.to_numpy(zero_copy_only=False)
     codes, uniques = _dictionary_codes(pc.dictionary_encode(arr))
     return np.append(uniques, None)[codes]  # code -1 (a blank) picks the None
@@ -888,6 +887,13 @@ _PACK_SAMPLE = 1000
 _JOIN = "\x00"
 
 
+def _all_differ(distinct: int, sampled: int) -> bool:
+    """Whether a column's sampled first values (``sampled`` of them, ``distinct`` different) all
+    differ, 1 % repeats allowed: a summary or row id column, not one of types, actors or places.
+    Such a column is worth neither dictionary-encoding (:func:`_text`) nor factorizing (:func:`_pack`)."""
+    return sampled > 1 and distinct >= sampled * 0.99
+
+
 def _pack(v: np.ndarray) -> Any:
     """A column in a cheap form to pickle: a float array as is; an object column whose sampled
     first rows are all distinct (1 % repeats allowed) and which holds only strings (and None) as
@@ -900,7 +906,7 @@ def _pack(v: np.ndarray) -> Any:
     if v.dtype != object:
         return v
     head = v[:_PACK_SAMPLE].tolist()
-    if len(head) > 1 and len(set(head)) >= len(head) * 0.99:
+    if _all_differ(len(set(head)), len(head)):
         joined = _joined(v)
         if joined is not None:
             return joined
