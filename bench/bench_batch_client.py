@@ -104,7 +104,7 @@ def main() -> None:
         corpus = tmp / "corpus.jsonl"
         gen = bench._gen()
         gen.write(gen.generate(args.n, seed=1), corpus)
-        articles = [a for a in iter_articles([corpus])]
+        articles = list(iter_articles([corpus]))
         results = [r for i in range(0, len(articles), 128) for r in analyse_many(articles[i:i + 128])]
         results_file = tmp / "results.pkl"
         results_file.write_bytes(pickle.dumps({a.id: r for a, r in zip(articles, results)}))

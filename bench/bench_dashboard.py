@@ -35,7 +35,7 @@ CACHED_MESSAGE_BYTES = 10_000  # Streamlit's global.minCachedMessageSize
 def payload(at, seen: set[str]) -> tuple[int, int, int]:
     """(bytes of all elements, bytes sent given the hashes in ``seen``, bytes of the map) of the last run."""
     total = sent = biggest = 0
-    stack = [at._tree]  # noqa: SLF001
+    stack = [at._tree]
     while stack:
         node = stack.pop()
         children = getattr(node, "children", None)

@@ -41,9 +41,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
-          "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
-          "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp").split(",")
+HEADER = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
 BOXES = {"Burkina Faso": ("BFO", 854, (9.6, 14.9), (-5.3, 2.2)), "Mali": ("MLI", 466, (10.5, 24.5), (-11.5, 4.0)),
          "Niger": ("NIR", 562, (12.0, 23.0), (0.5, 15.5))}
 ACTORS = ["JNIM: Group for Support of Islam and Muslims", "Islamic State (Sahel)", "Military Forces of Burkina Faso",

@@ -43,7 +43,8 @@ def main() -> int:
     from loaders.geoparse import geoparse, resolve
 
     load_gazetteer()
-    docs = [json.loads(line) for line in open(args.corpus, encoding="utf-8")][: args.limit]
+    with open(args.corpus, encoding="utf-8") as fh:
+        docs = [json.loads(line) for line in fh][: args.limit]
     geoparse(docs[0]["text"])  # warm caches
     started = time.perf_counter()
     for d in docs:

@@ -36,8 +36,9 @@ STAGES = ("read", "geoparse", "store", "places", "geojson")
 
 
 def one_run(article_path: Path, workdir: Path, n: int) -> tuple[dict[str, float], int]:
-    from conflictmap.export import places_frame, to_geojson
+    from conflictmap.exports import to_geojson
     from conflictmap.store import Store
+    from conflictmap.views import places_frame
     from loaders.articles import read_article
 
     times: dict[str, float] = {}
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
           f"GeoJSON: {runs[0][1]:,} bytes")
     print(f"gazetteer cache: {'fresh, built in the cold run' if args.fresh_cache else f'under {home()}'}")
     print(f"{'stage':<10} {'cold (ms)':>10} {'warm median (ms)':>17} {'warm min (ms)':>14}")
-    for stage in STAGES + ("total",):
+    for stage in (*STAGES, "total"):
         w = [r[stage] for r in warm]
         med = f"{statistics.median(w) * 1e3:17.1f}" if w else f"{'-':>17}"
         low = f"{min(w) * 1e3:14.1f}" if w else f"{'-':>14}"

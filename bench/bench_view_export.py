@@ -8,7 +8,7 @@ Run from the repository root:
 The store is filled by ``bench/gen_incidents.py`` (synthetic ACLED-like incidents across Burkina
 Faso, Mali and Niger; reused when ``--db`` already holds them). The view is the dashboard's opening
 view (all dates, default layers: incidents, places, alliances on today's date, the Liptako-Gourma
-zone), exported with ``conflictmap.export.export_view_bytes`` — what the download buttons and
+zone), exported with ``conflictmap.exports.export_view_bytes`` — what the download buttons and
 ``conflictmap export`` run. ``layers`` is ``view_layers`` alone (the SQL query, provenance join and
 geometry building), included in every format's time. The table shows the median of the runs and
 the process's peak RSS at the end (everything, imports included).
@@ -32,8 +32,9 @@ FORMATS = ("geojson", "csv", "gpkg", "kml")
 
 
 def fill(db: Path, n: int) -> None:
-    from conflictmap.store import Store
     from gen_incidents import generate
+
+    from conflictmap.store import Store
 
     with Store(db) as store:
         have = store.counts()["incidents"]
@@ -59,9 +60,9 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="store to use or fill (default: a temporary file)")
     args = ap.parse_args()
 
-    from conflictmap.export import export_view_bytes
+    from conflictmap.exports import export_view_bytes
+    from conflictmap.exports.layers import summary, view_layers
     from conflictmap.store import Store
-    from conflictmap.view_export import summary, view_layers
     from conflictmap.views import ViewFilter
 
     with tempfile.TemporaryDirectory(prefix="bench-view-export-") as tmp:

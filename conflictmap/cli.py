@@ -16,8 +16,10 @@
     conflictmap evaluate-incidents FILE [--dateline next-day|event|none|all] [--no-geo] [--show N]
     conflictmap evaluate ...                       (the geoparser evaluation: loaders.evaluate)
 
-Errors are one line on stderr (``conflictmap: error: ...``), never a traceback: exit code 1 for
-bad input or data, 2 for a wrong command line (argparse's convention).
+Errors are one line on stderr (``conflictmap: error: ...``), never a traceback: every error meant
+for the user is a :class:`conflictmap.errors.ConflictmapError`, reported with its ``exit_code``
+(1 for bad input or data, 2 for a wrong command line, argparse's convention). Anything else is a
+bug, reported in one line with its class name (``CONFLICTMAP_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -29,19 +31,20 @@ import os
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from conflictmap.errors import ConflictmapError, ExportError, InputError, StoreError, UsageError
+
+__all__ = ["build_parser", "data_kind", "main"]
 
 PROG = "conflictmap"
 GEONAMES_COLUMNS = 19
 BOUNDARY_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".zip"}
 GEONAMES_SUFFIXES = {".txt", ".gz", ".zip"}
-#: conflictmap.export.FORMATS, not imported here: geopandas would slow the start of every command
+#: conflictmap.exports.FORMATS, not imported here: geopandas would slow the start of every command
 EXPORT_FORMATS = ("geojson", "csv", "gpkg", "kml")
-
-
-class CliError(Exception):
-    """A failure to report as one line and exit 1."""
 
 
 def _say_error(message: str) -> None:
@@ -69,7 +72,7 @@ def _progress_printer(enabled: bool):
     tty = sys.stderr.isatty()
     last = [-1]
 
-    def show(p) -> None:
+    def show(p: Any) -> None:
         total = max(p.total, 1)
         if tty:
             filled = int(30 * p.done / total)
@@ -86,14 +89,11 @@ def _progress_printer(enabled: bool):
 def cmd_ingest_batch(args: argparse.Namespace) -> int:
     """Folders, corpora, feeds and URL lists, or any source with --workers/--scheduler (loaders.batch)."""
     from conflictmap.store import Store
-    from loaders.articles import ArticleError, check_date
+    from loaders.articles import check_date
     from loaders.batch import run_batch
     from loaders.sources import iter_articles
 
-    try:
-        check_date(args.date)
-    except ArticleError as exc:
-        raise CliError(str(exc)) from None
+    check_date(args.date)  # ArticleError names the bad date
     _note_first_gazetteer_build()
     items = iter_articles(args.paths, online=not args.offline, title=args.title, date=args.date,
                           source_name=args.source, url=args.url)
@@ -110,8 +110,8 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from conflictmap.errors import ArticleError
     from conflictmap.store import Store
-    from loaders.articles import ArticleError
     from loaders.ingest import ingest
     from loaders.sources import kind_of
 
@@ -154,28 +154,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The view's layers (dashboard filters, extent, layers) to GeoJSON, CSV, GeoPackage or KML."""
-    from conflictmap.export import (SUFFIXES, ExportError, export_filename, export_view_bytes, format_of,
-                                    write_atomically)
+    from conflictmap.exports import (
+        SUFFIXES,
+        export_filename,
+        export_view_bytes,
+        format_of,
+        view_layers,
+        write_atomically,
+    )
+    from conflictmap.exports.layers import summary
     from conflictmap.store import Store
     from conflictmap.view_args import view_from_args
-    from conflictmap.view_export import summary, view_layers
 
     try:
         view = view_from_args(args)
         named = SUFFIXES.get(Path(args.output).suffix.lower()) if args.output not in (None, "-") else None
         if args.format and named and named != args.format:
-            raise ValueError(f"--format {args.format} but {args.output} is named as {named}")
+            raise UsageError(f"--format {args.format} but {args.output} is named as {named}")
         fmt = args.format or (format_of(args.output) if args.output not in (None, "-") else "geojson")
     except (ValueError, ExportError) as exc:  # a wrong command line: exit 2, as argparse does
         _say_error(str(exc))
         return 2
     if args.output == "-" and fmt == "gpkg":
-        raise CliError("a GeoPackage cannot be written to stdout; give a file name with -o")
+        raise ExportError("-o -: a GeoPackage cannot be written to stdout; give a file name with -o")
     output = Path(args.output or export_filename(view, fmt))
-    if args.output != "-" and not output.parent.exists():
-        raise CliError(f"cannot write {output}: folder {output.parent} does not exist")
-    if not Path(args.db).exists():
-        raise CliError(f"no store at {args.db}; ingest articles first (conflictmap ingest FILE)")
+    _check_output_and_store(args, output)
     with Store(args.db) as store:
         layers = view_layers(store, view)
         data = export_view_bytes(store, view, fmt, layers=layers)
@@ -189,6 +192,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_output_and_store(args: argparse.Namespace, output: Path) -> None:
+    """Before any work: the output's folder exists and so does the store."""
+    if args.output != "-" and not output.parent.exists():
+        raise ExportError(f"cannot write {output}: folder {output.parent} does not exist")
+    if not Path(args.db).exists():
+        raise StoreError(f"no store at {args.db}; ingest articles first (conflictmap ingest FILE)")
+
+
 # --------------------------------------------------------------------------- render
 
 RENDER_FORMATS = ("png", "svg", "pdf")
@@ -197,29 +208,29 @@ _STATIC_ONLY = {"dpi": "--dpi", "paper": "--paper", "labels": "--labels", "no_le
 
 
 def _render_format(args: argparse.Namespace) -> str:
-    """--format, else the -o suffix, else png; ValueError when they disagree or cannot tell."""
+    """--format, else the -o suffix, else png; UsageError when they disagree or cannot tell."""
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output not in (None, "-") else ""
     if args.format and suffix and suffix != args.format:
-        raise ValueError(f"--format {args.format} but the output file ends in .{suffix}")
+        raise UsageError(f"--format {args.format} but the output file ends in .{suffix}")
     fmt = args.format or suffix or "png"
     if fmt not in RENDER_FORMATS:
-        raise ValueError(f"cannot tell the image format from '{Path(args.output).name}': "
+        raise UsageError(f"cannot tell the image format from '{Path(args.output).name}': "
                          f"use .png, .svg or .pdf, or give --format")
     if args.capture:
         if fmt == "svg":
-            raise ValueError("--capture makes PNG or PDF (a browser screenshot has no SVG)")
+            raise UsageError("--capture makes PNG or PDF (a browser screenshot has no SVG)")
         if args.theme != "light":
-            raise ValueError("--theme applies to the static renderer, not --capture")
+            raise UsageError("--theme applies to the static renderer, not --capture")
         for name, flag in _STATIC_ONLY.items():
             if getattr(args, name):
-                raise ValueError(f"{flag} applies to the static renderer, not --capture")
+                raise UsageError(f"{flag} applies to the static renderer, not --capture")
     return fmt
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     """A presentation map of a view: drawn with matplotlib, or (--capture) the interactive map
     photographed in headless Chromium."""
-    from conflictmap.export import export_filename, write_atomically
+    from conflictmap.exports import export_filename, write_atomically
     from conflictmap.store import Store
     from conflictmap.view_args import view_from_args
 
@@ -229,19 +240,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a wrong command line: usage and one line, exit 2
         args.render_parser.error(str(exc))
     output = Path(args.output or Path(export_filename(view, "geojson")).with_suffix(f".{fmt}"))
-    if args.output != "-" and not output.parent.exists():
-        raise CliError(f"cannot write {output}: folder {output.parent} does not exist")
-    if not Path(args.db).exists():
-        raise CliError(f"no store at {args.db}; ingest articles first (conflictmap ingest FILE)")
+    _check_output_and_store(args, output)
     with Store(args.db) as store:
         if args.capture:
-            from dashboard.capture import CaptureError, capture_map
+            from dashboard.capture import capture_map
 
-            try:
-                data = capture_map(store, view, width=args.width or 1920, height=args.height or 1080, fmt=fmt,
-                                   title=args.title, subtitle=args.subtitle)
-            except CaptureError as exc:
-                raise CliError(str(exc)) from None
+            data = capture_map(store, view, width=args.width or 1920, height=args.height or 1080, fmt=fmt,
+                               title=args.title, subtitle=args.subtitle)
         else:
             from dashboard.static_map import render_map
 
@@ -257,7 +262,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _int_in(low: int, high: int):
+def _int_in(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -269,7 +274,7 @@ def _int_in(low: int, high: int):
     return parse
 
 
-def _add_render_parser(sub) -> None:
+def _add_render_parser(sub: Any) -> None:
     from conflictmap.view_args import add_view_options
 
     p = sub.add_parser("render", help="draw a presentation map of a view (PNG, SVG or PDF)",
@@ -339,10 +344,10 @@ def _download(url: str, workdir: Path) -> Path:
             while chunk := response.read(1 << 20):
                 fh.write(chunk)
     except urllib.error.HTTPError as exc:
-        raise CliError(f"could not download {url}: HTTP {exc.code} {exc.reason}") from None
+        raise ConflictmapError(f"could not download {url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise CliError(f"could not download {url} ({reason}); are you offline? Download it and give the file path") from None
+        raise ConflictmapError(f"could not download {url} ({reason}); are you offline? Download it and give the file path") from None
     return target
 
 
@@ -363,7 +368,7 @@ def _first_line(path: Path) -> str:
 
 
 def data_kind(path: Path) -> str:
-    """``"geonames"`` or ``"boundaries"`` for a data file, or CliError saying why neither."""
+    """``"geonames"`` or ``"boundaries"`` for a data file, or InputError saying why neither."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".zip":
@@ -373,10 +378,10 @@ def data_kind(path: Path) -> str:
         if suffix in GEONAMES_SUFFIXES and len(_first_line(path).rstrip("\r\n").split("\t")) == GEONAMES_COLUMNS:
             return "geonames"
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise CliError(f"{path}: cannot read the file ({exc})") from None
+        raise InputError(f"{path}: cannot read the file ({exc})") from None
     if suffix in BOUNDARY_SUFFIXES - {".zip"}:
         return "boundaries"
-    raise CliError(
+    raise InputError(
         f"{path}: not a GeoNames dump (.txt/.gz/.zip with 19 tab-separated columns) nor a boundary file "
         "(.shp, .gpkg, .geojson, .json, or .zip holding a shapefile)"
     )
@@ -393,18 +398,21 @@ def cmd_data_add(args: argparse.Namespace) -> int:
                 else:
                     path = Path(item)
                     if not path.exists():
-                        raise CliError(f"{path}: no such file")
+                        raise ConflictmapError(f"{path}: no such file")
                 kind = data_kind(path)
                 if kind == "geonames":
-                    add = _optional("geodata.gazetteer", "add_geonames_dump", "GeoNames dumps")
+                    from geodata.gazetteer import add_geonames_dump
+
+                    result: object = add_geonames_dump(path)
                 else:
-                    add = _optional("geodata.userdata", "add_boundaries", "boundary files")
-                result = add(path)
-            except CliError as exc:
+                    from geodata.userdata import add_boundaries
+
+                    result = add_boundaries(path)
+            except ConflictmapError as exc:  # the data modules' messages name the file
                 failed += 1
-                _say_error(str(exc))
+                _say_error(str(exc) if str(exc).startswith(str(item)) else f"{item}: {exc}")
                 continue
-            except (ValueError, OSError) as exc:  # the data modules' user-facing errors
+            except OSError as exc:
                 failed += 1
                 _say_error(f"{item}: {exc}")
                 continue
@@ -412,7 +420,7 @@ def cmd_data_add(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _describe(result: object) -> str:
+def _describe(result: Any) -> str:
     """A short summary of what an ``add_*`` function returned (rows kept, problems, where stored)."""
     if result is None or result == "":
         return ""
@@ -437,15 +445,6 @@ def _describe(result: object) -> str:
     return text
 
 
-def _optional(module: str, function: str, what: str):
-    from importlib import import_module
-
-    try:
-        return getattr(import_module(module), function)
-    except (ImportError, AttributeError):
-        raise CliError(f"adding {what} is not available in this build ({module}.{function} missing)") from None
-
-
 def cmd_data_list(args: argparse.Namespace) -> int:
     from geodata.paths import user_data_dir
 
@@ -456,7 +455,7 @@ def cmd_data_list(args: argparse.Namespace) -> int:
         return 0
     print(f"user data in {root}:")
     for p in files:
-        print(f"  {str(p.relative_to(root)):<50} {p.stat().st_size / 1e6:8.2f} MB")
+        print(f"  {p.relative_to(root)!s:<50} {p.stat().st_size / 1e6:8.2f} MB")
     return 0
 
 
@@ -468,7 +467,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     app = Path(dashboard.__file__).resolve().parent / "app.py"
     if not app.exists():
-        raise CliError(f"the dashboard is not installed ({app} missing)")
+        raise ConflictmapError(f"the dashboard is not installed ({app} missing)")
     argv = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.headless", "true" if args.headless else "false",
@@ -501,7 +500,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             try:
                 result = import_events(store, Path(path), format=args.format, mapping=mapping or None,
                                        dataset=args.dataset)
-            except ValueError as exc:
+            except ConflictmapError as exc:  # names the file and, for a bad row, the row
                 failed += 1
                 _say_error(str(exc))
                 continue
@@ -645,35 +644,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     direct = _passthrough(argv)
     if direct is not None:
         name, rest = direct
-        try:
-            return int(_PASSTHROUGH[name](argparse.Namespace(rest=rest)) or 0)
-        except Exception as exc:  # noqa: BLE001 - one line, as for every command
-            if os.environ.get("CONFLICTMAP_DEBUG"):
-                raise
-            _say_error(str(exc) or exc.__class__.__name__)
-            return 1
+        return _run(lambda: _PASSTHROUGH[name](argparse.Namespace(rest=rest)))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.db is None:
         from geodata.paths import default_db
 
         args.db = default_db()
+    return _run(lambda: args.func(args))
+
+
+def _run(command: Callable[[], int | None]) -> int:
+    """Run a command; report every error as one line and return the exit code (never a traceback,
+    unless ``CONFLICTMAP_DEBUG`` is set)."""
+    debug = bool(os.environ.get("CONFLICTMAP_DEBUG"))
     try:
-        return int(args.func(args) or 0)
+        return int(command() or 0)
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
     except BrokenPipeError:  # `conflictmap export -o - | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 — the contract is one line, never a traceback
-        message = str(exc) or exc.__class__.__name__
-        known = {"CliError", "ArticleError", "StoreError", "ExportError"}
-        if exc.__class__.__name__ not in known and not isinstance(exc, (OSError, ValueError)):
-            message = f"{exc.__class__.__name__}: {message}"
-        if os.environ.get("CONFLICTMAP_DEBUG"):
+    except ConflictmapError as exc:  # written for the user: the message as it is
+        if debug:
             raise
-        _say_error(message)
+        _say_error(str(exc) or exc.__class__.__name__)
+        return exc.exit_code
+    except OSError as exc:  # a file the system refused (permissions, a full disk): its own words
+        if debug:
+            raise
+        _say_error(str(exc))
+        return 1
+    except Exception as exc:  # a bug: still one line, with the error's class to report it by
+        if debug:
+            raise
+        _say_error(f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__)
         return 1
 
 

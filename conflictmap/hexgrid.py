@@ -139,5 +139,14 @@ def bin_points(lon: np.ndarray, lat: np.ndarray, fatalities: np.ndarray | None, 
     })
 
 
-__all__ = ["EARTH_RADIUS_KM", "HEXES_ACROSS", "HexGrid", "SAHEL_EXTENT", "WIDTHS_KM", "bin_points", "contains",
-           "grid_for_extent", "widened"]
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "HEXES_ACROSS",
+    "SAHEL_EXTENT",
+    "WIDTHS_KM",
+    "HexGrid",
+    "bin_points",
+    "contains",
+    "grid_for_extent",
+    "widened",
+]

@@ -4,7 +4,7 @@
 :func:`add_view_options` adds them to an argparse parser; :func:`view_from_args` turns the parsed
 arguments into a :class:`conflictmap.views.ViewFilter`. ``--view`` takes a dashboard URL (or its
 query string) and the other options override what it says, so an analyst can copy the address bar
-and change one thing. Values are checked by :mod:`conflictmap.view_export` (the same checks as the
+and change one thing. Values are checked by :mod:`conflictmap.views` (the same checks as the
 export's): a bad one is an argparse error (one line, exit 2).
 """
 
@@ -48,16 +48,13 @@ def parse_view(text: str) -> views.ViewFilter:
 
 
 def parse_alliance(text: str) -> str:
-    from conflictmap.view_export import check_alliance
-
-    return check_alliance(text)
+    """An alliance id or any of its names, as the alliance's id."""
+    return views.check_alliance(text)
 
 
 def parse_layers(text: str) -> tuple[str, ...]:
     """Comma-separated keys of ``views.LAYERS`` (or ``areas``, ``all``, ``none``), in drawing order."""
-    from conflictmap.view_export import layer_keys
-
-    return layer_keys(text)
+    return views.layer_keys(text)
 
 
 def add_view_options(parser: argparse.ArgumentParser, *, display: bool = True) -> None:

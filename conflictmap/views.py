@@ -1,16 +1,16 @@
 """The view model: what an analyst filters, as a dataclass that round-trips through URL query
-parameters, and the queries that the dashboard and the exports both run for it.
+parameters, and what the dashboard and the exports both read for it.
 
-Every value reaches SQLite as a bound parameter (``?``); only fixed column names and operators
-are written into the SQL text. Analyst corrections (:mod:`conflictmap.corrections`) are applied
-inside the queries, so the map, the table, the charts and every export see the corrected values.
-An incident is a group of linked reports (``incident_links``); the views show one row per group,
-its representative being the group's smallest report id.
+A :class:`ViewFilter` is the whole view (filters, map date, mode, layers, extent). Its
+:meth:`~ViewFilter.query` is the store's side of it (:class:`conflictmap.store.IncidentQuery`),
+and the functions below ask the store (:mod:`conflictmap.store.queries`) and shape the answer.
+Analyst corrections are applied by the store, so the map, the table, the charts and every export
+see the corrected values. An incident is a group of linked reports; the views show one row per
+group.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -20,9 +20,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
+from conflictmap.errors import UsageError
+from conflictmap.hexgrid import HexGrid, bin_points
+from conflictmap.store import TABLE_COLUMNS, IncidentQuery, Store, corrections
+
 if TYPE_CHECKING:
-    from conflictmap.hexgrid import HexGrid
-    from conflictmap.store import Store
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
 AES_CHARTER = date(2023, 9, 16)
 MODES = ("points", "heatmap", "choropleth")
@@ -32,6 +36,8 @@ PRESETS = ("custom", "last 30 days", "2023", "since the AES charter", "all")
 #: The map's layers by key (the dashboard names them in ``dashboard.mapview``), in drawing order.
 LAYERS = ("countries", "admin1", "alliances", "liptako", "sahel", "place_areas", "places", "incidents")
 DEFAULT_LAYERS = tuple(k for k in LAYERS if k != "sahel")
+#: The layers of named areas (the Liptako-Gourma zone, the Sahel band): ``--layers areas``.
+AREA_LAYERS = ("liptako", "sahel")
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,24 @@ class ViewFilter:
             end = min(end, p[1]) if end else p[1]
         return start, end
 
+    def query(self) -> IncidentQuery:
+        """The store's side of this view: which incidents it holds (the period narrowing the dates,
+        the alliance read as its members on :meth:`day`)."""
+        start, end = self.date_range()
+        members: tuple[str, ...] | None = None
+        if self.alliance:
+            from geodata.alliances import members_on  # geopandas: loaded when a view filters by alliance
+
+            try:
+                members = tuple(members_on(self.day(), self.alliance).get(self.alliance, []))
+            except KeyError:
+                members = ()
+        return IncidentQuery(
+            start=start, end=end, event_types=self.event_types, sub_event_types=self.sub_event_types,
+            actors=self.actors, countries=self.countries, admin1=self.admin1, members=members,
+            max_geo_precision=self.max_geo_precision, sources=self.sources,
+        )
+
     # ----------------------------------------------------------------- URL
 
     def to_query_params(self) -> dict[str, str | list[str]]:
@@ -102,13 +126,13 @@ class ViewFilter:
         """Read a view back from query parameters.
 
         A browser's address bar is read leniently (``strict=False``): unknown keys and bad values
-        are dropped. ``strict=True`` (a command line's ``--view``) raises ValueError naming the
+        are dropped. ``strict=True`` (a command line's ``--view``) raises UsageError naming the
         unknown key or the bad value instead.
         """
         if strict:
             unknown = sorted(set(params) - set(_PARAM.values()))
             if unknown:
-                raise ValueError(f"unknown parameter '{unknown[0]}' (known: {', '.join(sorted(_PARAM.values()))})")
+                raise UsageError(f"unknown parameter '{unknown[0]}' (known: {', '.join(sorted(_PARAM.values()))})")
         kwargs: dict[str, Any] = {}
         for f in fields(cls):
             key = _PARAM[f.name]
@@ -126,13 +150,13 @@ class ViewFilter:
                     kwargs[f.name] = _field_value(f.name, values[-1])
             except ValueError as exc:
                 if strict:
-                    raise ValueError(f"{key}: {exc}") from None
+                    raise UsageError(f"{key}: {exc}") from None
         return cls(**kwargs)
 
     @classmethod
     def from_url(cls, text: str) -> ViewFilter:
         """A view from a dashboard URL or its query string (``?from=2024-01-01&layer=places``),
-        read strictly: ValueError names the parameter that is wrong."""
+        read strictly: UsageError names the parameter that is wrong."""
         query = urlsplit(text).query if "?" in text or "://" in text else text
         params: dict[str, list[str]] = {}
         for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=False):
@@ -245,6 +269,33 @@ def _alliance(ref: str) -> str:
     return ref
 
 
+def check_alliance(ref: str) -> str:
+    """The alliance id for an id or any of its names (``AES``, ``CEDEAO``), or UsageError."""
+    from geodata.alliances import alliance
+
+    found = alliance(_alliance(ref))
+    assert found is not None  # _alliance raised otherwise
+    return found.id
+
+
+def layer_keys(text: str) -> tuple[str, ...]:
+    """``--layers`` (comma-separated map layer keys, ``all``, ``none``, or ``areas`` for both zones)
+    as the view's layer keys, in the map's order; UsageError names an unknown one."""
+    wanted: set[str] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part or part == "none":
+            continue
+        if part == "all":
+            wanted.update(LAYERS)
+        elif part == "areas":
+            wanted.update(AREA_LAYERS)
+        elif part in LAYERS:
+            wanted.add(part)
+        else:
+            raise UsageError(f"unknown layer '{part}'; choose from {', '.join(LAYERS)}, areas, all or none")
+    return tuple(k for k in LAYERS if k in wanted)
+
+
 #: How each single-valued field reads its URL value (a field not named here keeps the text).
 _READERS = {
     "start": date.fromisoformat, "end": date.fromisoformat, "alliance_day": date.fromisoformat,
@@ -280,168 +331,22 @@ def periods(start: date, end: date, step: str = "month") -> list[str]:
     return out
 
 
-# --------------------------------------------------------------------------- SQL
-
-#: The latest active correction of each incident (see conflictmap.corrections).
-_ACTIVE = (
-    "(SELECT target_key, lat, lon, country, admin1, event_type, sub_event_type, id FROM corrections"
-    " WHERE id IN (SELECT MAX(id) FROM corrections WHERE target = 'incident' AND undone_at IS NULL"
-    " GROUP BY target_key))"
-)
-#: Effective incidents: one row per incident (group representative), corrections applied.
-EFFECTIVE = f"""
-SELECT i.id AS id, i.event_date AS event_date,
-       COALESCE(c.event_type, i.event_type) AS event_type,
-       COALESCE(c.sub_event_type, i.sub_event_type) AS sub_event_type,
-       i.actor1 AS actor1, i.actor2 AS actor2, i.fatalities AS fatalities,
-       COALESCE(c.lat, i.lat) AS lat, COALESCE(c.lon, i.lon) AS lon, i.location AS location,
-       CASE WHEN c.lat IS NOT NULL THEN c.country ELSE i.country END AS country,
-       CASE WHEN c.lat IS NOT NULL THEN c.admin1 ELSE i.admin1 END AS admin1,
-       i.geo_precision AS geo_precision, i.summary AS summary,
-       CASE WHEN i.source_kind = 'dataset' THEN i.origin ELSE 'articles' END AS source,
-       COALESCE(i.source_key, 'id:' || i.id) AS source_key,
-       c.id AS correction_id,
-       CASE WHEN l.group_id IS NULL THEN 1 ELSE 0 END AS single
-FROM incidents i
-LEFT JOIN incident_links l ON l.incident_id = i.id
-LEFT JOIN {_ACTIVE} c ON c.target_key = COALESCE(i.source_key, 'id:' || i.id)
-WHERE (l.group_id IS NULL OR l.group_id = i.id)
-"""
-
-TABLE_COLUMNS = ["id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities",
-                 "location", "admin1", "country", "geo_precision", "source", "lat", "lon", "summary",
-                 "correction_id"]
-
-#: The reports as stored, with the columns the filters read. SQLite flattens this into the outer
-#: query, so a filter on a date, a type or a country uses the table's indexes.
-RAW = """
-SELECT i.id AS id, i.event_date AS event_date, i.event_type AS event_type, i.sub_event_type AS sub_event_type,
-       i.actor1 AS actor1, i.actor2 AS actor2, i.fatalities AS fatalities, i.lat AS lat, i.lon AS lon,
-       i.country AS country, i.admin1 AS admin1, i.geo_precision AS geo_precision,
-       CASE WHEN i.source_kind = 'dataset' THEN i.origin ELSE 'articles' END AS source
-FROM incidents i
-"""
-#: Reports whose effective row differs from the stored one: members of a linked group other than its
-#: representative (not shown) and reports with an active correction. Few, whatever the store's size.
-ALTERED = f"""
-SELECT incident_id AS id FROM incident_links WHERE group_id != incident_id
-UNION SELECT i.id FROM {_ACTIVE} c JOIN incidents i ON i.source_key = c.target_key
-UNION SELECT i.id FROM {_ACTIVE} c JOIN incidents i ON i.id = CAST(substr(c.target_key, 4) AS INTEGER)
-      WHERE c.target_key LIKE 'id:%' AND i.source_key IS NULL
-"""
-
-
-
-def where(view: ViewFilter, alias: str = "e") -> tuple[str, list[Any]]:
-    """The WHERE clause of ``view`` over :data:`EFFECTIVE` (aliased ``alias``) and its parameters."""
-    a = alias + "."
-    clauses: list[str] = []
-    params: list[Any] = []
-
-    def inside(column: str, values: Iterable[Any]) -> None:
-        values = list(values)
-        if values:
-            clauses.append(f"{a}{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-
-    start, end = view.date_range()
-    if start:
-        clauses.append(f"{a}event_date >= ?")
-        params.append(start.isoformat())
-    if end:
-        clauses.append(f"{a}event_date < ?")  # dates may carry a time: compare with the next day
-        params.append((end + timedelta(days=1)).isoformat())
-    inside("event_type", view.event_types)
-    inside("sub_event_type", view.sub_event_types)
-    if view.actors:
-        marks = ", ".join("?" * len(view.actors))
-        clauses.append(f"({a}actor1 IN ({marks}) OR {a}actor2 IN ({marks}))")
-        params.extend(view.actors)
-        params.extend(view.actors)
-    inside("country", view.countries)
-    inside("admin1", view.admin1)
-    if view.alliance:
-        from geodata.alliances import members_on
-
-        try:
-            members = members_on(view.day(), view.alliance).get(view.alliance, [])
-        except KeyError:
-            members = []
-        if members:
-            inside("country", members)
-        else:
-            clauses.append("0")
-    if view.max_geo_precision is not None:
-        clauses.append(f"({a}geo_precision IS NULL OR {a}geo_precision <= ?)")
-        params.append(int(view.max_geo_precision))
-    inside("source", view.sources)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _query(store: Store, sql: str, params: Iterable[Any]) -> pd.DataFrame:
-    return store._frame(sql, params)  # noqa: SLF001 - the store's one locked connection
-
-
-def has_altered(store: Store) -> bool:
-    """Whether any report is linked to another or corrected (see :data:`ALTERED`)."""
-    return bool(_query(store, f"SELECT EXISTS (SELECT 1 FROM ({ALTERED})) AS x", ())["x"].iloc[0])
-
-
-def _parts(view: ViewFilter, select: str, extra: str = "", altered: bool = True) -> tuple[list[str], list[Any]]:
-    """``SELECT {select}`` over the effective incidents of ``view`` as two queries whose results add
-    up: the stored reports that no link or correction alters (a plain filtered scan of ``incidents``
-    that uses its indexes) and the few altered ones, read through :data:`EFFECTIVE`.
-    ``extra`` (an SQL condition over ``e`` without parameters) narrows both; ``altered=False``
-    (:func:`has_altered` says so) leaves out the second query and the check against the first."""
-    w, p = where(view)
-    conditions = [w[len(" WHERE "):]] if w else []
-    if extra:
-        conditions.append(f"({extra})")
-    if not altered:  # nothing linked or corrected: the stored reports are the incidents
-        return [f"SELECT {select} FROM ({RAW}) e" + (" WHERE " + " AND ".join(conditions) if conditions else "")], p
-    plain = " AND ".join([*conditions, f"e.id NOT IN ({ALTERED})"])
-    narrowed = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-    return [f"SELECT {select} FROM ({RAW}) e WHERE {plain}",
-            f"SELECT {select} FROM ({EFFECTIVE} AND i.id IN ({ALTERED})) e{narrowed}"], p
-
-
-def _aggregate(store: Store, view: ViewFilter, keys: Mapping[str, str], extra: str = "") -> pd.DataFrame:
-    """``keys…, incidents, fatalities`` of ``view`` grouped by ``keys`` (name → SQL over ``e``), each
-    part aggregated in SQL (:func:`_parts`) and the two added up."""
-    names = list(keys)
-    select = ", ".join([*(f"{expr} AS {name}" for name, expr in keys.items()),
-                        "COUNT(*) AS incidents", "COALESCE(SUM(e.fatalities), 0) AS fatalities"])
-    group = f" GROUP BY {', '.join(names)}" if names else ""
-    queries, params = _parts(view, select, extra, has_altered(store))
-    both = pd.concat([_query(store, sql + group, params) for sql in queries], ignore_index=True)
-    both[["incidents", "fatalities"]] = both[["incidents", "fatalities"]].fillna(0).astype("int64")
-    if not names:
-        return both[["incidents", "fatalities"]].sum().to_frame().T
-    both = both.groupby(names, as_index=False, dropna=False, sort=False)[["incidents", "fatalities"]].sum()
-    return both[both["incidents"] > 0].reset_index(drop=True)
+# --------------------------------------------------------------------------- incidents
+# The store answers; these read a view as a query and shape the result for the map and the exports.
 
 
 def count(store: Store, view: ViewFilter) -> int:
     """How many incidents ``view`` holds (one per linked group, corrections applied)."""
-    queries, params = _parts(view, "COUNT(*) AS n", altered=has_altered(store))
-    return sum(int(_query(store, sql, params)["n"].iloc[0]) for sql in queries)
+    return store.count_incidents(view.query())
 
 
 def incidents_frame(store: Store, view: ViewFilter, *, limit: int | None = None,
                     columns: Iterable[str] = TABLE_COLUMNS, order: str = "newest") -> pd.DataFrame:
     """The incidents of ``view`` (one row per incident, corrections applied), newest first."""
-    cols = ", ".join(f"e.{c}" for c in columns)
-    w, p = where(view)
-    sql = f"SELECT {cols} FROM ({EFFECTIVE}) e{w}"
-    if order == "newest":
-        sql += " ORDER BY e.event_date DESC, e.id DESC"
-    if limit is not None:
-        sql += " LIMIT ?"
-        p = [*p, int(limit)]
-    return _query(store, sql, p)
+    return store.incident_rows(view.query(), limit=limit, columns=columns, order=order)
 
 
-def incidents_geoframe(store: Store, view: ViewFilter) -> Any:
+def incidents_geoframe(store: Store, view: ViewFilter) -> gpd.GeoDataFrame:
     """:func:`incidents_frame` as a GeoDataFrame of points (EPSG:4326): what exports write."""
     import geopandas as gpd
 
@@ -461,29 +366,17 @@ def map_points(store: Store, view: ViewFilter, *, limit: int) -> pd.DataFrame:
 
 def admin1_totals(store: Store, view: ViewFilter) -> pd.DataFrame:
     """``country, admin1, incidents, fatalities`` of ``view``, aggregated in SQL."""
-    return _aggregate(store, view, {"country": "e.country", "admin1": "e.admin1"})
+    return store.incident_totals(view.query(), by=("country", "admin1"))
 
 
 def coordinates(store: Store, view: ViewFilter) -> pd.DataFrame:
     """``lon, lat, fatalities`` of every incident of ``view`` that has coordinates (corrections
     applied), for binning: float arrays, no ids, no text."""
-    import numpy as np
-
-    queries, params = _parts(view, "e.lon, e.lat, COALESCE(e.fatalities, 0)",
-                             extra="e.lat IS NOT NULL AND e.lon IS NOT NULL", altered=has_altered(store))
-    parts = []
-    with store._lock:  # noqa: SLF001 - the store's one connection; rows go straight into an array
-        for sql in queries:
-            cursor = store._conn.execute(sql, tuple(params))  # noqa: SLF001
-            parts.append(np.fromiter(itertools.chain.from_iterable(cursor), dtype=float).reshape(-1, 3))
-    values = np.concatenate(parts)
-    return pd.DataFrame({"lon": values[:, 0], "lat": values[:, 1], "fatalities": values[:, 2]})
+    return store.incident_coordinates(view.query())
 
 
 def hex_bins(store: Store, view: ViewFilter, grid: HexGrid) -> pd.DataFrame:
     """``q, r, incidents, fatalities`` per hexagon of ``grid`` (:mod:`conflictmap.hexgrid`)."""
-    from conflictmap.hexgrid import bin_points
-
     frame = coordinates(store, view)
     return bin_points(frame["lon"].to_numpy(), frame["lat"].to_numpy(), frame["fatalities"].to_numpy(), grid)
 
@@ -492,7 +385,7 @@ def timeseries(store: Store, view: ViewFilter, step: str = "month") -> pd.DataFr
     """``period, event_type, incidents, fatalities`` per month (``YYYY-MM``) or year."""
     length = 7 if step == "month" else 4
     # by day and type first: the order of the date-led index, so SQLite streams instead of sorting
-    days = _aggregate(store, view, {"day": "e.event_date", "event_type": "e.event_type"})
+    days = store.incident_totals(view.query(), by=("day", "event_type"))
     frame = pd.DataFrame({"period": days["day"].astype("string").str.slice(0, length),
                           "event_type": days["event_type"].fillna("(none)"),
                           "incidents": days["incidents"], "fatalities": days["fatalities"]})
@@ -502,32 +395,18 @@ def timeseries(store: Store, view: ViewFilter, step: str = "month") -> pd.DataFr
 
 def choices(store: Store) -> dict[str, list[Any]]:
     """Values the sidebar offers: types, sub-types, actors (most frequent), countries, admin-1, sources,
-    and the first/last date. Read from the raw reports (indexed columns) plus the corrections."""
-    out: dict[str, list[Any]] = {}
-    q = lambda sql: _query(store, sql, ())  # noqa: E731
-    out["event_types"] = sorted(set(q("SELECT DISTINCT event_type AS v FROM incidents WHERE event_type IS NOT NULL")["v"])
-                                | set(q("SELECT DISTINCT event_type AS v FROM corrections WHERE event_type IS NOT NULL")["v"]))
-    out["countries"] = q("SELECT DISTINCT country AS v FROM incidents WHERE country IS NOT NULL ORDER BY v")["v"].tolist()
-    out["sources"] = q("SELECT DISTINCT CASE WHEN source_kind = 'dataset' THEN origin ELSE 'articles' END AS v"
-                       " FROM incidents ORDER BY v")["v"].dropna().tolist()
-    out["sub_event_types"] = q("SELECT DISTINCT event_type AS t, sub_event_type AS v FROM incidents"
-                               " WHERE sub_event_type IS NOT NULL ORDER BY t, v").values.tolist()
-    out["admin1"] = q("SELECT DISTINCT country AS c, admin1 AS v FROM incidents WHERE admin1 IS NOT NULL"
-                      " ORDER BY c, v").values.tolist()
-    out["actors"] = q("SELECT a AS v FROM (SELECT actor1 AS a FROM incidents UNION ALL SELECT actor2 FROM incidents)"
-                      " WHERE a IS NOT NULL GROUP BY a ORDER BY COUNT(*) DESC LIMIT 300")["v"].tolist()
-    span = q("SELECT MIN(event_date) AS a, MAX(event_date) AS b FROM incidents").iloc[0]
-    out["span"] = [_to_date(span["a"]), _to_date(span["b"])]
-    return out
+    and the first/last date (:meth:`conflictmap.store.Store.choices`)."""
+    return store.choices()
 
 
-def _to_date(value: Any) -> date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+def extent(store: Store, view: ViewFilter) -> tuple[float, float, float, float] | None:
+    """``(west, south, east, north)`` of the view's incidents that have coordinates, or None."""
+    return store.incident_extent(view.query())
+
+
+def sources(store: Store, view: ViewFilter) -> list[str]:
+    """The sources of the view's incidents: dataset names, and ``articles``."""
+    return store.incident_sources(view.query())
 
 
 def incident_detail(store: Store, incident_id: int) -> pd.DataFrame:
@@ -536,20 +415,32 @@ def incident_detail(store: Store, incident_id: int) -> pd.DataFrame:
     frame = store.incidents(ids=ids)
     if frame.empty:
         return frame
-    from conflictmap.corrections import apply_incident_corrections
-
-    return apply_incident_corrections(store, frame)
+    return corrections.apply_incident_corrections(store, frame)
 
 
 # --------------------------------------------------------------------------- places
 
+#: The columns of :func:`places_frame` (and ``ref``, the polygon a place is drawn as).
+PLACE_COLUMNS = [
+    "name", "kind", "country", "admin1", "confidence", "mentions", "sentence", "surfaces",
+    "article_id", "article_title", "article_url", "article_date", "geonameid", "lat", "lon",
+]
+_PLACE_KEYS = ["article_id", "name", "kind", "ref", "lat", "lon"]
 
-def places_frame(store: Store, view: ViewFilter | None = None) -> Any:
-    """The places of the articles (``conflictmap.export.places_frame``, corrections applied),
-    narrowed by the view's dates (article date), countries, admin-1 and confidence."""
-    from conflictmap.export import places_frame as all_places
 
-    places = all_places(store)
+def places_frame(store: Store, view: ViewFilter | None = None, *,
+                 article_ids: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """The places of the articles: one feature per distinct resolved place per article (EPSG:4326),
+    what the map shows and every export writes; narrowed by ``view`` (article date, countries,
+    admin-1, place confidence) and to ``article_ids`` when given.
+
+    Mentions of an article are grouped by ``(name, kind, ref, lat, lon)``. The geometry is the
+    polygon of ``ref`` (country, admin-1, area) when the boundaries know it, else the point.
+    ``lat``/``lon`` always hold the resolver's point (a label position for polygons). Corrections
+    in force (:mod:`conflictmap.store.corrections`) are applied first, so a typed location can
+    also resolve an unresolved mention.
+    """
+    places = _all_places(store, article_ids)
     if view is None or places.empty:
         return places
     keep = pd.Series(True, index=places.index)
@@ -570,9 +461,90 @@ def places_frame(store: Store, view: ViewFilter | None = None) -> Any:
     return places[keep.fillna(False).to_numpy()].reset_index(drop=True)
 
 
+def _all_places(store: Store, article_ids: Iterable[str] | None) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    mentions = corrections.apply_mention_corrections(store, store.mentions())
+    mentions = mentions[mentions["lat"].notna() & mentions["lon"].notna()]
+    if article_ids is not None:
+        mentions = mentions[mentions["article_id"].isin(list(article_ids))]
+    if mentions.empty:
+        return gpd.GeoDataFrame(
+            {c: pd.Series(dtype=object) for c in PLACE_COLUMNS}, geometry=gpd.GeoSeries([], crs="EPSG:4326")
+        )
+
+    mentions = mentions.sort_values(["article_id", "start", "id"])
+    grouped = mentions.groupby(_PLACE_KEYS, dropna=False, sort=False).agg(
+        country=("country", "first"),
+        admin1=("admin1", "first"),
+        confidence=("confidence", "max"),
+        mentions=("id", "count"),
+        sentence=("sentence", "first"),
+        surfaces=("surface", lambda s: " | ".join(dict.fromkeys(s))),
+        geonameid=("geonameid", "first"),
+        first_start=("start", "min"),
+    ).reset_index()
+
+    articles = store.articles()[["id", "title", "url", "published"]].rename(
+        columns={"id": "article_id", "title": "article_title", "url": "article_url", "published": "article_date"}
+    )
+    frame = grouped.merge(articles, on="article_id", how="left")
+    frame = frame.sort_values(["article_date", "article_id", "first_start"], na_position="last")
+    polygons: dict[str, BaseGeometry | None] = {}  # per call: user layers may change between calls
+    geometry = [_geometry(ref, lon, lat, polygons) for ref, lon, lat in zip(frame["ref"], frame["lon"], frame["lat"])]
+    frame["geonameid"] = frame["geonameid"].astype("Int64")
+    return gpd.GeoDataFrame(frame[[*PLACE_COLUMNS, "ref"]].reset_index(drop=True), geometry=geometry, crs="EPSG:4326")
+
+
+def _geometry(ref: Any, lon: float, lat: float, cache: dict[str, BaseGeometry | None]) -> BaseGeometry:
+    from shapely.geometry import Point
+
+    if isinstance(ref, str) and ref:
+        if ref not in cache:
+            cache[ref] = _ref_geometry(ref)
+        polygon = cache[ref]
+        if polygon is not None and not polygon.is_empty:
+            return polygon
+    return Point(float(lon), float(lat))
+
+
+def _ref_geometry(ref: str) -> BaseGeometry | None:
+    try:
+        from geodata.boundaries import geometry_for
+    except ImportError:  # boundaries not built: every place is shown as its point
+        return None
+    return geometry_for(ref)
+
+
 __all__ = [
-    "AES_CHARTER", "DEFAULT_LAYERS", "EFFECTIVE", "LAYERS", "parse_bbox", "METRICS", "MODES", "PRESETS", "STEPS", "TABLE_COLUMNS", "ViewFilter",
-    "admin1_totals", "choices", "coordinates", "count", "hex_bins", "incident_detail", "incidents_frame",
-    "incidents_geoframe", "map_points", "period_bounds", "periods", "places_frame", "preset_range",
-    "timeseries", "where",
+    "AES_CHARTER",
+    "AREA_LAYERS",
+    "DEFAULT_LAYERS",
+    "LAYERS",
+    "METRICS",
+    "MODES",
+    "PLACE_COLUMNS",
+    "PRESETS",
+    "STEPS",
+    "TABLE_COLUMNS",
+    "ViewFilter",
+    "admin1_totals",
+    "check_alliance",
+    "choices",
+    "coordinates",
+    "count",
+    "extent",
+    "hex_bins",
+    "incident_detail",
+    "incidents_frame",
+    "incidents_geoframe",
+    "layer_keys",
+    "map_points",
+    "parse_bbox",
+    "period_bounds",
+    "periods",
+    "places_frame",
+    "preset_range",
+    "sources",
+    "timeseries",
 ]

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import logging
 import time
-import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
+# First, before the imports below take their seconds: the page is wide from the start.
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 
-from conflictmap import hexgrid, views  # noqa: E402
-from dashboard import (  # noqa: E402  (after set_page_config)
+from conflictmap import hexgrid, views  # noqa: E402 - after set_page_config
+from dashboard import (  # noqa: E402 - after set_page_config
     basemap,
     export_buttons,
     filters,
@@ -31,9 +32,46 @@ from dashboard import (  # noqa: E402  (after set_page_config)
     map_panel,
     panels,
     placemarks,
+    view_map,
     web_assets,
 )
-from loaders.sources import CORPUS_SUFFIXES, FEED_SUFFIXES  # noqa: E402
+from loaders.sources import CORPUS_SUFFIXES, FEED_SUFFIXES  # noqa: E402 - after set_page_config
+
+if TYPE_CHECKING:
+    from conflictmap.store import Store
+    from loaders.ingest import IngestResult
+
+__all__ = [
+    "ARTICLE_TYPES",
+    "CORPUS_TYPES",
+    "KIND_ORDER",
+    "MAP_HEIGHT",
+    "PANELS",
+    "TABLE_ROWS",
+    "UPLOAD_TYPES",
+    "admin1_reforms",
+    "alliances_on",
+    "get_store",
+    "incidents_overlay",
+    "ingest_corpus",
+    "ingest_one",
+    "ingest_uploads",
+    "load_charts",
+    "load_choices",
+    "load_coordinates",
+    "load_heatmap",
+    "load_hex_bins",
+    "load_place_layers",
+    "load_places",
+    "load_unresolved",
+    "load_view",
+    "main",
+    "show_messages",
+    "sidebar_ingest",
+    "static_layers",
+    "store_signature",
+    "view_key_of",
+]
 
 _LOG = logging.getLogger("conflictmap.dashboard")
 ARTICLE_TYPES = ["txt", "md", "html", "htm"]
@@ -43,7 +81,6 @@ UPLOAD_TYPES = ARTICLE_TYPES + CORPUS_TYPES
 MAP_HEIGHT = 620
 TABLE_ROWS = 2_000
 PANELS = ["Incidents", "Charts", "Alliances over time", "Places", "Correct places"]
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>$:]")
 
 web_assets.register()
 
@@ -52,7 +89,8 @@ web_assets.register()
 
 
 @st.cache_resource(show_spinner=False)
-def get_store(path: str) -> Any:
+def get_store(path: str) -> Store:
+    """The store at ``path``, opened once per server."""
     from conflictmap.store import Store
 
     return Store(path)
@@ -66,11 +104,13 @@ def static_layers() -> basemap.StaticLayers:
 
 @st.cache_data(show_spinner=False)
 def alliances_on(day: date) -> list[basemap.AllianceShape]:
+    """The alliances with members on ``day``, as drawn."""
     return basemap.alliances_on(day)
 
 
 @st.cache_data(show_spinner=False)
 def admin1_reforms() -> list[tuple[str, str]]:
+    """(country, reform) pairs the admin-1 layer reflects; none when they cannot be read."""
     try:
         return basemap.admin1_reforms()
     except Exception:  # noqa: BLE001 - the about box must not break the page
@@ -78,21 +118,23 @@ def admin1_reforms() -> list[tuple[str, str]]:
         return []
 
 
-def store_signature(store: Any) -> tuple:
+def store_signature(store: Store) -> tuple[Any, ...]:
     """Changes whenever the store's content changes: counts, the latest ingest time, the newest
     incident and the corrections (an undo changes ``undone``)."""
-    fixes = store._frame("SELECT COUNT(*) AS n, MAX(id) AS m, COUNT(undone_at) AS u FROM corrections", ())  # noqa: SLF001
-    return tuple(sorted(store.counts().items())) + (
-        store.latest_ingest(), store.max_incident_id(), tuple(int(v or 0) for v in fixes.iloc[0]))
+    return (*sorted(store.counts().items()), store.latest_ingest(), store.max_incident_id(),
+            store.corrections_signature())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_places(db_path: str, signature: tuple, places_key: tuple, _store: Any, _view: Any) -> Any:
+def load_places(db_path: str, signature: tuple[Any, ...], places_key: tuple[Any, ...], _store: Store,
+                _view: views.ViewFilter) -> Any:
+    """The places of ``_view`` (a :func:`dashboard.view_map.places_view`), for the map and the table."""
     return views.places_frame(_store, _view)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_place_layers(db_path: str, signature: tuple, places_key: tuple, _places: Any, _names: Any) -> tuple[list, list]:
+def load_place_layers(db_path: str, signature: tuple[Any, ...], places_key: tuple[Any, ...], _places: Any,
+                      _names: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The places layers' features: rebuilt only when the store changes."""
     return placemarks.place_features(_places, _names)
 
@@ -101,18 +143,17 @@ KIND_ORDER = {"place": 0, "region": 1, "admin1": 2, "area": 3, "country": 4}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_choices(db_path: str, signature: tuple, _store: Any) -> dict:
+def load_choices(db_path: str, signature: tuple[Any, ...], _store: Store) -> dict[str, Any]:
+    """What the filters offer (:func:`conflictmap.views.choices`)."""
     return views.choices(_store)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_view(db_path: str, signature: tuple, view_key: tuple, _store: Any, _view: Any,
-              _country_names: Any) -> dict[str, Any]:
+def load_view(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store,
+              _view: views.ViewFilter, _country_names: dict[str, str]) -> dict[str, Any]:
     """Everything the map, table and charts need for one view; aggregated past POINT_LIMIT.
     The overlay is built by :mod:`dashboard.view_map`, as in a map capture; hexagon bins depend on
     the map's extent, so they are left to :func:`load_heatmap` (``overlay`` None)."""
-    from dashboard import view_map
-
     total = views.count(_store, _view)
     mode, aggregated = view_map.drawn_mode(_view, total)
     if mode == "heatmap" and total:
@@ -125,36 +166,40 @@ def load_view(db_path: str, signature: tuple, view_key: tuple, _store: Any, _vie
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def load_coordinates(db_path: str, signature: tuple, view_key: tuple, _store: Any, _view: Any) -> pd.DataFrame:
+def load_coordinates(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store,
+                     _view: views.ViewFilter) -> pd.DataFrame:
     """The view's incident coordinates (kept so that a zoom re-bins them without a query)."""
     return views.coordinates(_store, _view)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_hex_bins(db_path: str, signature: tuple, view_key: tuple, grid: hexgrid.HexGrid, _store: Any,
-                  _view: Any) -> pd.DataFrame:
+def load_hex_bins(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], grid: hexgrid.HexGrid,
+                  _store: Store, _view: views.ViewFilter) -> pd.DataFrame:
+    """The view's incidents binned into the hexagons of ``grid``."""
     frame = load_coordinates(db_path, signature, view_key, _store, _view)
     return hexgrid.bin_points(frame["lon"].to_numpy(), frame["lat"].to_numpy(), frame["fatalities"].to_numpy(), grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_heatmap(db_path: str, signature: tuple, view_key: tuple, grid: hexgrid.HexGrid, around: Any, total: int,
-                 aggregated: bool, _store: Any, _view: Any, _extent: Any) -> incident_layers.IncidentOverlay:
+def load_heatmap(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], grid: hexgrid.HexGrid,
+                 around: Any, total: int, aggregated: bool, _store: Store, _view: views.ViewFilter,
+                 _extent: Any) -> incident_layers.IncidentOverlay:
     """Hexagon bins of the view for a map showing ``_extent``, those around ``around`` when there
     are very many: keyed by the grid (which changes with the zoom), never by the exact extent."""
-    from dashboard import view_map
-
     bins = load_hex_bins(db_path, signature, view_key, grid, _store, _view)
     return view_map.heatmap_overlay(_store, _view.replace(bbox=_extent), total, aggregated, bins, around=around)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_charts(db_path: str, signature: tuple, view_key: tuple, _store: Any, _view: Any) -> tuple:
+def load_charts(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store,
+                _view: views.ViewFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The charts' data: incidents over time by type, and totals by admin-1 unit."""
     return views.timeseries(_store, _view), views.admin1_totals(_store, _view)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_unresolved(db_path: str, signature: tuple, _store: Any) -> pd.DataFrame:
+def load_unresolved(db_path: str, signature: tuple[Any, ...], _store: Store) -> pd.DataFrame:
+    """The place names that were found but not located: name, article, sentence."""
     mentions = _store.mentions(resolved=False)
     if mentions.empty:
         return pd.DataFrame(columns=["name", "article", "sentence"])
@@ -167,7 +212,7 @@ def load_unresolved(db_path: str, signature: tuple, _store: Any) -> pd.DataFrame
 # --------------------------------------------------------------------------- ingest
 
 
-def _report(result: Any, label: str) -> tuple[str, str]:
+def _report(result: IngestResult, label: str) -> tuple[str, str]:
     title = result.title or label
     places = result.places
     unresolved = sorted({m.name or m.text for m in result.unresolved})
@@ -182,9 +227,9 @@ def _report(result: Any, label: str) -> tuple[str, str]:
     return ("success", msg)
 
 
-def ingest_one(store: Any, source: Any, label: str, **meta: Any) -> tuple[str, str]:
+def ingest_one(store: Store, source: Any, label: str, **meta: Any) -> tuple[str, str]:
     """Ingest and return (level, message); never raises."""
-    from loaders.articles import ArticleError
+    from conflictmap.errors import ArticleError
     from loaders.ingest import ingest
 
     try:
@@ -197,7 +242,7 @@ def ingest_one(store: Any, source: Any, label: str, **meta: Any) -> tuple[str, s
     return _report(result, label)
 
 
-def ingest_uploads(store: Any, files: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
+def ingest_uploads(store: Store, files: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
     """Ingest uploaded files in order under one progress bar: an article file is one step; a
     corpus or feed goes through the batch writer, which reports after each committed batch."""
     bar = st.progress(0.0, text=f"Ingesting {_plural(len(files), 'file')}…")
@@ -217,7 +262,7 @@ def ingest_uploads(store: Any, files: list[tuple[str, bytes]]) -> list[tuple[str
     return messages
 
 
-def ingest_corpus(store: Any, data: bytes, name: str, step: Any) -> tuple[str, str]:
+def ingest_corpus(store: Store, data: bytes, name: str, step: Callable[[int, int], None]) -> tuple[str, str]:
     """A corpus or feed file through :func:`loaders.batch.run_batch`; (level, message), never raises."""
     from loaders.batch import run_batch
     from loaders.sources import read_bytes_source
@@ -241,17 +286,14 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
-def md_escape(text: str) -> str:
-    """Article-derived text shown literally in markdown-rendering elements (no links, no emphasis)."""
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(text))
-
-
 def show_messages(messages: list[tuple[str, str]]) -> None:
+    """(level, text) messages as ``st.<level>`` boxes, the text markdown-escaped."""
     for level, text in messages:
-        getattr(st, level)(md_escape(text))
+        getattr(st, level)(panels.md_escape(text))
 
 
-def sidebar_ingest(store: Any) -> None:
+def sidebar_ingest(store: Store) -> None:
+    """The sidebar's "Add articles" forms (upload, paste) and the messages of the last ingest."""
     st.header("Add articles")
     messages: list[tuple[str, str]] = []
     with st.form("upload", clear_on_submit=True):
@@ -265,12 +307,12 @@ def sidebar_ingest(store: Any) -> None:
         text = st.text_area("…or paste an article's text", height=140, key="paste_text")
         title = st.text_input("Title (optional)", key="paste_title")
         day = st.date_input("Date (optional)", value=None, key="paste_date", format="YYYY-MM-DD")
-        url = st.text_input("URL (optional)", key="paste_url")
+        typed_url = st.text_input("URL (optional)", key="paste_url")
         if st.form_submit_button("Add pasted article"):
             if not text or not text.strip():
                 messages.append(("error", "The pasted text is empty: paste an article's text first."))
             else:
-                url = url.strip() or None
+                url = typed_url.strip() or None
                 if url and not leaflet_elements.safe_url(url):
                     messages.append(("warning", "The URL is not an http(s) address: it is kept but not linked."))
                 messages.append(
@@ -296,15 +338,15 @@ def _clear_caches() -> None:
     """After a correction: the store signature changes, so cached views refresh by themselves."""
 
 
-def view_key_of(view: views.ViewFilter) -> tuple:
+def view_key_of(view: views.ViewFilter) -> tuple[Any, ...]:
     """What the data of a view depends on: its filters and mode, not the map's extent, layers or
     selection (a pan or a click never invalidates a cached query)."""
     data = view.replace(selected=None, bbox=None, layers=views.DEFAULT_LAYERS).as_dict()
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(data.items()))
 
 
-def incidents_overlay(db_path: str, signature: tuple, view_key: tuple, store: Any, data: dict,
-                      data_view: views.ViewFilter, extent: Any) -> incident_layers.IncidentOverlay:
+def incidents_overlay(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], store: Store,
+                      data: dict[str, Any], data_view: views.ViewFilter, extent: Any) -> incident_layers.IncidentOverlay:
     """The view's incidents overlay; hexagon bins sized for the map's extent. When very many
     hexagons are clipped to an area around the extent, that area is kept until the map leaves it."""
     if data["overlay"] is not None:
@@ -319,6 +361,7 @@ def incidents_overlay(db_path: str, signature: tuple, view_key: tuple, store: An
 
 
 def main() -> None:
+    """One run of the page: sidebar, map, the chosen panel, "About the data"."""
     from geodata.paths import default_db
 
     st.title("conflictmap")
@@ -346,14 +389,13 @@ def main() -> None:
     day = view.day()
     data_view = view.replace(selected=None, bbox=None)
     view_key = view_key_of(view)
-    places_view = views.ViewFilter(start=view.start, end=view.end, countries=view.countries, admin1=view.admin1,
-                                   min_confidence=view.min_confidence, step=view.step, period=view.period)
-    places_key = tuple(sorted((k, v) for k, v in places_view.as_dict().items() if not isinstance(v, tuple))) + (
-        view.countries, view.admin1)
+    places_view = view_map.places_view(view)
+    places_key = (*sorted((k, v) for k, v in places_view.as_dict().items() if not isinstance(v, tuple)),
+                  view.countries, view.admin1)
 
     try:
         places = load_places(db_path, signature, places_key, store, places_view)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - the map and the table still show without the places
         _LOG.exception("places_frame failed")
         st.error(f"Cannot read the places from the store: {type(exc).__name__}: {exc}")
         places = None

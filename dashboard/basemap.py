@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,7 +13,25 @@ from typing import Any
 import numpy as np
 import shapely
 
+from conflictmap.caches import cached
 from dashboard.leaflet_elements import esc
+
+__all__ = [
+    "CONTEXT_TOLERANCE",
+    "COORD_DECIMALS",
+    "SIMPLIFY_TOLERANCE",
+    "AllianceShape",
+    "StaticLayers",
+    "admin1_reforms",
+    "alliance_order",
+    "alliance_shapes",
+    "alliances_on",
+    "build_static_layers",
+    "country_names",
+    "display_geometry",
+    "feature",
+    "static_layers",
+]
 
 _LOG = logging.getLogger(__name__)
 
@@ -57,7 +75,7 @@ def feature(geom: dict[str, Any], **props: Any) -> dict[str, Any]:
 
 def _frame_features(gdf: Any, tooltip: Any, tolerance: Any = SIMPLIFY_TOLERANCE) -> list[dict[str, Any]]:
     """Features of a frame; ``tolerance`` is a number or a function of the row."""
-    features = []
+    features: list[dict[str, Any]] = []
     if gdf is None or len(gdf) == 0:
         return features
     for _, row in gdf.iterrows():
@@ -65,6 +83,13 @@ def _frame_features(gdf: Any, tooltip: Any, tolerance: Any = SIMPLIFY_TOLERANCE)
         if geom is not None:
             features.append(feature(geom, _tooltip=tooltip(row)))
     return features
+
+
+def country_names(countries: Any) -> dict[str, str]:
+    """ISO3 → name of a countries frame (``iso3``, ``name``); rows without either are left out."""
+    if countries is None or not {"iso3", "name"} <= set(getattr(countries, "columns", ())):
+        return {}
+    return {str(i): str(n) for i, n in zip(countries["iso3"], countries["name"]) if i and n}
 
 
 def _country_tooltip(row: Any) -> str:
@@ -96,12 +121,8 @@ def build_static_layers(
     Countries with admin-1 units (Africa) are simplified with :data:`SIMPLIFY_TOLERANCE`, the rest
     of the world with :data:`CONTEXT_TOLERANCE`.
     """
-    names: dict[str, str] = {}
+    names = country_names(countries)
     focus = set(admin1["country"].dropna().astype(str)) if admin1 is not None and len(admin1) else set()
-    if countries is not None and len(countries):
-        for _, row in countries.iterrows():
-            if row.get("iso3") and row.get("name"):
-                names[str(row["iso3"])] = str(row["name"])
     area_features: dict[str, list[dict[str, Any]]] = {}
     if areas is not None and len(areas):
         for _, row in areas.iterrows():
@@ -121,7 +142,7 @@ def build_static_layers(
     )
 
 
-@functools.lru_cache(maxsize=1)
+@cached(maxsize=1)
 def static_layers() -> StaticLayers:
     """The bundled countries, admin-1 units and areas, ready for display (cached per process)."""
     try:
@@ -205,6 +226,19 @@ def alliance_shapes(frame: Any) -> list[AllianceShape]:
             )
         )
     return shapes
+
+
+def alliance_order(alliances: Iterable[AllianceShape]) -> list[tuple[AllianceShape, bool]]:
+    """The alliances in drawing order, the largest first (at the bottom), each with whether one with
+    the same members comes before it (AES and the Liptako-Gourma Authority): that one is drawn
+    dashed, so that both stay visible."""
+    seen: set[frozenset[str]] = set()
+    order = []
+    for shape in sorted(alliances, key=lambda a: -len(a.members)):
+        members = frozenset(shape.members)
+        order.append((shape, members in seen))
+        seen.add(members)
+    return order
 
 
 def alliances_on(day: date) -> list[AllianceShape]:

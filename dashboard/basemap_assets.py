@@ -28,6 +28,7 @@ BASE = f"../{COMPONENT}/"  # relative to the streamlit-folium iframe, as web_ass
 
 
 def asset_dir() -> Path:
+    """The folder of the basemap files (``geodata.paths.cache_dir()/web``), made when missing."""
     from geodata.paths import cache_dir
 
     path = cache_dir() / "web"

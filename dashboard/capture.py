@@ -10,7 +10,6 @@ Debian's (``/usr/bin/chromium``, or ``$CONFLICTMAP_CHROMIUM``), driven by Python
 
 from __future__ import annotations
 
-import functools
 import os
 import tempfile
 from collections.abc import Callable
@@ -23,11 +22,13 @@ from urllib.parse import urlparse
 from folium.template import Template
 
 from conflictmap import views
+from conflictmap.caches import cached
+from conflictmap.errors import CaptureError
 from dashboard import map_captions, view_map, web_assets
-from dashboard.basemap import StaticLayers, build_static_layers
+from dashboard.basemap import StaticLayers, build_static_layers, country_names
 from dashboard.extent import Extent, fit_extent, from_latlng_bounds, scaled
-from dashboard.mapview import SAHEL_BOUNDS
 from dashboard.leaflet_elements import HtmlControl, SafeMacroElement, esc
+from dashboard.mapview import SAHEL_BOUNDS
 
 if TYPE_CHECKING:
     import folium
@@ -68,10 +69,6 @@ _LEGENDS = """
     return [e.innerText, [r.x, r.y, r.width, r.height]];
 })
 """
-
-
-class CaptureError(RuntimeError):
-    """The capture cannot be made (no Chromium, no playwright, a page that never drew)."""
 
 
 @dataclass
@@ -161,11 +158,11 @@ def visible_layers(extent: Extent, width: int, height: int) -> StaticLayers:
     that can show when Leaflet fits ``extent`` into ``width``×``height``. A capture cannot pan, so
     what lies off the page need not be simplified nor sent: a lighter page, drawn sooner. The
     window is the extent shaped to the page and doubled (a whole-zoom fit shows less than that)."""
-    window = scaled(fit_extent(extent, width, height), 2.0)
-    return _window_layers(tuple(round(v, 1) for v in window))
+    west, south, east, north = scaled(fit_extent(extent, width, height), 2.0)
+    return _window_layers((round(west, 1), round(south, 1), round(east, 1), round(north, 1)))
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _window_layers(window: Extent) -> StaticLayers:
     from geodata import boundaries
 
@@ -173,8 +170,7 @@ def _window_layers(window: Extent) -> StaticLayers:
     countries = boundaries.countries()
     layers = build_static_layers(countries.cx[west:east, south:north], boundaries.admin1().cx[west:east, south:north],
                                  boundaries.areas().cx[west:east, south:north], boundaries.ATTRIBUTION)
-    names = {str(i): str(n) for i, n in zip(countries["iso3"], countries["name"]) if i and n}
-    return replace(layers, country_names=names)
+    return replace(layers, country_names=country_names(countries))
 
 
 def view_page(store: Store, view: views.ViewFilter, *, width: int, height: int, title: str | None = None,
@@ -194,6 +190,11 @@ def view_page(store: Store, view: views.ViewFilter, *, width: int, height: int, 
 
 
 # --------------------------------------------------------------------------- the browser
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise CaptureError(f"unknown capture format '{fmt}' (a capture is {' or '.join(FORMATS)})")
 
 
 def _is_local(url: str) -> bool:
@@ -217,7 +218,7 @@ class Browser:
         self._pw = sync_playwright().start()
         try:
             self._browser = self._pw.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever stops the launch, the analyst reads one line
             self._pw.stop()
             raise CaptureError(f"Chromium did not start: {str(exc).splitlines()[0]}") from None
         return self
@@ -233,8 +234,7 @@ class Browser:
         offline context; wait for Leaflet to finish drawing; screenshot (PNG) or print (PDF)."""
         from playwright.sync_api import Error as PlaywrightError
 
-        if fmt not in FORMATS:
-            raise CaptureError(f"a capture is {' or '.join(FORMATS)}, not '{fmt}'")
+        _check_format(fmt)
         blocked: list[str] = []
         errors: list[str] = []
 
@@ -285,10 +285,10 @@ def capture_view(store: Store, view: views.ViewFilter, *, width: int = 1920, hei
                  browser: Browser | None = None) -> Capture:
     """:func:`view_page`, written to a temporary folder and shot by ``browser`` (default: one started
     for this capture, while the page is built in a thread)."""
-    if fmt not in FORMATS:
-        raise CaptureError(f"a capture is {' or '.join(FORMATS)}, not '{fmt}'")
-    if not (200 <= width <= 8000 and 200 <= height <= 8000):
-        raise CaptureError(f"{width}×{height} px is out of range for a capture (200–8000 px a side)")
+    _check_format(fmt)
+    for name, value in (("width", width), ("height", height)):
+        if not 200 <= value <= 8000:
+            raise CaptureError(f"{name} {value} px is out of range for a capture (200–8000)")
     chromium_path()  # fail before building the page
     with tempfile.TemporaryDirectory(prefix="conflictmap-capture-") as folder, \
             ThreadPoolExecutor(max_workers=1) as pool:
@@ -312,5 +312,20 @@ def capture_map(store: Store, view: views.ViewFilter, *, width: int = 1920, heig
     return capture_view(store, view, width=width, height=height, fmt=fmt, title=title, subtitle=subtitle).data
 
 
-__all__ = ["Browser", "CHROMIUM", "Capture", "CaptureError", "FORMATS", "capture_file", "capture_map", "capture_view",
-           "chromium_path", "standalone_html", "view_page", "visible_layers"]
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "DRAW_TIMEOUT_MS",
+    "FORMATS",
+    "QUIET_MS",
+    "Browser",
+    "Capture",
+    "CaptureError",
+    "capture_file",
+    "capture_map",
+    "capture_view",
+    "chromium_path",
+    "standalone_html",
+    "view_page",
+    "visible_layers",
+]

@@ -8,25 +8,60 @@ scale bar is computed there and says so.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.font_manager import FontProperties
-from matplotlib.path import Path
 from matplotlib.patches import Rectangle
+from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from dashboard.extent import Extent, fit_extent, pad_extent, x_scale
 
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "KM_PER_DEGREE",
+    "LabelCandidate",
+    "LegendBlock",
+    "add_inset",
+    "add_north_arrow",
+    "add_polygons",
+    "add_scale_bar",
+    "figure_of",
+    "frame_axes",
+    "legend_block",
+    "nice_length",
+    "place_labels",
+    "polygon_paths",
+    "renderer_of",
+]
+
 KM_PER_DEGREE = 111.32
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The (root) figure ``ax`` is drawn on."""
+    fig = ax.get_figure(root=True)
+    if fig is None:
+        raise ValueError("the axes are not on a figure")
+    return fig
+
+
+def renderer_of(ax: Axes) -> RendererAgg:
+    """The renderer of ``ax``'s figure: every page here is drawn on a ``FigureCanvasAgg``."""
+    return cast("FigureCanvasAgg", figure_of(ax).canvas).get_renderer()
 
 
 # --------------------------------------------------------------------------- polygons
@@ -49,14 +84,14 @@ def polygon_paths(geoms: Any) -> list[Path]:
     geoms = [g for g in (_polygonal(g) for g in geoms) if g is not None]
     if not geoms:
         return []
-    kind, coords, offsets = shapely.to_ragged_array(geoms)
+    _, coords, offsets = shapely.to_ragged_array(geoms)
     rings = offsets[0]
     codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
     codes[rings[:-1]] = Path.MOVETO
     codes[rings[1:] - 1] = Path.CLOSEPOLY
     per_geom = offsets[1] if len(offsets) == 2 else offsets[1][offsets[2]]  # geometry → first ring
     starts = rings[per_geom]
-    return [Path(coords[a:b], codes[a:b]) for a, b in zip(starts[:-1], starts[1:])]
+    return [Path(coords[a:b], codes[a:b]) for a, b in itertools.pairwise(starts)]
 
 
 def add_polygons(ax: Axes, geoms: Any, **style: Any) -> PathCollection | None:
@@ -149,7 +184,7 @@ def add_inset(ax: Axes, geometries: Any, extent: Extent, context: Extent, *, lan
 
 
 def _axes_size(ax: Axes) -> tuple[float, float]:
-    fig = ax.figure
+    fig = figure_of(ax)
     pos = ax.get_position()
     return pos.width * fig.get_figwidth(), pos.height * fig.get_figheight()
 
@@ -159,6 +194,8 @@ def _axes_size(ax: Axes) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class LabelCandidate:
+    """A label to place: its text at a point, ``offset`` points from it."""
+
     x: float  # data coordinates
     y: float
     text: str
@@ -176,9 +213,9 @@ def place_labels(ax: Axes, candidates: list[LabelCandidate], *, fontsize: float,
     ``obstacle`` (display boxes) or leaves the map. The kept labels never overlap."""
     from matplotlib import patheffects
 
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = renderer_of(ax)
     frame = ax.get_window_extent(renderer)
-    to_px = ax.figure.dpi / 72.0
+    to_px = figure_of(ax).dpi / 72.0
     taken = list(obstacles or [])
     for c in candidates[:limit]:  # each labelled point's marker stays visible
         x, y = ax.transData.transform((c.x, c.y))
@@ -187,7 +224,7 @@ def place_labels(ax: Axes, candidates: list[LabelCandidate], *, fontsize: float,
     kept: list[Text] = []
     for c in candidates[:limit]:
         for dx, dy, ha, va in _POSITIONS:
-            where = {"xy": (c.x, c.y), "xytext": (dx * (c.offset + 1.5), dy * (c.offset * 0.6 + 1)),
+            where: dict[str, Any] = {"xy": (c.x, c.y), "xytext": (dx * (c.offset + 1.5), dy * (c.offset * 0.6 + 1)),
                      "textcoords": "offset points", "ha": ha, "va": va, "fontsize": fontsize,
                      "annotation_clip": False}
             text = ax.annotate(c.text, color=color, zorder=61, **where)
@@ -260,6 +297,3 @@ def legend_block(html_text: str) -> LegendBlock:
             block.title = text
     return block
 
-
-__all__ = ["LabelCandidate", "LegendBlock", "add_inset", "add_polygons", "add_north_arrow", "add_scale_bar", "frame_axes",
-           "legend_block", "nice_length", "place_labels", "polygon_paths"]

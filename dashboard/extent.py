@@ -57,6 +57,7 @@ def scaled(extent: Extent, factor: float) -> Extent:
 
 
 def intersects(a: Extent, b: Extent) -> bool:
+    """Whether the extents ``a`` and ``b`` overlap (touching counts)."""
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 

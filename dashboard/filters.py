@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
 from conflictmap.views import LAYERS, MODES, PRESETS, ViewFilter, parse_bbox, periods, preset_range
 from dashboard.mapview import LAYER_KEYS
+
+__all__ = [
+    "ALLIANCE_LABELS",
+    "MODE_LABELS",
+    "PRECISIONS",
+    "bbox_from_bounds",
+    "init_from_url",
+    "layer_checkboxes",
+    "period_options",
+    "sidebar_filters",
+    "sync_url",
+]
 
 ALLIANCE_LABELS = {"": "any", "aes": "AES (Alliance of Sahel States)", "g5": "G5 Sahel", "ecowas": "ECOWAS",
                    "lga": "Liptako-Gourma Authority"}
@@ -89,7 +101,9 @@ def sidebar_filters(choices: dict[str, Any], country_names: dict[str, str]) -> V
     ss["f_range"] = (lo, max(lo, hi))  # the store's span may have changed since
     st.header("Filters")
     st.selectbox("Date preset", PRESETS, key="f_preset", on_change=_apply_preset, args=(first, last))
-    start, end = st.slider("Date range", min_value=first, max_value=last, key="f_range", format="YYYY-MM-DD")
+    # a range: the widget's value is the pair of dates in ss["f_range"], which its overloads cannot see
+    start, end = cast("tuple[date, date]", st.slider("Date range", min_value=first, max_value=last, key="f_range",
+                                                     format="YYYY-MM-DD"))
     types = st.multiselect("Event type", choices["event_types"], key="f_types")
     subs = sorted({s for t, s in choices["sub_event_types"] if not types or t in types})
     ss["f_subs"] = [s for s in ss.get("f_subs", []) if s in subs]
@@ -102,7 +116,7 @@ def sidebar_filters(choices: dict[str, Any], country_names: dict[str, str]) -> V
     admin1 = sorted({a for c, a in choices["admin1"] if not countries or c in countries} | set(ss.get("f_admin1", [])))
     st.multiselect("Admin-1", admin1, key="f_admin1")
     st.selectbox("Alliance (members on the map date)", list(ALLIANCE_LABELS), key="f_alliance",
-                 format_func=ALLIANCE_LABELS.get)
+                 format_func=ALLIANCE_LABELS.__getitem__)
     day = st.date_input("Map date (alliances and their members)", min_value=date(1970, 1, 1),
                         format="YYYY-MM-DD", key="alliance_day",
                         help="Empty: the end of the date range (or of the period shown).")
@@ -112,7 +126,7 @@ def sidebar_filters(choices: dict[str, Any], country_names: dict[str, str]) -> V
     st.multiselect("Source", choices["sources"], key="f_sources")
 
     st.header("Display")
-    st.radio("Mode", MODES, key="f_mode", format_func=MODE_LABELS.get, horizontal=False)
+    st.radio("Mode", MODES, key="f_mode", format_func=MODE_LABELS.__getitem__, horizontal=False)
     st.radio("Measure", ("count", "fatalities"), key="f_metric", horizontal=True,
              format_func=lambda m: "Incidents" if m == "count" else "Fatalities")
     st.radio("Time step", ("month", "week"), key="f_step", horizontal=True)
@@ -161,6 +175,7 @@ def bbox_from_bounds(bounds: Any) -> tuple[float, float, float, float] | None:
 
 
 def period_options(view: ViewFilter, choices: dict[str, Any]) -> list[str]:
+    """The "Period shown" options of ``view``: ``all``, then each month or week of its date range."""
     first, last = _span(choices)
     return ["all", *periods(view.start or first, view.end or last, view.step)]
 
@@ -169,6 +184,6 @@ def sync_url(view: ViewFilter) -> None:
     """Write the view into the page URL when it changed (a copied URL reopens the same view)."""
     params = view.to_query_params()
     want = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
-    have = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    have = {k: st.query_params.get_all(k) for k in st.query_params}
     if want != have:
         st.query_params.from_dict(params)

@@ -9,7 +9,6 @@ shown in a legend.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,10 +19,33 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from conflictmap.caches import cached, register
 from conflictmap.hexgrid import HexGrid
 from dashboard import web_assets
 from dashboard.basemap import display_geometry, feature
 from dashboard.leaflet_elements import SafeMacroElement, esc, js_literal
+
+__all__ = [
+    "MAX_HEXAGONS",
+    "OTHER_COLORS",
+    "PALETTE",
+    "POINT_LIMIT",
+    "SUMMARY_CHARS",
+    "TYPE_COLORS",
+    "ClusterAssets",
+    "IncidentOverlay",
+    "IncidentPoints",
+    "StartHidden",
+    "admin1_geometries",
+    "choropleth_overlay",
+    "class_colors",
+    "class_of",
+    "hex_overlay",
+    "legend_html",
+    "natural_breaks",
+    "points_overlay",
+    "type_color",
+]
 
 #: More incidents than this in view: the points mode shows hexagon bins instead.
 POINT_LIMIT = 20_000
@@ -41,6 +63,7 @@ OTHER_COLORS = ["#2c3e50", "#b7950b", "#1e8449", "#a04000", "#5b2c6f", "#34495e"
 
 
 def type_color(event_type: Any, i: int = 0) -> str:
+    """The colour of an event type: its own for the ACLED types, else the ``i``-th of the others."""
     return TYPE_COLORS.get(str(event_type), OTHER_COLORS[i % len(OTHER_COLORS)])
 
 
@@ -60,7 +83,7 @@ def natural_breaks(values: Sequence[float], k: int = 5) -> list[float]:
         return distinct.tolist()
     if distinct.size > 120:
         qs = np.quantile(data, np.linspace(0, 1, k + 1)[1:], method="higher")
-        return sorted(set(float(q) for q in qs))
+        return sorted({float(q) for q in qs})
     # Jenks on the distinct values weighted by their counts (Fisher's exact DP).
     vals, counts = np.unique(data, return_counts=True)
     n = vals.size
@@ -93,6 +116,7 @@ def natural_breaks(values: Sequence[float], k: int = 5) -> list[float]:
 
 
 def class_of(value: float, breaks: Sequence[float]) -> int:
+    """The class of ``value``: the first upper bound in ``breaks`` not below it (else the last)."""
     for i, b in enumerate(breaks):
         if value <= b:
             return i
@@ -100,6 +124,7 @@ def class_of(value: float, breaks: Sequence[float]) -> int:
 
 
 def class_colors(n: int) -> list[str]:
+    """``n`` colours of :data:`PALETTE`, the darkest kept."""
     if n >= len(PALETTE):
         return PALETTE[:n]
     return PALETTE[len(PALETTE) - n:]
@@ -206,7 +231,7 @@ def hex_overlay(bins: pd.DataFrame, grid: HexGrid, metric: str = "count", total:
     return IncidentOverlay("heatmap", cells=cells, legend=legend, total=total, note=note)
 
 
-@functools.lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _admin1_index() -> dict[tuple[str, str], Any]:
     from geodata.boundaries import admin1
 
@@ -227,9 +252,11 @@ class _Admin1Geometries(dict):
 
 
 _ADMIN1_GEOMETRIES = _Admin1Geometries()
+register(f"{__name__}._ADMIN1_GEOMETRIES", _ADMIN1_GEOMETRIES.clear)
 
 
 def admin1_geometries() -> dict[tuple[str, str], dict]:
+    """Display geometries of the bundled admin-1 units by ``(ISO3, name)``, simplified when first used."""
     return _ADMIN1_GEOMETRIES
 
 
@@ -267,9 +294,6 @@ def choropleth_overlay(totals: pd.DataFrame, metric: str = "count", country_name
 
 class IncidentPoints(JSCSSMixin, SafeMacroElement):
     """Clustered circle markers from columnar data; popups built with ``textContent`` only."""
-
-    default_js = list(web_assets.MARKERCLUSTER_JS)
-    default_css = list(web_assets.MARKERCLUSTER_CSS)
 
     _template = Template(
         """
@@ -330,6 +354,8 @@ class IncidentPoints(JSCSSMixin, SafeMacroElement):
     def __init__(self, data: dict[str, list], max_zoom: int = 14) -> None:
         super().__init__()
         self._name = "IncidentPoints"
+        self.default_js = list(web_assets.MARKERCLUSTER_JS)
+        self.default_css = list(web_assets.MARKERCLUSTER_CSS)
         self.max_zoom = int(max_zoom)
         self.n = len(data.get("id", []))
         self.data_js = js_literal(data)
@@ -339,13 +365,13 @@ class ClusterAssets(JSCSSMixin, SafeMacroElement):
     """Leaflet.markercluster's files, loaded with the map whatever it shows at first: the app swaps
     the incidents layer without reloading the map, and streamlit-folium loads files only then."""
 
-    default_js = list(web_assets.MARKERCLUSTER_JS)
-    default_css = list(web_assets.MARKERCLUSTER_CSS)
     _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "ClusterAssets"
+        self.default_js = list(web_assets.MARKERCLUSTER_JS)
+        self.default_css = list(web_assets.MARKERCLUSTER_CSS)
 
 
 class StartHidden(SafeMacroElement):

@@ -20,6 +20,23 @@ import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from conflictmap.caches import register
+
+__all__ = [
+    "SEA_COLOR",
+    "Attribution",
+    "GeoJsonData",
+    "HtmlControl",
+    "MapStyle",
+    "Pane",
+    "RawText",
+    "SafeMacroElement",
+    "css_slug",
+    "esc",
+    "js_literal",
+    "safe_url",
+]
+
 #: The map's background (what is not land).
 SEA_COLOR = "#b9d3e6"
 
@@ -44,6 +61,7 @@ def js_literal(value: Any) -> str:
 
 
 _COLLECTIONS: dict[int, tuple[Any, str]] = {}
+register(f"{__name__}._COLLECTIONS", _COLLECTIONS.clear)
 
 
 def _collection_js(features: list[dict[str, Any]]) -> str:
@@ -116,13 +134,15 @@ class RawText(Element):
         self._text = text
 
     def render(self, **kwargs: Any) -> str:
+        """The text, as it is."""
         return self._text
 
 
 class SafeMacroElement(MacroElement):
     """A MacroElement whose rendered header/html/script are added as :class:`RawText`."""
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's: it adds to the figure, returns nothing
+        """Add the rendered header, html and script macros to the figure, then render the children."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("You cannot render this Element if it is not in a Figure.")

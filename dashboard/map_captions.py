@@ -23,6 +23,7 @@ def day_words(day: date) -> str:
 
 
 def dates_words(view: views.ViewFilter) -> str:
+    """The view's dates in words: ``16 September 2023 – 31 March 2024``, ``since …``, ``all dates``."""
     start, end = view.date_range()
     if start and end:
         return day_words(start) if start == end else f"{day_words(start)} – {day_words(end)}"
@@ -82,6 +83,7 @@ def subtitle(view: views.ViewFilter, total: int, mode: str, *, aggregated: bool 
 
 
 def default_title(view: views.ViewFilter, total: int, country_names: dict[str, str] | None = None) -> str:
+    """``Conflict incidents in Mali`` (incidents shown), else ``Places in the news…``."""
     where = f" in {_names(view.countries, country_names or {})}" if view.countries else ""
     if total and "incidents" in view.layers:
         return f"Conflict incidents{where}"
@@ -90,9 +92,7 @@ def default_title(view: views.ViewFilter, total: int, country_names: dict[str, s
 
 def dataset_names(store: Store, view: views.ViewFilter) -> list[str]:
     """The sources of the view's incidents: dataset names, and ``articles``."""
-    w, p = views.where(view)
-    frame = store._frame(f"SELECT DISTINCT e.source AS source FROM ({views.EFFECTIVE}) e{w} ORDER BY 1", p)  # noqa: SLF001
-    return [str(s) for s in frame["source"].dropna()]
+    return views.sources(store, view)
 
 
 def sources_line(datasets: list[str], *, places: bool = True) -> str:
@@ -109,5 +109,16 @@ def sources_line(datasets: list[str], *, places: bool = True) -> str:
     return "Sources — " + "; ".join(parts)
 
 
-__all__ = ["dataset_names", "dates_words", "day_words", "default_title", "filters_words", "shown_words",
-           "sources_line", "subtitle"]
+__all__ = [
+    "MODE_WORDS",
+    "MONTHS",
+    "PLACES_SOURCE",
+    "dataset_names",
+    "dates_words",
+    "day_words",
+    "default_title",
+    "filters_words",
+    "shown_words",
+    "sources_line",
+    "subtitle",
+]

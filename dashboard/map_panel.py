@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +20,11 @@ from conflictmap import views
 from dashboard import basemap_assets, filters, mapview
 from dashboard.basemap import AllianceShape, StaticLayers
 from dashboard.incident_layers import IncidentOverlay
+
+if TYPE_CHECKING:
+    from conflictmap.store import Store
+
+__all__ = ["FOCUS_ZOOM", "MAP_KEY", "MAP_RETURNS", "draw_map", "focus_from_url", "on_map_change", "on_table_select"]
 
 _LOG = logging.getLogger("conflictmap.dashboard")
 INCIDENT_TOOLTIP = re.compile(r"Incident #(\d+)")  # the tooltip of an incident marker
@@ -60,7 +65,7 @@ def on_table_select() -> None:
             ss["focus"] = ([float(lat), float(lon)], FOCUS_ZOOM)
 
 
-def focus_from_url(store: Any) -> None:
+def focus_from_url(store: Store) -> None:
     """A URL naming an incident (``sel=``) without an extent: open the map on it."""
     ss = st.session_state
     selected = ss.get("selected")
@@ -75,8 +80,8 @@ def focus_from_url(store: Any) -> None:
 
 
 def draw_map(view: views.ViewFilter, day: date, online: bool, static: StaticLayers, places: Any,
-             place_layers: Any, overlay: IncidentOverlay, focus: Any, signature: tuple, places_key: tuple,
-             alliances: list[AllianceShape], *, height: int) -> None:
+             place_layers: Any, overlay: IncidentOverlay, focus: Any, signature: tuple[Any, ...],
+             places_key: tuple[Any, ...], alliances: list[AllianceShape], *, height: int) -> None:
     """The map: its own script (basemap by reference, alliances, places) changes only with the layers,
     the date, the places or the tiles, and then opens where the analyst was; the incidents go to
     streamlit-folium as a separate layer, swapped in place when the filters change."""

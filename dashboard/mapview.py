@@ -19,12 +19,15 @@ from dashboard import web_assets
 from dashboard.basemap import (
     AllianceShape,
     StaticLayers,
+    alliance_order,
     alliance_shapes,
     alliances_on,
     build_static_layers,
     feature,
     static_layers,
 )
+from dashboard.basemap_assets import BasemapData, BasemapScript
+from dashboard.incident_layers import ClusterAssets, IncidentPoints, StartHidden
 from dashboard.leaflet_elements import (
     Attribution,
     GeoJsonData,
@@ -35,24 +38,26 @@ from dashboard.leaflet_elements import (
     js_literal,
     safe_url,
 )
-from dashboard.basemap_assets import BasemapData, BasemapScript
-from dashboard.incident_layers import ClusterAssets, IncidentPoints, StartHidden
 from dashboard.placemarks import KIND_COLORS, KIND_LABELS, place_features
 
 # The map's public API in one place: callers (and the tests) may use all of it through ``mapview``.
 __all__ = [
+    "ADMIN1_COLOR",
     "ALL_LAYERS",
+    "BORDER_COLOR",
     "DEFAULT_LAYERS",
+    "LAND_COLOR",
     "LAYER_ADMIN1",
     "LAYER_ALLIANCES",
     "LAYER_COUNTRIES",
     "LAYER_INCIDENTS",
+    "LAYER_KEYS",
     "LAYER_LIPTAKO",
     "LAYER_PLACES",
     "LAYER_PLACE_AREAS",
     "LAYER_SAHEL",
     "LAYER_TILES",
-    "LAYER_KEYS",
+    "SAHEL_BOUNDS",
     "AllianceShape",
     "StaticLayers",
     "alliance_shapes",
@@ -138,14 +143,11 @@ def legend_html(day: date, alliances: Iterable[AllianceShape], country_names: Ma
     """The legend's HTML: alliance colours with their members on ``day``, then place kinds."""
     country_names = country_names or {}
     rows = [f"<details open><summary>Alliances on {esc(day.isoformat())}</summary>"]
-    shapes = sorted(alliances, key=lambda a: -len(a.members))
+    shapes = alliance_order(alliances)
     if not shapes:
         rows.append('<div class="cm-row cm-members">No alliance data</div>')
-    seen: list[frozenset[str]] = []
-    for a in shapes:
+    for a, same in shapes:
         members = ", ".join(esc(country_names.get(m, m)) for m in a.members) or "no members"
-        same = frozenset(a.members) in seen
-        seen.append(frozenset(a.members))
         fill = "transparent" if same else f"{a.color}55"
         border = "dashed" if same else "solid"
         rows.append(
@@ -169,7 +171,9 @@ def legend_html(day: date, alliances: Iterable[AllianceShape], country_names: Ma
 
 
 def _group(m: folium.Map, name: str, layers: set[str] | frozenset[str], key: str | None = None) -> folium.FeatureGroup:
-    return folium.FeatureGroup(name=name, show=(key or name) in layers, overlay=True, control=True).add_to(m)
+    group = folium.FeatureGroup(name=name, show=(key or name) in layers, overlay=True, control=True)
+    group.add_to(m)
+    return group
 
 
 def build_map(
@@ -253,15 +257,11 @@ def build_map(
     ).add_to(admin1)
 
     alliance_group = _group(m, f"{LAYER_ALLIANCES} ({day.isoformat()})", layers, key=LAYER_ALLIANCES)
-    drawn: list[frozenset[str]] = []
     # the largest alliance at the bottom; one with the same members as one already drawn (AES and
     # the Liptako-Gourma Authority) as a dashed outline, so both stay visible
-    for shape in sorted(alliances, key=lambda a: -len(a.members)):
-        if shape.geometry is None:
-            continue
+    for shape, same in alliance_order(a for a in alliances if a.geometry is not None):
+        assert shape.geometry is not None  # kept above: a shape without geometry is not drawn, nor counts as drawn
         members = ", ".join(esc(static.country_names.get(c, c)) for c in shape.members)
-        same = frozenset(shape.members) in drawn
-        drawn.append(frozenset(shape.members))
         style = {"color": shape.color, "weight": 2.5, "opacity": 0.95, "fillColor": shape.color, "fillOpacity": 0.18}
         if same:
             style.update({"weight": 3, "fillOpacity": 0, "dashArray": "10 7"})
@@ -363,7 +363,8 @@ def _stable_ids(m: folium.Map) -> None:
 
     def walk(element: Any) -> None:
         nonlocal counter
-        element._id = f"{counter:08d}"  # noqa: SLF001
+        # branca has no public way to name an element: ``get_name()`` reads the instance's ``_id``
+        vars(element)["_id"] = f"{counter:08d}"
         counter += 1
         for child in list(getattr(element, "_children", {}).values()):
             walk(child)

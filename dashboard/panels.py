@@ -7,16 +7,24 @@ Article and dataset text is shown only through elements that render text (``st.d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
+from conflictmap.errors import CorrectionError
+
+if TYPE_CHECKING:
+    from conflictmap.store import Store
+
+__all__ = ["alliance_timeline", "charts", "incident_detail", "md_escape", "mention_corrections", "split_form"]
+
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>$:]")
 
 
-def md_escape(text: Any) -> str:
+def md_escape(text: object) -> str:
     """Article-derived text shown literally in markdown-rendering elements (no links, no emphasis)."""
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(text))
 
@@ -24,8 +32,9 @@ def md_escape(text: Any) -> str:
 # --------------------------------------------------------------------------- detail + corrections
 
 
-def incident_detail(store: Any, incident_id: int, event_types: list[str], on_change: Any) -> None:
-    from conflictmap import corrections
+def incident_detail(store: Store, incident_id: int, event_types: list[str], on_change: Callable[[], None]) -> None:
+    """The reports of one incident, their sentences, and the forms to split, correct and undo."""
+    from conflictmap.store import corrections
     from conflictmap.views import incident_detail as detail
 
     reports = detail(store, incident_id)
@@ -63,26 +72,25 @@ def incident_detail(store: Any, incident_id: int, event_types: list[str], on_cha
                                              event_type=None if etype == "(unchanged)" else etype, note=note or None)
                 st.session_state["fix_message"] = ("success", f"Incident {incident_id} corrected.")
                 on_change()
-            except corrections.CorrectionError as exc:
+            except CorrectionError as exc:
                 st.session_state["fix_message"] = ("error", str(exc))
-    if bool(reports["corrected"].any()):
-        if st.button("Undo the last correction", key=f"undo_incident_{incident_id}"):
-            corrections.undo_incident(store, incident_id)
-            st.session_state["fix_message"] = ("info", f"Last correction of incident {incident_id} undone.")
-            on_change()
+    if bool(reports["corrected"].any()) and st.button("Undo the last correction", key=f"undo_incident_{incident_id}"):
+        corrections.undo_incident(store, incident_id)
+        st.session_state["fix_message"] = ("info", f"Last correction of incident {incident_id} undone.")
+        on_change()
     message = st.session_state.pop("fix_message", None)
     if message:
         getattr(st, message[0])(md_escape(message[1]))
 
 
-def split_form(store: Any, incident_id: int, reports: pd.DataFrame, on_change: Any) -> None:
+def split_form(store: Store, incident_id: int, reports: pd.DataFrame, on_change: Callable[[], None]) -> None:
     """Undo a wrong merge: one report of the incident becomes an incident of its own, never linked
     with these reports again (:meth:`conflictmap.store.Store.split_incident`)."""
     labels = {int(r["id"]): _report_label(r) for _, r in reports.iterrows()}
     with st.form(f"split_incident_{incident_id}", clear_on_submit=False):
         st.markdown("**Wrong merge?** Take a report out of this incident")
-        report = st.selectbox("Report", list(labels), format_func=labels.get, key=f"split_pick_{incident_id}")
-        if st.form_submit_button("Split out"):
+        report = st.selectbox("Report", list(labels), format_func=labels.__getitem__, key=f"split_pick_{incident_id}")
+        if st.form_submit_button("Split out") and report is not None:
             others = store.split_incident(int(report))
             text = (f"Report {report} is now an incident of its own (was merged with "
                     f"{', '.join(map(str, others))})." if others else f"Report {report} was not merged; nothing changed.")
@@ -100,9 +108,9 @@ def _report_label(r: pd.Series) -> str:
     return " · ".join(str(p) for p in parts if isinstance(p, str | int) and str(p))
 
 
-def mention_corrections(store: Any, on_change: Any) -> None:
+def mention_corrections(store: Store, on_change: Callable[[], None]) -> None:
     """Pick a mention; move it to another gazetteer candidate or typed coordinates; undo."""
-    from conflictmap import corrections
+    from conflictmap.store import corrections
 
     mentions = store.mentions()
     if mentions.empty:
@@ -111,7 +119,9 @@ def mention_corrections(store: Any, on_change: Any) -> None:
     titles = store.articles()[["id", "title"]].set_index("id")["title"].to_dict()
     labels = {int(r.id): f"{r.name or r.surface} — {titles.get(r.article_id) or 'untitled'} [{r.start}]"
               for r in mentions.itertuples()}
-    mid = st.selectbox("Mention", list(labels), format_func=labels.get, key="fix_mention")
+    mid = st.selectbox("Mention", list(labels), format_func=labels.__getitem__, key="fix_mention")
+    if mid is None:  # never: a selectbox with options always has one chosen
+        return
     row = mentions[mentions["id"] == mid].iloc[0]
     st.text(f"Now: {row['name'] or row['surface']} ({row['kind']}) at "
             f"{row['lat']}, {row['lon']} · sentence: {row['sentence'] or ''}")
@@ -148,7 +158,7 @@ def mention_corrections(store: Any, on_change: Any) -> None:
                 corrections.correct_mention(store, int(mid), **kw)
                 st.success("Place corrected.")
                 on_change()
-            except corrections.CorrectionError as exc:
+            except CorrectionError as exc:
                 st.error(md_escape(exc))
     if st.button("Undo this mention's last correction", key="undo_mention"):
         st.info("Undone." if corrections.undo_mention(store, int(mid)) else "Nothing to undo.")
@@ -163,6 +173,7 @@ def mention_corrections(store: Any, on_change: Any) -> None:
 
 
 def charts(series: pd.DataFrame, totals: pd.DataFrame, colors: dict[str, str]) -> None:
+    """Incidents over time by type, and fatalities by admin-1 unit (top 20)."""
     import altair as alt
 
     left, right = st.columns(2)
@@ -196,7 +207,9 @@ def charts(series: pd.DataFrame, totals: pd.DataFrame, colors: dict[str, str]) -
 
 
 def alliance_timeline(day: date, country_names: dict[str, str]) -> None:
+    """Each country's alliance memberships since 2010, and a rule at the map's date."""
     import altair as alt
+
     from geodata.alliances import ALLIANCES, timeline
 
     frame = timeline()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -11,6 +11,8 @@ import shapely
 
 from dashboard.basemap import display_geometry, feature
 from dashboard.leaflet_elements import css_slug, esc, safe_url
+
+__all__ = ["KIND_COLORS", "KIND_LABELS", "POPUP_MAX_MENTIONS", "place_features"]
 
 KIND_COLORS = {
     "place": "#c0392b",
@@ -68,7 +70,7 @@ def _first(row: Mapping[str, Any], *keys: str) -> Any:
     return None
 
 
-def _place_popup(group: list[Mapping[str, Any]], country_names: Mapping[str, str]) -> str:
+def _place_popup(group: Sequence[Mapping[str, Any]], country_names: Mapping[str, str]) -> str:
     first = group[0]
     name = _first(first, "name", "text", "surface") or "?"
     kind = str(_first(first, "kind") or "place")
@@ -132,11 +134,9 @@ def place_features(places: Any, country_names: Mapping[str, str] | None = None) 
             continue  # unresolved: listed below the map, not drawn
         name = _first(row, "name", "text", "surface")
         if geom.geom_type == "Point":
-            key = (name, round(geom.y, 4), round(geom.x, 4))
-            points.setdefault(key, []).append((geom, row))
+            points.setdefault((name, round(geom.y, 4), round(geom.x, 4)), []).append((geom, row))
         else:
-            key = (_first(row, "ref") or name, _first(row, "kind"))
-            areas.setdefault(key, []).append((geom, row))
+            areas.setdefault((_first(row, "ref") or name, _first(row, "kind")), []).append((geom, row))
 
     point_features = []
     for (name, _, _), items in points.items():

@@ -13,7 +13,6 @@ Points are one rasterised scatter (no per-point Python object): 100,000 incident
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import textwrap
@@ -25,9 +24,12 @@ import numpy as np
 import shapely
 
 from conflictmap import views
+from conflictmap.caches import cached
+from conflictmap.errors import RenderError
 from dashboard import cartography, incident_layers, map_captions, view_map
-from dashboard.leaflet_elements import SEA_COLOR
+from dashboard.basemap import country_names
 from dashboard.extent import Extent, fit_extent, from_latlng_bounds, pad_extent
+from dashboard.leaflet_elements import SEA_COLOR
 from dashboard.mapview import ADMIN1_COLOR, BORDER_COLOR, LAND_COLOR, SAHEL_BOUNDS
 from dashboard.placemarks import KIND_COLORS, KIND_LABELS
 
@@ -48,12 +50,10 @@ PRINT_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 PRINT_HATCHES = ("///", "\\\\\\", "...", "xx")
 
 
-class RenderError(ValueError):
-    """A render that cannot be made as asked (a clear, one-line message)."""
-
-
 @dataclass(frozen=True)
 class Theme:
+    """The colours, greyscale safety and default resolution of a presentation map."""
+
     name: str
     paper: str  # figure background
     sea: str
@@ -120,15 +120,20 @@ def page_layout(width_in: float, height_in: float, subtitle_lines: int = 1, foot
 
 
 @dataclass
+class _Points:
+    x: np.ndarray
+    y: np.ndarray
+    type_index: np.ndarray  # into ``types``
+    types: list[str]
+    colors: list[str]  # of each type
+
+
+@dataclass
 class _Incidents:
     mode: str  # drawn: points, heatmap, choropleth, empty
     total: int
     aggregated: bool
-    x: np.ndarray | None = None
-    y: np.ndarray | None = None
-    type_index: np.ndarray | None = None
-    types: list[str] | None = None
-    colors: list[str] | None = None
+    points: _Points | None = None  # points mode
     overlay: Any = None  # IncidentOverlay (heatmap, choropleth)
 
 
@@ -153,9 +158,9 @@ def _incidents_data(store: Store, view: views.ViewFilter, plan: _Incidents, exte
         kinds = frame["event_type"].fillna("(none)")
         types = sorted(kinds.unique().tolist())
         index = {t: i for i, t in enumerate(types)}
-        return _Incidents("points", plan.total, False, frame["lon"].to_numpy(float), frame["lat"].to_numpy(float),
-                          kinds.map(index).to_numpy(int), types,
-                          [incident_layers.type_color(t, i) for i, t in enumerate(types)])
+        return _Incidents("points", plan.total, False, _Points(
+            frame["lon"].to_numpy(float), frame["lat"].to_numpy(float), kinds.map(index).to_numpy(int), types,
+            [incident_layers.type_color(t, i) for i, t in enumerate(types)]))
     if plan.mode == "heatmap":
         overlay = view_map.heatmap_overlay(store, view.replace(bbox=extent), plan.total, plan.aggregated)
         return _Incidents("heatmap", plan.total, plan.aggregated, overlay=overlay)
@@ -163,17 +168,6 @@ def _incidents_data(store: Store, view: views.ViewFilter, plan: _Incidents, exte
         drawn = view_map.incident_overlay(store, view, country_names)
         return _Incidents(drawn.mode, drawn.total, drawn.aggregated, overlay=drawn.overlay)
     return plan
-
-
-def _incidents_extent(store: Store, view: views.ViewFilter) -> Extent | None:
-    w, p = views.where(view)
-    extra = " AND " if w else " WHERE "
-    row = store._frame(  # noqa: SLF001 - the store's one locked connection, as conflictmap.views uses it
-        f"SELECT MIN(e.lon) AS w, MIN(e.lat) AS s, MAX(e.lon) AS e, MAX(e.lat) AS n FROM ({views.EFFECTIVE}) e"
-        f"{w}{extra}e.lat IS NOT NULL AND e.lon IS NOT NULL", p).iloc[0]
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in row):
-        return None
-    return float(row["w"]), float(row["s"]), float(row["e"]), float(row["n"])
 
 
 def _union(extents: list[Extent | None]) -> Extent | None:
@@ -189,7 +183,7 @@ def map_extent(store: Store, view: views.ViewFilter, place_points: list[dict]) -
         return view.bbox
     extents: list[Extent | None] = []
     if "incidents" in view.layers:
-        extents.append(_incidents_extent(store, view))
+        extents.append(views.extent(store, view))
     if place_points:
         xs = [f["geometry"]["coordinates"][0] for f in place_points]
         ys = [f["geometry"]["coordinates"][1] for f in place_points]
@@ -201,7 +195,7 @@ def map_extent(store: Store, view: views.ViewFilter, place_points: list[dict]) -
 # --------------------------------------------------------------------------- basemap
 
 
-@functools.lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _boundaries() -> tuple[Any, Any, Any]:
     """Countries (as their parts, without those that cross the antimeridian: drawn in plain
     degrees they would streak across the page), admin-1 units and areas."""
@@ -213,7 +207,7 @@ def _boundaries() -> tuple[Any, Any, Any]:
     return parts, boundaries.admin1(), boundaries.areas()
 
 
-@functools.lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _inset_countries() -> Any:
     return _boundaries()[0].geometry.simplify(0.15, preserve_topology=False)
 
@@ -259,16 +253,20 @@ class _Painter:
         self._borders: list[tuple[Any, str]] = []
 
     def lw(self, width: float) -> float:
+        """A line width of the 1920×1080 page, scaled to this page."""
         return width * self.scale
 
     def section(self, title: str, entries: list[tuple[Any, str]]) -> None:
+        """A titled section of the legend: (handle, label) entries; none, no section."""
         if entries:
             self.sections.append((title, entries))
 
     def polygons(self, geoms: Any, **style: Any) -> None:
+        """(Multi)polygons as one collection (:func:`dashboard.cartography.add_polygons`)."""
         cartography.add_polygons(self.ax, geoms, **style)
 
     def basemap(self, layers: set[str]) -> None:
+        """Countries, admin-1 units and zones of ``layers`` (view layer keys); their legend entries."""
         countries, admin1, areas = _boundaries()
         t = self.theme
         if "countries" in layers:
@@ -306,13 +304,10 @@ class _Painter:
     def alliances(self, day: date, country_names: dict[str, str]) -> None:
         """The alliances as the dashboard draws them on ``day`` (the largest below; one with the
         same members as one already drawn, AES and the Liptako-Gourma Authority, dashed)."""
-        from dashboard.basemap import alliances_on
+        from dashboard.basemap import alliance_order, alliances_on
 
-        drawn: list[frozenset[str]] = []
         entries = []
-        for i, a in enumerate(sorted(alliances_on(day), key=lambda a: -len(a.members))):
-            same = frozenset(a.members) in drawn
-            drawn.append(frozenset(a.members))
+        for i, (a, same) in enumerate(alliance_order(alliances_on(day))):
             hatch = PRINT_HATCHES[i % len(PRINT_HATCHES)] if self.theme.greyscale and not same else None
             if a.geometry is not None:
                 geoms = _clip([shapely.geometry.shape(a.geometry)], self.extent, self.tolerance)[0]
@@ -370,12 +365,13 @@ class _Painter:
                                            float(radius[i])) for i in order]
 
     def incidents(self, drawn: _Incidents) -> None:
-        if drawn.mode == "points" and drawn.x is not None:
-            self._points(drawn)
+        """The incidents as the interactive map draws them: points, or density or choropleth cells."""
+        if drawn.mode == "points" and drawn.points is not None:
+            self._points(drawn.points, drawn.total)
         elif drawn.mode in ("heatmap", "choropleth") and drawn.overlay is not None:
             self._cells(drawn)
 
-    def _points(self, d: _Incidents) -> None:
+    def _points(self, d: _Points, total: int) -> None:
         from matplotlib.colors import to_rgba_array
         from matplotlib.lines import Line2D
 
@@ -399,7 +395,7 @@ class _Painter:
                             rasterized=True, zorder=20)
             entries = [(Line2D([], [], marker="o", linestyle="none", markersize=8 * self.scale, markerfacecolor=c,
                                markeredgecolor="white"), t) for t, c in zip(d.types, d.colors)]
-        self.section(f"Incidents by type ({d.total:,})", entries)
+        self.section(f"Incidents by type ({total:,})", entries)
 
     def _cells(self, d: _Incidents) -> None:
         """The density or choropleth cells of the dashboard's overlay, with its legend's classes."""
@@ -420,6 +416,7 @@ class _Painter:
         self.section(block.title or "Incidents", entries)
 
     def finish_legend(self) -> None:
+        """The zones' and borders' sections, after the layers' own."""
         self.section("Zones", self._zones)
         self.section("Borders", self._borders)
 
@@ -439,7 +436,9 @@ def _draw_legend(ax: Axes, sections: list[tuple[str, list[tuple[Any, str]]]], *,
     if not sections:
         return None
     for size in (fontsize, fontsize * 0.88, fontsize * 0.76, fontsize * 0.66):
-        handles, labels, bold = [], [], []
+        handles: list[Any] = []
+        labels: list[str] = []
+        bold: list[bool] = []
         width = int(wrap * fontsize / size)
         for title, entries in sections:
             if handles:
@@ -453,7 +452,8 @@ def _draw_legend(ax: Axes, sections: list[tuple[str, list[tuple[Any, str]]]], *,
                 handles.append(handle)
                 labels.append(textwrap.fill(label, width - 3))
                 bold.append(False)
-        for old in list(ax.get_legend() and [ax.get_legend()] or []):
+        old = ax.get_legend()
+        if old is not None:
             old.remove()
         legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=size,
                            handlelength=1.5, handleheight=0.9, borderaxespad=0, labelspacing=0.42,
@@ -462,7 +462,7 @@ def _draw_legend(ax: Axes, sections: list[tuple[str, list[tuple[Any, str]]]], *,
             text.set_parse_math(False)
             if is_bold:
                 text.set_fontweight("bold")
-        renderer = ax.figure.canvas.get_renderer()
+        renderer = cartography.renderer_of(ax)
         if legend.get_window_extent(renderer).height <= ax.get_window_extent(renderer).height:
             break
     return legend
@@ -502,8 +502,9 @@ def render_map(store: Store, view: views.ViewFilter, *, fmt: str = "png", width:
     if not 10 <= dpi <= 1200:
         raise RenderError(f"dpi {dpi} is out of range (10–1200)")
     width, height = _size(width, height, dpi, paper)
-    if not (200 <= width <= 20000 and 200 <= height <= 20000):
-        raise RenderError(f"{width}×{height} px is out of range (200–20000 px a side)")
+    for name, value in (("width", width), ("height", height)):
+        if not 200 <= value <= 20000:
+            raise RenderError(f"{name} {value} px is out of range (200–20000)")
     fig, title = _figure(store, view, t, width, height, dpi, labels=labels, title=title, subtitle=subtitle,
                          legend=legend, all_points=all_points)
     return _save(fig, fmt, dpi, title=title)
@@ -523,7 +524,7 @@ def _words(store: Store, view: views.ViewFilter, plan: _Incidents, names: dict[s
     title = title if title is not None else map_captions.default_title(view, plan.total, names)
     if subtitle is None:
         subtitle = map_captions.subtitle(view, plan.total, plan.mode, aggregated=plan.aggregated, country_names=names)
-    per_line = lambda size: int(w_in * 72 * 0.96 / (size * scale * 0.56))  # noqa: E731 - DejaVu Sans ≈ 0.56 em
+    per_line = lambda size: int(w_in * 72 * 0.96 / (size * scale * 0.56))  # DejaVu Sans ≈ 0.56 em
     datasets = map_captions.dataset_names(store, view) if plan.total else []
     footer = map_captions.sources_line(datasets, places=places)
     return _Words(title, (textwrap.wrap(subtitle, max(20, per_line(15))) or [""])[:3],
@@ -600,17 +601,16 @@ def _furnish(ax: Axes, paint: _Painter, extent: Extent, candidates: list[cartogr
     bar = cartography.add_scale_bar(ax, extent, fontsize=10 * s, color=t.text, box=t.halo)
     arrow = cartography.add_north_arrow(ax, fontsize=14 * s, color=t.text, halo=t.halo)
     if candidates:
-        renderer = ax.figure.canvas.get_renderer()
+        renderer = cartography.renderer_of(ax)
         cartography.place_labels(ax, candidates, fontsize=10.5 * s, color=t.text, halo=t.halo,
                                  obstacles=[bar.get_window_extent(renderer), arrow.get_window_extent(renderer)])
 
 
-@functools.lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _country_names() -> dict[str, str]:
-    from geodata.boundaries import countries as all_countries
+    from geodata.boundaries import countries
 
-    countries = all_countries()
-    return {str(i): str(n) for i, n in zip(countries["iso3"], countries["name"]) if i and n}
+    return country_names(countries())
 
 
 def _title_band(fig: Figure, box: Layout, t: Theme, title: str, sub_lines: list[str], s: float) -> None:
@@ -641,5 +641,16 @@ def _save(fig: Figure, fmt: str, dpi: int, *, title: str) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["FORMATS", "Layout", "PAPER_MM", "RenderError", "THEMES", "Theme", "map_extent", "page_layout",
-           "render_map"]
+__all__ = [
+    "AFRICA_EXTENT",
+    "FORMATS",
+    "PAPER_MM",
+    "SAHEL_EXTENT",
+    "THEMES",
+    "Layout",
+    "RenderError",
+    "Theme",
+    "map_extent",
+    "page_layout",
+    "render_map",
+]

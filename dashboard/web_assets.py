@@ -18,12 +18,31 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import folium
 import folium.elements
 import xstatic.pkg.leaflet as _xs_leaflet
 import xstatic.pkg.leaflet_markercluster as _xs_markercluster
+
+__all__ = [
+    "LEAFLET_BASE",
+    "LEAFLET_COMPONENT",
+    "LEAFLET_CSS",
+    "LEAFLET_DIR",
+    "LEAFLET_JS",
+    "LEAFLET_VERSION",
+    "MARKERCLUSTER_BASE",
+    "MARKERCLUSTER_COMPONENT",
+    "MARKERCLUSTER_CSS",
+    "MARKERCLUSTER_DIR",
+    "MARKERCLUSTER_JS",
+    "make_offline",
+    "offline_map",
+    "register",
+    "remote_links",
+]
 
 _LOG = logging.getLogger(__name__)
 
@@ -65,13 +84,11 @@ def register() -> None:
 
 def _local_links(element: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The local js/css links that replace ``element``'s CDN links."""
+    from folium.plugins import MarkerCluster
+
     if isinstance(element, folium.Map):
         return list(LEAFLET_JS), list(LEAFLET_CSS)
-    try:
-        from folium.plugins import MarkerCluster
-    except ImportError:  # pragma: no cover - folium always ships it
-        MarkerCluster = ()  # type: ignore[assignment]
-    if MarkerCluster and isinstance(element, MarkerCluster):
+    if isinstance(element, MarkerCluster):
         return list(MARKERCLUSTER_JS), list(MARKERCLUSTER_CSS)
     js = [(n, u) for n, u in getattr(element, "default_js", []) if not _REMOTE.match(u)]
     css = [(n, u) for n, u in getattr(element, "default_css", []) if not _REMOTE.match(u)]
@@ -86,7 +103,7 @@ def _local_links(element: Any) -> tuple[list[tuple[str, str]], list[tuple[str, s
     return js, css
 
 
-def _walk(element: Any):
+def _walk(element: Any) -> Iterator[Any]:
     yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)

@@ -9,11 +9,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+
+from conflictmap.caches import cached
+
+__all__ = [
+    "AES_CHARTER",
+    "AES_CONFEDERATION",
+    "AES_FOUNDED",
+    "ALLIANCES",
+    "ECOWAS_ABOUT",
+    "ECOWAS_EXIT",
+    "ECOWAS_EXIT_DATE",
+    "G5_BFA_NER_OUT",
+    "G5_DISSOLVED",
+    "G5_FOUNDED",
+    "G5_MALI_JOINT_FORCE",
+    "G5_MALI_OUT",
+    "LGA_FOUNDED",
+    "LGA_WIKIPEDIA",
+    "Alliance",
+    "Membership",
+    "alliance",
+    "alliance_layer",
+    "members_on",
+    "timeline",
+]
 
 # Sources (quoted in /work/shared/data/alliances-facts.md, collected for this project).
 AES_CHARTER = "https://voltairenet.org/article219804.html"
@@ -150,7 +174,7 @@ def members_on(day: date, alliance: str | None = None) -> dict[str, list[str]]:
     return out
 
 
-@lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _outline(members: tuple[str, ...]):
     from .boundaries import countries
 

@@ -1,15 +1,14 @@
 """The bundled boundary layers (countries, admin-1, areas) and point-in-polygon look-ups.
 
 Every layer is EPSG:4326, read once per process from ``geodata/data/*.parquet`` (rebuilt by
-``python -m geodata.build``) plus the boundary files the user added with ``conflictmap data add``.
+``python -m geodata.build``) plus the boundary files the user added with ``conflictmap data add``;
+``conflictmap.caches.reset_caches("geodata")`` drops them (``userdata.add_boundaries`` does).
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -17,8 +16,27 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from conflictmap.caches import cached
+
 from . import paths
 from .distance import haversine_km
+
+__all__ = [
+    "ADMIN1_COLUMNS",
+    "ATTRIBUTION",
+    "NEAREST_KM",
+    "admin1",
+    "admin2_bfa",
+    "areas",
+    "countries",
+    "geometry_for",
+    "has_user_admin1",
+    "locate",
+    "locate_many",
+    "locate_many_bundled",
+    "user_boundaries_dir",
+    "user_layers",
+]
 
 ATTRIBUTION = (
     "Countries: Natural Earth (public domain) via world-atlas 2.0.2 (ISC); "
@@ -42,7 +60,7 @@ def user_boundaries_dir() -> Path:
     return paths.user_data_dir() / "boundaries"
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def user_layers() -> gpd.GeoDataFrame:
     """Every user-added boundary layer (all levels), with ``source`` and ``level`` columns."""
     files = sorted(user_boundaries_dir().glob("*.parquet")) if user_boundaries_dir().exists() else []
@@ -53,13 +71,13 @@ def user_layers() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def countries() -> gpd.GeoDataFrame:
     """Countries of the world: ``iso3, iso2, iso_num, name, name_fr, geometry``."""
     return _read("countries")
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def admin1() -> gpd.GeoDataFrame:
     """Bundled admin-1 units (Africa) followed by the user's level-1 layers.
 
@@ -75,25 +93,19 @@ def admin1() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def admin2_bfa() -> gpd.GeoDataFrame:
     """Burkina Faso's 45 provinces (with their 2001 ``region``)."""
     return _read("admin2_bfa")
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def areas() -> gpd.GeoDataFrame:
     """Named areas that are not admin units: ``liptako-gourma`` and ``sahel``."""
     return _read("areas")
 
 
-def clear_caches() -> None:
-    """Forget the loaded layers (after the user added or removed a boundary file)."""
-    for cached in (user_layers, countries, admin1, admin2_bfa, areas, _admin1_order):
-        cached.cache_clear()
-
-
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _admin1_order() -> gpd.GeoDataFrame:
     """admin1 with user layers first, so a point inside a user polygon takes the user's name."""
     layer = admin1()
@@ -185,7 +197,7 @@ def _locate(lons: Iterable[float], lats: Iterable[float], units: gpd.GeoDataFram
     need = ok & ~has_unit
     if need.any():
         world = countries()
-        hit = _hits(world, np.where(need, pts, None), need)
+        hit = _hits(world, np.where(need, pts, np.full(len(pts), None, dtype=object)), need)
         found = hit >= 0
         country[found] = world["iso3"].to_numpy()[hit[found]]
     return pd.DataFrame({"country": pd.Series(country, dtype=object),

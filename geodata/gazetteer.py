@@ -23,23 +23,37 @@ import shutil
 import tempfile
 import time
 import zipfile
-from functools import cached_property, lru_cache
-from importlib.metadata import version
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from conflictmap.caches import cached, register, reset_caches
+from conflictmap.errors import GazetteerDataError
 from geodata import gazetteer_sources as src
 from geodata import paths
 from geodata.distance import haversine_km
 from geodata.geonames_dump import AddResult, read_dump
 from geodata.names import abbreviation_variants, normalise
 
-__all__ = ["Gazetteer", "Entry", "AddResult", "load_gazetteer", "add_geonames_dump", "ENTRY_COLUMNS"]
+__all__ = [
+    "ENTRY_COLUMNS",
+    "FORMAT_VERSION",
+    "AddResult",
+    "Entry",
+    "Gazetteer",
+    "add_geonames_dump",
+    "index_folder",
+    "load_gazetteer",
+    "tier_path",
+    "user_tiers",
+    "write_tier",
+]
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +106,7 @@ class Gazetteer:
 
     def __init__(self, entries: pd.DataFrame, offsets: np.ndarray, ids: np.ndarray, primary: np.ndarray,
                  lengths: np.ndarray, automaton: ahocorasick.Automaton,
-                 located: tuple[np.ndarray, np.ndarray] | None = None):
+                 located: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.entries = entries
         self._offsets = offsets
         self._lengths = lengths
@@ -122,7 +136,7 @@ class Gazetteer:
         # folded characters up to and including each position of the marked text
         upto = np.cumsum(np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) > 2)
         stops = upto[ends]
-        starts = stops - self._lengths[keys]
+        starts: np.ndarray = stops - self._lengths[keys]
         return list(zip(starts.tolist(), stops.tolist(), keys))
 
     def key(self, name: str) -> int | None:
@@ -186,11 +200,11 @@ class Gazetteer:
         """The country entry of an ISO3 code."""
         if not hasattr(self, "_countries"):
             kinds, isos = self._cols["kind"], self._cols["country"]
-            self._countries = {}
+            self._countries: dict[str, int] = {}
             for i in np.flatnonzero(kinds == "country"):
                 self._countries.setdefault(isos[i], int(i))
-        i = self._countries.get(iso3)
-        return None if i is None else self.entry(i)
+        at = self._countries.get(iso3)
+        return None if at is None else self.entry(at)
 
     def entry(self, entry_id: int) -> Entry:
         rec = self._records.get(entry_id)
@@ -199,7 +213,7 @@ class Gazetteer:
             pop = c["population"][entry_id]
             gid = c["geonameid"][entry_id]
 
-            def opt(v):
+            def opt(v: Any) -> Any:
                 return None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else v
 
             lat, lon = opt(c["lat"][entry_id]), opt(c["lon"][entry_id])
@@ -237,10 +251,12 @@ class Gazetteer:
         return self.entries.iloc[ids].sort_values("population", ascending=False, na_position="last")
 
 
+#: Whether the user added admin-1 boundaries, per (folder, modification time): see :func:`_user_admin1_exists`.
 _USER_ADMIN1: dict[tuple[str, int], bool] = {}
+register(f"{__name__}._USER_ADMIN1", _USER_ADMIN1.clear)
 
 
-@lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _boundaries_folder(home: str | None) -> Path:
     """The user's boundary folder (``boundaries.user_boundaries_dir()``) for one ``CONFLICTMAP_HOME``."""
     return paths.user_data_dir() / "boundaries"
@@ -276,13 +292,37 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _user_tier_dir() -> Path:
-    return paths.user_data_dir() / "geonames"
+def tier_path(stem: str) -> Path:
+    """Where the user tier ``stem`` of the gazetteer is stored: ``user_data_dir()/geonames/<stem>.parquet``
+    (its entries are marked ``tier = "user:<stem>"``)."""
+    return paths.user_data_dir() / "geonames" / f"{stem}.parquet"
 
 
-def _user_tiers() -> list[Path]:
+def user_tiers() -> list[Path]:
+    """The files of the user's tiers (GeoNames dumps added, places learned from imported events)."""
     folder = paths.home() / "data" / "geonames"
     return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def write_tier(stem: str, frame: pd.DataFrame) -> Path:
+    """Add the user tier ``stem`` to the gazetteer, or replace it, with ``frame``; returns its file.
+
+    ``frame`` has the columns of a GeoNames dump tier (``geonameid, name, lat, lon, fclass, feature,
+    cc, admin1_code, population, alternates``; a tier may add its own, such as ``admin1_name``,
+    which names the admin-1 unit where ``admin1_code`` is empty). The file is replaced atomically
+    and this module's caches are dropped (``reset_caches("geodata.gazetteer")``; no other cache is
+    built from the tiers): the next :func:`load_gazetteer` compiles the index again with this tier
+    (the on-disk index is keyed by the tier files' size and mtime).
+    """
+    if not stem or Path(stem).name != stem or stem.startswith("."):
+        raise GazetteerDataError(f"tier name {stem!r}: a file name without folders is needed")
+    path = tier_path(stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    reset_caches(__name__)
+    return path
 
 
 _BUILD_MODULES = ("gazetteer.py", "gazetteer_sources.py", "regions.py", "names.py", "geonames_dump.py")
@@ -295,14 +335,14 @@ def _cache_key() -> str:
     parts += [_file_digest(Path(__file__).with_name(name)) for name in _BUILD_MODULES]
     try:
         parts.append(version("zipcodes"))
-    except Exception:  # noqa: BLE001 - optional source of US counties
+    except PackageNotFoundError:  # an optional source of US counties
         parts.append("no-zipcodes")
     curated = src.curated_path()
     parts.append(_file_digest(curated) if curated.exists() else "no-curated")
     for path in sorted(paths.data_dir().glob("*.parquet")):  # the bundled layers (polygons, admin-1 points)
         st = path.stat()
         parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-    for path in _user_tiers():
+    for path in user_tiers():
         st = path.stat()
         parts.append(f"user:{path.name}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
@@ -312,7 +352,7 @@ def _user_frame(path: Path) -> pd.DataFrame:
     """A stored user tier as gazetteer rows."""
     raw = pd.read_parquet(path)
     iso3 = src.iso3_by_iso2()
-    admin1 = src._admin1_names()
+    admin1 = src.admin1_names()
     kind = np.where(raw["feature"] == "ADM1", "admin1",
                     np.where(raw["fclass"] == "L", "region", "place"))
     region = [admin1.get((cc, code)) for cc, code in zip(raw["cc"], raw["admin1_code"])]
@@ -349,7 +389,7 @@ def _collect() -> pd.DataFrame:
     # (a big town's own name only: its alternate names hold misspellings, "Grantville" for Grantsville)
     famous = {normalise(n) for names in pd.concat([countries, admin1, regions, counties])["names"] for n in names}
     famous.update(normalise(n) for n in cities.loc[cities["population"] >= src.FAMOUS_POPULATION, "name"])
-    frames += [src.read_us_post_towns(cities, famous), *(_user_frame(p) for p in _user_tiers())]
+    frames += [src.read_us_post_towns(cities, famous), *(_user_frame(p) for p in user_tiers())]
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True)
     rows = rows.dropna(subset=["lat", "lon"]).reset_index(drop=True)
@@ -368,7 +408,12 @@ def _collect() -> pd.DataFrame:
     return rows
 
 
-def _compile(rows: pd.DataFrame) -> tuple:
+#: What :func:`_compile` makes: entries, the name-key -> entries table (CSR offsets, entry ids, own-name
+#: flags), the name keys' lengths and the automaton over them.
+_Compiled = tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray, ahocorasick.Automaton]
+
+
+def _compile(rows: pd.DataFrame) -> _Compiled:
     """Entries, the name-key → entries table (CSR arrays) and the automaton over name keys."""
     pairs: dict[str, dict[int, bool]] = {}
     for entry_id, names in enumerate(rows["names"]):
@@ -419,7 +464,8 @@ def _locate_places(entries: pd.DataFrame) -> pd.DataFrame:
                          "admin1": pd.Series(admin1, dtype="string")})
 
 
-def _save(folder: Path, entries, offsets, ids, primary, lengths, automaton, located) -> None:
+def _save(folder: Path, entries: pd.DataFrame, offsets: np.ndarray, ids: np.ndarray, primary: np.ndarray,
+          lengths: np.ndarray, automaton: ahocorasick.Automaton, located: pd.DataFrame) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
     entries.to_parquet(tmp / "entries.parquet", index=False)
     located.to_parquet(tmp / "located.parquet", index=False)
@@ -448,7 +494,7 @@ def index_folder() -> Path:
     return paths.cache_dir() / f"gazetteer-{_cache_key()}"
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, from the on-disk index; built first (~20 s) when an input has changed."""
     folder = index_folder()
@@ -463,32 +509,29 @@ def load_gazetteer() -> Gazetteer:
     return _open(folder)
 
 
-def add_geonames_dump(path: str | os.PathLike) -> AddResult:
+def add_geonames_dump(path: str | os.PathLike[str]) -> AddResult:
     """Add a GeoNames country dump (``.txt``, ``.zip`` or ``.gz``) as a user tier of the gazetteer.
 
     Bad rows (wrong column count, coordinates that are not numbers or out of range) are skipped and
-    reported by line number in ``AddResult.problems``. Raises ``ValueError`` when nothing usable is
-    in the file. The tier is stored in ``user_data_dir()/geonames/<stem>.parquet``; adding a file
-    with the same stem replaces it.
+    reported by line number in ``AddResult.problems``. Raises
+    :class:`~conflictmap.errors.GazetteerDataError` (a ``ValueError``) when nothing usable is in the
+    file. The tier is stored in ``user_data_dir()/geonames/<stem>.parquet`` (:func:`write_tier`);
+    adding a file with the same stem replaces it.
     """
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path}: no such file")
+        raise GazetteerDataError(f"{path}: no such file")
     stem = path.name.split(".")[0]
-    result = AddResult(stored=_user_tier_dir() / f"{stem}.parquet")
+    result = AddResult(stored=tier_path(stem))
     try:
         records = list(read_dump(path, result))
     except (OSError, EOFError, UnicodeError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{path.name}: cannot be read as a GeoNames dump ({exc})") from exc
+        raise GazetteerDataError(f"{path.name}: cannot be read as a GeoNames dump ({exc})") from exc
     if not records:
         detail = "; ".join(result.problems[:3]) or "no populated places, areas or divisions in it"
-        raise ValueError(f"{path.name}: no usable GeoNames rows ({detail})")
+        raise GazetteerDataError(f"{path.name}: no usable GeoNames rows ({detail})")
     result.rows_kept = len(records)
-    result.stored.parent.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame.from_records(records)
     frame["population"] = frame["population"].astype("Int64")
-    tmp = result.stored.with_suffix(".parquet.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, result.stored)
-    load_gazetteer.cache_clear()
+    write_tier(stem, frame)
     return result

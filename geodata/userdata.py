@@ -14,24 +14,24 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from conflictmap.caches import reset_caches
+from conflictmap.errors import BoundaryFileError, MissingCRSError, NoPolygonsError, UnreadableBoundaryFile
+
 from . import boundaries
 from .build.geom import clean
 
-
-class BoundaryFileError(ValueError):
-    """A boundary file cannot be added; the message is meant for the user."""
-
-
-class UnreadableBoundaryFile(BoundaryFileError):
-    pass
-
-
-class NoPolygonsError(BoundaryFileError):
-    pass
-
-
-class MissingCRSError(BoundaryFileError):
-    pass
+__all__ = [
+    "CODE_COLUMNS",
+    "COUNTRY_COLUMNS",
+    "NAME_COLUMNS",
+    "TYPE_COLUMNS",
+    "AddResult",
+    "BoundaryFileError",
+    "MissingCRSError",
+    "NoPolygonsError",
+    "UnreadableBoundaryFile",
+    "add_boundaries",
+]
 
 
 @dataclass
@@ -90,7 +90,7 @@ def _read(path: Path) -> gpd.GeoDataFrame:
         ) from exc
 
 
-def _to_wgs84(frame: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+def _to_wgs84(frame: gpd.GeoDataFrame, notes: list[str], name: str) -> gpd.GeoDataFrame:
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
         if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
@@ -98,7 +98,7 @@ def _to_wgs84(frame: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
                          "ranges, so EPSG:4326 (WGS 84) was assumed.")
             return frame.set_crs("EPSG:4326")
         raise MissingCRSError(
-            "The file declares no coordinate system and its coordinates are not longitudes/latitudes; "
+            f"{name} declares no coordinate system and its coordinates are not longitudes/latitudes; "
             "add a .prj file (or save it with a CRS) and try again."
         )
     return frame.to_crs("EPSG:4326")
@@ -127,7 +127,7 @@ def add_boundaries(path: str | Path, *, level: int | None = None) -> AddResult:
     if polygons.empty:
         raise NoPolygonsError(f"{path.name} has no polygon features; boundary files need areas, not points or lines.")
     notes: list[str] = []
-    frame = _to_wgs84(polygons, notes)
+    frame = _to_wgs84(polygons, notes, path.name)
     detected = _level(frame, path)
     level = level or detected or 1
     if detected is None and level == 1:
@@ -143,7 +143,7 @@ def add_boundaries(path: str | Path, *, level: int | None = None) -> AddResult:
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{_stem(path)}.parquet"
     out.to_parquet(target, index=False, compression="zstd")
-    boundaries.clear_caches()
+    reset_caches("geodata")  # the layers, and the gazetteer's look-ups that read them
     countries = sorted({c for c in out["country"] if isinstance(c, str)})
     return AddResult(target, path.name, level, len(out), countries, columns, notes)
 

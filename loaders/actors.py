@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from conflictmap.caches import cached
+
+__all__ = ["ACTORS", "Actor", "ActorMention", "canonical", "find_actors", "parent_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,7 @@ class ActorMention:
     armed: bool
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _pattern() -> tuple[re.Pattern[str], dict[str, Actor]]:
     by_alias: dict[str, Actor] = {}
     for actor in ACTORS:
@@ -137,7 +140,8 @@ def find_actors(text: str) -> list[ActorMention]:
 
 def canonical(name: str) -> str | None:
     """The canonical actor name of an alias (case-insensitive), or None."""
-    return _pattern()[1].get(name.strip().lower(), None) and _pattern()[1][name.strip().lower()].name
+    actor = _pattern()[1].get(name.strip().lower())
+    return actor.name if actor is not None else None
 
 
 def parent_of(name: str) -> str | None:

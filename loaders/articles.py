@@ -8,14 +8,29 @@ an :class:`ArticleError` whose message can be shown to the analyst as it is.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date as _date
 from html.parser import HTMLParser
 from pathlib import Path
+
+from conflictmap.errors import ArticleError
+from conflictmap.records import Article, normalise_text
+
+__all__ = [  # Article and ArticleError live in conflictmap; they are named here where readers look for them
+    "DEFAULT_MAX_BYTES",
+    "HTML_SUFFIXES",
+    "MARKDOWN_SUFFIXES",
+    "SUPPORTED",
+    "TEXT_SUFFIXES",
+    "TITLE_MAX_CHARS",
+    "Article",
+    "ArticleError",
+    "check_date",
+    "guess_lang",
+    "read_article",
+]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TITLE_MAX_CHARS = 200
@@ -24,38 +39,6 @@ TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUPPORTED = sorted((TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES) - {""})
-
-
-class ArticleError(ValueError):
-    """The input cannot be read as an article; the message is written for the analyst."""
-
-
-def normalise_text(text: str) -> str:
-    """The form the article id is computed on: NFC, Unix newlines, no surrounding whitespace."""
-    return unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One article's text and what we know about it. ``date`` is an ISO ``YYYY-MM-DD`` string."""
-
-    text: str
-    title: str | None = None
-    date: str | None = None
-    source: str | None = None
-    url: str | None = None
-    path: str | None = None
-    lang: str | None = None
-    _id: str = field(init=False, repr=False, compare=False, default="")
-
-    def __post_init__(self) -> None:
-        # computed once: the id is asked for many times on the way to the store
-        object.__setattr__(self, "_id", hashlib.sha256(normalise_text(self.text).encode("utf-8")).hexdigest())
-
-    @property
-    def id(self) -> str:
-        """sha256 hex of the normalised text: the same text read twice is the same article."""
-        return self._id
 
 
 # --------------------------------------------------------------------------- public entry point
@@ -274,7 +257,7 @@ def _html_text(html: str) -> tuple[str, str | None, str | None, str | None]:
         meta = extract_metadata(html)
         if meta is not None:
             title, page_date, page_url = meta.title, meta.date, meta.url
-    except Exception:  # trafilatura/lxml choke on some broken markup; the fallback still reads it
+    except Exception:  # noqa: BLE001 - trafilatura/lxml choke on some broken markup; the fallback still reads it
         text = None
     fallback = _VisibleText()
     if not text or not text.strip() or not title:
@@ -288,11 +271,11 @@ def _html_text(html: str) -> tuple[str, str | None, str | None, str | None]:
 class _VisibleText(HTMLParser):
     """Text a reader would see: never what sits inside script, style, template or similar."""
 
-    _HIDDEN = {"script", "style", "noscript", "template", "svg", "iframe", "object"}
-    _BLOCK = {
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
+    _BLOCK = frozenset({
         "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header",
         "footer", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption", "hr",
-    }
+    })
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -399,7 +382,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def guess_lang(text: str, *, sample_chars: int = 20000) -> str | None:
     """``"en"``, ``"fr"`` or None from stopword counts over the first ``sample_chars`` characters."""
-    counts = {lang: 0 for lang in _STOPWORDS}
+    counts = dict.fromkeys(_STOPWORDS, 0)
     for word in _WORD.findall(text[:sample_chars].lower()):
         for lang, words in _STOPWORDS.items():
             if word in words:

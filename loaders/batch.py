@@ -26,14 +26,12 @@ import operator
 import pickle
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from loaders.articles import Article
-from loaders.mention import Mention
+from conflictmap.records import Article, Mention
 from loaders.sources import SourceError
 
 if TYPE_CHECKING:
@@ -88,7 +86,7 @@ def _read(article: Article, extract_incidents: bool,
             from loaders.incidents import extract_incidents as extract
 
             found = extract(article.text, lang=article.lang, dateline=article.date, mentions=list(mentions))
-        except Exception:  # noqa: BLE001 - the article and its places are kept; incidents are a bonus
+        except Exception:  # logged: the article and its places are kept; incidents are a bonus
             log.exception("incident extraction failed for article %s", article.id)
     return mentions, found
 
@@ -100,7 +98,7 @@ def _incident_rows(article: Article, found: list, placer: Any) -> tuple[list[tup
         from loaders.incidents import incident_rows
 
         return incident_rows(found, article_id=article.id, placer=placer)
-    except Exception:  # noqa: BLE001 - as in _read
+    except Exception:  # logged, as in _read
         log.exception("incident extraction failed for article %s", article.id)
         return [], []
 
@@ -115,14 +113,14 @@ def _place_all(incidents: Sequence[Any]) -> Any:
     the spatial join, on the worker that already holds the points and the polygon layers."""
     import numpy as np
 
-    from loaders.event_import import _Placer
+    from loaders.placing import Placer
 
-    placer = _Placer()
+    placer = Placer()
     if incidents:
         try:
             placer.place(np.array([i.lat if i.lat is not None else np.nan for i in incidents], dtype=float),
                          np.array([i.lon if i.lon is not None else np.nan for i in incidents], dtype=float))
-        except Exception:  # noqa: BLE001 - each article is placed on its own then (and logs its error)
+        except Exception:  # logged: each article is placed on its own then (and logs its error)
             log.exception("placing the incidents of a chunk failed")
             return None
     return placer
@@ -194,7 +192,7 @@ try:  # the worker plugin exists only when dask.distributed is installed
         def setup(self, worker: Any) -> None:
             warm_up()
 except ImportError:  # pragma: no cover
-    WarmUp = None  # type: ignore[assignment,misc]
+    WarmUp = None  # type: ignore[assignment,misc]  # no plugin class without distributed
 
 
 # --------------------------------------------------------------------------- progress and result
@@ -332,7 +330,7 @@ def run_batch(
         stop = time.perf_counter()
     result.analysed = len(todo)
     result.elapsed = stop - t0
-    _close_job(store, job)
+    store.finish_ingest_job(job)
     return result
 
 
@@ -387,32 +385,15 @@ def _link(store: Store, job: str, since_id: int) -> int:
 
     link_new(store, since_id=since_id)
     top = store.max_incident_id()
-    with store.transaction() as conn:
-        conn.execute("UPDATE ingest_jobs SET linked_through = ? WHERE id = ?", (top, job))
+    store.record_job_linked(job, top)
     return top
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _open_job(store: Store, job: str, label: str) -> None:
     """Record the job; when it was interrupted after a commit and before its linking, link now."""
-    with store.transaction() as conn:
-        row = conn.execute("SELECT linked_through, finished_at FROM ingest_jobs WHERE id = ?", (job,)).fetchone()
-        top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0]
-        if row is None:
-            conn.execute("INSERT INTO ingest_jobs (id, sources, started_at, linked_through) VALUES (?, ?, ?, ?)",
-                         (job, label, _now(), top))
-            return
-        conn.execute("UPDATE ingest_jobs SET updated_at = ?, finished_at = NULL WHERE id = ?", (_now(), job))
-    if row[1] is None and row[0] < top:
-        _link(store, job, row[0])
-
-
-def _close_job(store: Store, job: str) -> None:
-    with store.transaction() as conn:
-        conn.execute("UPDATE ingest_jobs SET finished_at = ?, updated_at = ? WHERE id = ?", (_now(), _now(), job))
+    unlinked_after = store.start_ingest_job(job, label)
+    if unlinked_after is not None:
+        _link(store, job, unlinked_after)
 
 
 #: Dask settings of the LocalCluster that ``run_batch`` starts. They turn off diagnostics nobody
@@ -431,39 +412,49 @@ LOCAL_CLUSTER_CONFIG = {
 }
 
 
-class _client:
-    """A ``distributed.Client``: the given one (left open), one on ``scheduler``, or a LocalCluster."""
+@contextmanager
+def _client(workers: int, scheduler: str | None, client: Any) -> Iterator[Any]:
+    """A ``distributed.Client``: the given one (left open), one on ``scheduler``, or a LocalCluster
+    of ``workers`` processes (both closed on the way out)."""
+    if client is not None:
+        yield client
+        return
+    import dask
+    from distributed import Client, LocalCluster
 
-    def __init__(self, workers: int, scheduler: str | None, client: Any) -> None:
-        self.workers, self.scheduler, self.given = workers, scheduler, client
-        self.stack = ExitStack()
-
-    def __enter__(self) -> Any:
-        if self.given is not None:
-            return self.given
-        import dask
-        from distributed import Client, LocalCluster
-
-        with self.stack as stack:  # closes what was opened if a later step fails
-            if self.scheduler:
-                client = stack.enter_context(Client(self.scheduler))
-            else:
-                stack.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=max(1, self.workers), threads_per_worker=1, processes=True,
-                    host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
-                ))
-                # results come straight from the worker, not relayed by the scheduler (which runs
-                # in this process: a relay would receive and send every result once more)
-                client = stack.enter_context(Client(cluster, direct_to_workers=True))
-            if WarmUp is not None:
-                client.register_plugin(WarmUp())
-            self.stack = stack.pop_all()
-        return client
-
-    def __exit__(self, *exc: object) -> None:
-        self.stack.close()
+    with ExitStack() as stack:  # closes what was opened, also when a later step fails
+        if scheduler:
+            opened = stack.enter_context(Client(scheduler))
+        else:
+            stack.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+            ))
+            # results come straight from the worker, not relayed by the scheduler (which runs
+            # in this process: a relay would receive and send every result once more)
+            opened = stack.enter_context(Client(cluster, direct_to_workers=True))
+        if WarmUp is not None:
+            opened.register_plugin(WarmUp())
+        yield opened
 
 
-__all__ = ["Analysed", "BatchResult", "Progress", "analyse", "analyse_many", "analyse_packed", "run_batch",
-           "warm_up"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_CHUNK_SIZE",
+    "LINK_EVERY",
+    "LOCAL_CLUSTER_CONFIG",
+    "SMALLEST_CHUNK",
+    "Analysed",
+    "BatchResult",
+    "Progress",
+    "ProgressCallback",
+    "Row",
+    "WarmUp",
+    "analyse",
+    "analyse_many",
+    "analyse_packed",
+    "job_id",
+    "run_batch",
+    "warm_up",
+]

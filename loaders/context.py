@@ -16,9 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from geodata.distance import haversine_km
 from geodata.gazetteer import Entry
 
-__all__ = ["Weights", "context_scores"]
+__all__ = ["TUNED_RADIUS_KM", "Weights", "context_scores"]
+
+#: The Earth's radius the closeness weights (``Weights.near_km``) were tuned with.
+TUNED_RADIUS_KM = 6371.0
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,8 @@ class _Nearness:
     The best ``near_top`` point candidates of each distinct name take part; their pairwise distances
     are computed once per text."""
 
-    def __init__(self, span_keys: list, scored_all: list, w: Weights, n: int):
+    def __init__(self, span_keys: list[int | None], scored_all: list[list[tuple[float, float, Entry, bool]]],
+                 w: Weights, n: int) -> None:
         self.n = n
         self.slot_of = np.full(n, -1, dtype=np.int64)
         first: dict = {}
@@ -120,7 +125,9 @@ class _Nearness:
                 first.setdefault(key, idx)
             pos += len(scored)
         slots: dict[tuple, int] = {}
-        lats, lons, group = [], [], []
+        lats: list[float | None] = []
+        lons: list[float | None] = []
+        group: list[int] = []
         for g, (key, idx) in enumerate(first.items()):
             scored = scored_all[idx]
             order = sorted((k for k, x in enumerate(scored) if x[2].kind == "place"), key=lambda k: -scored[k][0])
@@ -140,10 +147,8 @@ class _Nearness:
         self.has = self.slot_of >= 0
         self.n_slots = len(lats)
         grp = np.asarray(group)
-        lat, lon = np.radians(lats), np.radians(lons)
-        a = (np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
-             + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2)
-        km = 12742.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        lat, lon = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+        km = haversine_km(lat[None, :], lon[None, :], lat[:, None], lon[:, None], radius_km=TUNED_RADIUS_KM)
         self.weight = np.exp(-km / w.near_km)
         self.weight[grp[:, None] == grp[None, :]] = 0.0  # not the name's own candidates
         self.group_starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])

@@ -36,13 +36,33 @@ import json
 import math
 import sys
 import time
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-__all__ = ["haversine_km", "match_spans", "prf", "error_summary", "auc", "acc_at", "evaluate_corpus",
-           "evaluate_acled", "gazetteer_ceiling", "split_half", "main", "MAX_ERROR_KM"]
+from geodata import distance as geo_distance
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "MAX_ERROR_KM",
+    "acc_at",
+    "auc",
+    "error_summary",
+    "evaluate_acled",
+    "evaluate_corpus",
+    "format_report",
+    "gazetteer_ceiling",
+    "haversine_km",
+    "main",
+    "match_spans",
+    "prf",
+    "read_corpus",
+    "split_half",
+]
 
 MAX_ERROR_KM = 20039.0
+#: The radius of the scores reported so far (docs/, the issues); the app's own is ``geodata.distance``'s.
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -50,10 +70,9 @@ EARTH_RADIUS_KM = 6371.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance in km (:func:`geodata.distance.haversine_km`) on the sphere of
+    :data:`EARTH_RADIUS_KM` that this module's scores are given with."""
+    return geo_distance.haversine_km(lat1, lon1, lat2, lon2, radius_km=EARTH_RADIUS_KM)
 
 
 def match_spans(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]], *,
@@ -63,7 +82,7 @@ def match_spans(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]]
     Overlap matching is greedy in text order, preferring the gold span that overlaps most.
     """
     if not overlap:
-        where = {}
+        where: dict[tuple[int, ...], list[int]] = {}
         for j, g in enumerate(gold):
             where.setdefault(tuple(g), []).append(j)
         pairs = []
@@ -108,7 +127,7 @@ def auc(errors: Sequence[float]) -> float:
     ys = sorted(math.log1p(min(e, MAX_ERROR_KM)) for e in errors)
     if len(ys) == 1:
         return ys[0] / math.log(MAX_ERROR_KM)
-    area = sum((a + b) / 2 for a, b in zip(ys, ys[1:]))
+    area = sum((a + b) / 2 for a, b in pairwise(ys))
     return area / (math.log(MAX_ERROR_KM) * (len(ys) - 1))
 
 
@@ -122,7 +141,7 @@ def error_summary(errors: Sequence[float]) -> dict[str, float]:
             "mean_km": sum(errs) / n, "median_km": median, "auc": auc(errs)}
 
 
-def _error(lat, lon, glat, glon) -> float:
+def _error(lat: float | None, lon: float | None, glat: float, glon: float) -> float:
     if lat is None or lon is None:
         return MAX_ERROR_KM
     return haversine_km(lat, lon, glat, glon)
@@ -268,7 +287,7 @@ def evaluate_acled(path: str | Path, *, limit: int | None = None) -> dict[str, A
         mentions = geoparse(row.get("notes") or "")
         loc = event_location(mentions)
         glat, glon = float(row["latitude"]), float(row["longitude"])
-        err = MAX_ERROR_KM if loc is None else haversine_km(loc.lat, loc.lon, glat, glon)
+        err = MAX_ERROR_KM if loc is None else _error(loc.lat, loc.lon, glat, glon)
         none += loc is None
         by_prec.setdefault(str(row.get("geo_precision") or "?"), []).append(err)
     elapsed = time.perf_counter() - started

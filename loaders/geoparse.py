@@ -39,19 +39,51 @@ import difflib
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from conflictmap.errors import InputError
+from conflictmap.records import Mention
 from geodata.gazetteer import Entry, Gazetteer, load_gazetteer
 from geodata.gazetteer_sources import POST_TOWN_TIER
 from geodata.names import normalise
 from loaders import lexicon as lx
 from loaders.context import Weights, context_scores
-from loaders.mention import Mention
-from loaders.recognise import Document, Span, recognise, split_feature
+from loaders.recognise import Document, Sentence, Span, Token, recognise, split_feature
 from loaders.streets import street_spans
 
-__all__ = ["geoparse", "resolve", "event_location"]
+__all__ = [
+    "ADMIN_CUE_BONUS",
+    "BIG_TOWN",
+    "CONTEXT_ROUNDS",
+    "FEATURE_BONUS",
+    "FOCUS_SHARE",
+    "KIND_BASE",
+    "NEAR_KM",
+    "NEAR_SPELLING_KM",
+    "NEAR_SPELLING_RATIO",
+    "NEAR_TOP",
+    "POINT_CUE_BONUS",
+    "W_ADMIN1",
+    "W_ALIAS_OWNED",
+    "W_BIG_POP",
+    "W_CAPITAL",
+    "W_CLOSE",
+    "W_COUNTRY",
+    "W_COUNTY",
+    "W_MENTIONED",
+    "W_NAMESAKE",
+    "W_POP",
+    "W_SEAT",
+    "W_SHARE",
+    "demonym_country",
+    "event_location",
+    "geoparse",
+    "given_spans",
+    "resolve",
+]
 
 W_POP = 0.25  # per power of ten inhabitants
 W_BIG_POP = 0.0  # more per power of ten above 100,000: a city known abroad
@@ -93,7 +125,7 @@ def geoparse(text: str, *, lang: str | None = None) -> list[Mention]:
     taken = {m.start for m in after_cues}
     before = [m for m in _unresolved_before_parents(doc, covered, mentions) if m.start not in taken]
     mentions += [m for m in _near_spellings(doc, gaz, before, mentions) if m.lat is not None]
-    mentions += [_unresolved(doc, a, b, doc.sentence_at(a) or doc._sentence(a, b), "place") for a, b in streets]
+    mentions += [_unresolved(doc, a, b, doc.sentence_at(a) or doc.sentence_between(a, b), "place") for a, b in streets]
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -133,8 +165,8 @@ def given_spans(doc: Document, gaz: Gazetteer, spans: list[tuple[int, int]]) -> 
     items = []
     for start, end in spans:
         if not (0 <= start < end <= len(text)):
-            raise ValueError(f"span ({start}, {end}) is outside the text (length {len(text)})")
-        sentence = doc.sentence_at(start) or doc._sentence(start, end)
+            raise InputError(f"span ({start}, {end}) is outside the text (length {len(text)})")
+        sentence = doc.sentence_at(start) or doc.sentence_between(start, end)
         span = Span(start, end, gaz.key(text[start:end]), sentence)
         if span.key is None and (inner := split_feature(text[start:end])) is not None:
             span.key = gaz.key(text[start + inner[0]:start + inner[1]])  # "Kanawha River": near Kanawha
@@ -190,8 +222,8 @@ def _names_city_part(m: Mention) -> bool:
 # ---------------------------------------------------------------- resolution
 
 
-def _demonym_counts(doc: Document) -> Counter:
-    counts: Counter = Counter()
+def _demonym_counts(doc: Document) -> Counter[str | None]:
+    counts: Counter[str | None] = Counter()
     # French writes them in lower case: "l'armée malienne"
     isos = map(lx.DEMONYMS.get, doc.word_norms)
     for iso, n in zip(isos, doc.word_counts.values()):
@@ -200,16 +232,17 @@ def _demonym_counts(doc: Document) -> Counter:
     return counts
 
 
-def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span], demonyms: Counter) -> Counter:
-    counts: Counter = Counter(demonyms)
+def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span],
+                        demonyms: Counter[str | None]) -> Counter[str | None]:
+    counts: Counter[str | None] = Counter(demonyms)
     for s in spans:
-        if "country" in gaz.candidate_kinds(s.key):  # memoised: most names are no country's
+        if s.key is not None and "country" in gaz.candidate_kinds(s.key):  # memoised: most names are no country's
             for e in gaz.candidates_of_kind(s.key, "country"):
                 counts[e.country] += 1
     return counts
 
 
-def _shares(counts: Counter) -> dict[str, float]:
+def _shares(counts: Counter[str | None]) -> dict[str | None, float]:
     total = sum(counts.values()) or 1
     return {iso: n / total for iso, n in counts.items()}
 
@@ -219,13 +252,14 @@ def _parents(doc: Document, spans: list[Span]) -> dict[int, int]:
     out = {}
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
-        if a.sentence is b.sentence and b.start - a.end <= 40 and _PARENT_GAP.match(doc.text[a.end:b.start]):
-            if doc.text[a.end:b.start].strip():  # "Burkina Faso March": no separator, no hierarchy
-                out[i] = i + 1
+        # "Burkina Faso March": no separator, no hierarchy
+        if a.sentence is b.sentence and b.start - a.end <= 40 and _PARENT_GAP.match(doc.text[a.end:b.start]) \
+                and doc.text[a.end:b.start].strip():
+            out[i] = i + 1
     return out
 
 
-def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: list[Entry],
+def _score(e: Entry, is_own: bool, span: Span, share: dict[str | None, float], parent: list[Entry],
            focus: frozenset[str] = frozenset()) -> tuple[float, float]:
     """(score, evidence in [0, 1]) of one candidate."""
     score = KIND_BASE[e.kind]
@@ -272,14 +306,16 @@ def _score(e: Entry, is_own: bool, span: Span, share: dict[str, float], parent: 
 def _nearest_km(e: Entry, others: list[Entry]) -> float:
     """Distance in km from ``e`` to the nearest of ``others`` (equirectangular: fine below 100 km)."""
     best = math.inf
+    if e.lat is None or e.lon is None:
+        return best
     k = math.cos(math.radians(e.lat))
     for o in others:
-        d = 111.2 * math.hypot(o.lat - e.lat, (o.lon - e.lon) * k)
-        best = min(best, d)
+        if o.lat is not None and o.lon is not None:
+            best = min(best, 111.2 * math.hypot(o.lat - e.lat, (o.lon - e.lon) * k))
     return best
 
 
-def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evidence: float,
+def _supported(e: Entry, is_own: bool, span: Span, share: dict[str | None, float], evidence: float,
                strict: bool, unique: bool = False, repeated: bool = False) -> bool:
     """Precision gate: is this winner believable for a name found by string matching?"""
     if not strict:
@@ -301,7 +337,7 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
         return True
     if e.kind == "admin1":
         # "in the Agadez region", "Borno State": the name says it is a region
-        return bool(span.tokens) and span.tokens[-1].norm in _ADMIN_WORDS or (
+        return (bool(span.tokens) and span.tokens[-1].norm in _ADMIN_WORDS) or (
             (unique or is_own) and span.cue is not None)
     if e.feature == "ADM2" and is_own and span.cue is not None:
         return True  # "in Henry County": a county, even when the text does not say which state's
@@ -313,8 +349,15 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str, float], evid
     return False
 
 
-def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list], Counter, dict[str, float],
-                                                                   dict[int, int]]:
+#: A candidate as :func:`_score` rates it: (score, evidence, entry, is the entry's own name).
+_Scored = tuple[float, float, Entry, bool]
+#: A candidate as :func:`_rank` leaves it: a :data:`_Scored` with its final score, then the other
+#: names' belief in its country and in its first-level region.
+_Ranked = tuple[float, float, Entry, bool, float, float]
+
+
+def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list[_Ranked]], Counter[str | None],
+                                                                   dict[str | None, float], dict[int, int]]:
     """Every span's candidates with their final scores, best first: ``(score, evidence, entry, is_own,
     the other names' belief in its country, in its first-level region)``; with the demonym counts, the
     document's country shares and the hierarchy links."""
@@ -323,9 +366,10 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     share = _shares(counts)
     parents = _parents(doc, spans)
     focus = gaz.user_countries
-    cands = {s.key: gaz.located_candidates(s.key) for s in spans}
-    scored_all = []
-    done: dict[tuple, list] = {}  # a name repeated with the same cue and parent scores the same
+    cands: dict[int | None, list[tuple[Entry, bool]]] = {
+        s.key: gaz.located_candidates(s.key) for s in spans if s.key is not None}
+    scored_all: list[list[_Scored]] = []
+    done: dict[tuple[Any, ...], list[_Scored]] = {}  # a name repeated with the same cue and parent scores the same
     for idx, span in enumerate(spans):
         parent_key = spans[parents[idx]].key if idx in parents else None
         same = (span.key, span.cue, span.admin_after, span.county_after, span.adjective, parent_key)
@@ -351,21 +395,22 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list],
     weights = Weights(country=W_COUNTRY, admin1=W_ADMIN1, close=W_CLOSE, near_km=NEAR_KM, near_top=NEAR_TOP,
                       rounds=CONTEXT_ROUNDS)
     context = context_scores([s.key for s in spans], scored_all, weights)
-    ranked = []
+    ranked: list[list[_Ranked]] = []
     for idx, span in enumerate(spans):
         scored = scored_all[idx]
+        rows: list[_Ranked] = []
         if scored:
             bonus, ctx_c, ctx_a = (a.tolist() for a in context[idx])
-            scored = [(sc + bonus[k], ev, e, own, ctx_c[k], ctx_a[k]) for k, (sc, ev, e, own) in enumerate(scored)]
-            if len(scored) > 1:
-                scored = _country_or_namesake(scored, idx in parents or span.cue in ("point", "admin"), demonyms)
-            scored.sort(key=lambda x: -x[0])
-        ranked.append(scored)
+            rows = [(sc + bonus[k], ev, e, own, ctx_c[k], ctx_a[k]) for k, (sc, ev, e, own) in enumerate(scored)]
+            if len(rows) > 1:
+                rows = _country_or_namesake(rows, idx in parents or span.cue in ("point", "admin"), demonyms)
+            rows.sort(key=lambda x: -x[0])
+        ranked.append(rows)
     return ranked, demonyms, share, parents
 
 
 def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: bool) -> list[Mention]:
-    ranked, demonyms, share, parents = _rank(doc, gaz, spans)
+    ranked, _, share, _ = _rank(doc, gaz, spans)
     focus = gaz.user_countries
     repeats = Counter(s.key for s in spans)
     chosen: list[tuple[Entry, float] | None] = []
@@ -388,8 +433,8 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
         chosen.append((best, round(float(min(max(confidence, 0.01), 1.0)), 3)))
 
     mentions = []
-    points = [i for i, c in enumerate(chosen) if c and c[0].kind == "place"]
-    located = dict(zip(points, gaz.located([chosen[i][0].entry_id for i in points])))
+    points = [(i, c[0]) for i, c in enumerate(chosen) if c and c[0].kind == "place"]
+    located = dict(zip([i for i, _ in points], gaz.located([e.entry_id for _, e in points])))
     for idx, (span, c) in enumerate(zip(spans, chosen)):
         if c is None:
             continue
@@ -416,7 +461,7 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
     return mentions
 
 
-def _country_or_namesake(scored: list, located: bool, demonyms: Counter) -> list:
+def _country_or_namesake(scored: list[_Ranked], located: bool, demonyms: Counter[str | None]) -> list[_Ranked]:
     """A name that is a country and something else: "Russia" is the country, not the Ohio village,
     unless the text places it ("Russia, Ohio", "the village of Russia") or is about the village's
     region ("Jordan" among Shakopee and Scott County, Minnesota); "Georgia" among Alabama and
@@ -475,8 +520,8 @@ def _near_spellings(doc: Document, gaz: Gazetteer, unknown: list[Mention], resol
     for m in unknown:
         parent = next((o for o in points if o.start >= m.end and o.start - m.end <= 4
                        and _PARENT_AFTER.match(doc.text[m.end:o.start])), None) if m.kind == "place" else None
-        found = _most_alike_near(gaz, m.text, parent.lat, parent.lon) if parent is not None else None
-        if found is None:
+        if parent is None or parent.lat is None or parent.lon is None or (
+                found := _most_alike_near(gaz, m.text, parent.lat, parent.lon)) is None:
             out.append(m)
             continue
         e, ratio = found
@@ -499,7 +544,7 @@ def _most_alike_near(gaz: Gazetteer, name: str, lat: float, lon: float) -> tuple
     return None if best is None else (best, best_ratio)
 
 
-def _unresolved(doc: Document, start: int, end: int, sentence, kind: str) -> Mention:
+def _unresolved(doc: Document, start: int, end: int, sentence: Sentence, kind: str) -> Mention:
     return Mention(start=start, end=end, text=doc.text[start:end], name=doc.text[start:end], kind=kind,
                    lat=None, lon=None, geonameid=None, country=None, admin1=None, confidence=0.0,
                    sentence=doc.text[sentence.start:sentence.end], ref=None)
@@ -508,7 +553,7 @@ def _unresolved(doc: Document, start: int, end: int, sentence, kind: str) -> Men
 class _Covered:
     """Offsets inside recognised spans and streets, looked up by bisection."""
 
-    def __init__(self, spans: list[Span], streets: list[tuple[int, int]] = ()):
+    def __init__(self, spans: list[Span], streets: Sequence[tuple[int, int]] = ()) -> None:
         merged = sorted([(s.start, s.end) for s in spans] + list(streets))
         self._starts = [a for a, _ in merged]
         self._ends = [b for _, b in merged]
@@ -526,7 +571,7 @@ def _unresolved_after_cues(doc: Document, covered: _Covered) -> list[Mention]:
         i = 0
         while i < len(toks):
             t = toks[i]
-            if not t.cap or t.text.isupper() and len(t.text) > 1 or t.norm in doc.stop \
+            if not t.cap or (t.text.isupper() and len(t.text) > 1) or t.norm in doc.stop \
                     or t.norm in lx.DEMONYMS or covered.holds(t.start):
                 i += 1
                 continue
@@ -555,9 +600,9 @@ def _unresolved_before_parents(doc: Document, covered: _Covered, resolved: list[
             continue
         sentence, paren = doc.sentence_at(p.start), doc.text.rfind("(", 0, p.start)
         toks = sentence.tokens_within(sentence.start, paren) if sentence else []
-        if not toks or doc.text[toks[-1].end:paren].strip():
+        if sentence is None or not toks or doc.text[toks[-1].end:paren].strip():
             continue
-        run = []
+        run: list[Token] = []
         for t in reversed(toks[-3:]):
             if not t.cap or (run and doc.text[t.end:run[0].start] not in (" ", "-")):
                 break

@@ -12,9 +12,16 @@ import pickle
 import subprocess
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
-from loaders.event_import import ImportError_, ImportResult, _Batch, _Job
+from conflictmap.errors import DataImportError
+from loaders.event_files import ImportResult, ReadJob, RowBatch
+
+if TYPE_CHECKING:
+    from loaders.learned_places import PlaceCollector
+
+__all__ = ["CHILD_ROWS", "batches", "child_main"]
 
 #: From this many rows (estimated from the file's size) a file is read in a child process. Below
 #: it, starting the child (a fresh interpreter importing pandas, pyarrow and the boundary layers)
@@ -22,8 +29,8 @@ from loaders.event_import import ImportError_, ImportResult, _Batch, _Job
 CHILD_ROWS = 150_000
 
 
-def batches(job: _Job, result: ImportResult, learned) -> Iterator[_Batch]:
-    """:meth:`_Job.batches` run in a child process (see :data:`CHILD_ROWS`), its chunks received
+def batches(job: ReadJob, result: ImportResult, learned: PlaceCollector | None) -> Generator[RowBatch, None, None]:
+    """:meth:`ReadJob.batches` run in a child process (see :data:`CHILD_ROWS`), its chunks received
     pickled through a pipe (whose small buffer keeps the child a chunk or two ahead). The child is
     stopped when the caller stops early (an error, Ctrl-C).
 
@@ -39,14 +46,16 @@ def batches(job: _Job, result: ImportResult, learned) -> Iterator[_Batch]:
         os.close(write_fd)
     with os.fdopen(read_fd, "rb") as stream:
         try:
-            child.stdin.write(pickle.dumps(job))
-            child.stdin.close()
+            stdin = child.stdin
+            assert stdin is not None  # Popen(stdin=PIPE) opened it
+            stdin.write(pickle.dumps(job))
+            stdin.close()
             while True:
                 try:
                     message = pickle.load(stream)
                 except EOFError:
-                    code = child.wait()
-                    raise ImportError_(f"{job.path.name}: the reading process stopped (exit code {code})") from None
+                    status = child.wait()
+                    raise DataImportError(f"{job.path.name}: the reading process stopped (exit code {status})") from None
                 kind = message[0]
                 if kind == "rows":
                     _, batch, result.rows_read, result.bad, problems = message
@@ -57,7 +66,7 @@ def batches(job: _Job, result: ImportResult, learned) -> Iterator[_Batch]:
                         learned.absorb(message[1])
                     return
                 elif kind == "error":
-                    raise ImportError_(message[1])
+                    raise DataImportError(message[1])
                 else:
                     raise RuntimeError(f"reading {job.path.name} failed in the child process:\n{message[1]}")
         finally:
@@ -69,15 +78,15 @@ def batches(job: _Job, result: ImportResult, learned) -> Iterator[_Batch]:
 def child_main(fd: int) -> None:
     """The child process: run the job read from stdin; send each chunk's rows, with what the chunk
     taught its ``result``, pickled to ``fd``."""
-    job: _Job = pickle.load(sys.stdin.buffer)
+    job: ReadJob = pickle.load(sys.stdin.buffer)
     result = ImportResult(path=job.path, format=job.fmt, dataset=job.dataset)
-    learned = None
+    learned: PlaceCollector | None = None
     if job.learn_places:
         from loaders.learned_places import PlaceCollector
 
         learned = PlaceCollector()
     with os.fdopen(fd, "wb") as out:
-        def send(message: tuple) -> None:
+        def send(message: tuple[Any, ...]) -> None:
             pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
 
@@ -94,9 +103,9 @@ def child_main(fd: int) -> None:
         try:
             for batch in job.batches(result, learned):
                 send(("rows", batch, *counts()))
-            send(("rows", _Batch([], []), *counts()))
+            send(("rows", RowBatch([], []), *counts()))
             send(("places", learned.compacted() if learned is not None else None))
-        except ImportError_ as exc:
+        except DataImportError as exc:
             send(("error", str(exc)))
         except BrokenPipeError:  # the parent stopped reading (it stopped the import)
             pass

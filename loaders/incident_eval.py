@@ -29,20 +29,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from conflictmap.errors import InputError
+from loaders.taxonomy import strip_prefix
 
-def strip_prefix(note: str) -> str:
-    """The note without an ACLED coder's prefix ("Looting: ..." -> "...")."""
-    from loaders.taxonomy import _PREFIX_RX
-
-    m = _PREFIX_RX.match(note)
-    return note[m.end():].lstrip() if m else note
+__all__ = ["evaluate_file", "main"]
 
 
 def evaluate_file(path: str | Path, *, dateline: str = "next-day", geo: bool = True) -> tuple[dict, pd.DataFrame]:
@@ -53,9 +50,8 @@ def evaluate_file(path: str | Path, *, dateline: str = "next-day", geo: bool = T
     frame.columns = [c.strip().lower() for c in frame.columns]
     missing = {"notes", "event_date", "event_type", "fatalities"} - set(frame.columns)
     if missing:
-        raise ValueError(f"{path}: not an ACLED file with notes (missing {', '.join(sorted(missing))})")
+        raise InputError(f"{path}: not an ACLED file with notes (missing {', '.join(sorted(missing))})")
     truth_dates = pd.to_datetime(parse_dates(frame["event_date"]))
-    geoparse = None
     if geo:
         from loaders.geoparse import geoparse
     rows = []
@@ -69,7 +65,7 @@ def evaluate_file(path: str | Path, *, dateline: str = "next-day", geo: bool = T
             kwargs["geoparse"] = geoparse
         inc = extract_incident(r["notes"], **kwargs)
         km = np.nan
-        if inc is not None and inc.lat is not None and r.get("latitude"):
+        if inc is not None and inc.lat is not None and inc.lon is not None and r.get("latitude"):
             from geodata.distance import haversine_km
 
             km = float(haversine_km(float(r["latitude"]), float(r["longitude"]), inc.lat, inc.lon))

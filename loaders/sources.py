@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ def iter_articles(
         elif kind == "url":
             yield from _url(os.fspath(source), online=online, fetch=fetch, **meta)
         else:
-            yield _one(lambda: read_article(Path(source), **_article_meta(meta)), os.fspath(source))
+            yield _one(partial(read_article, Path(source), **_article_meta(meta)), os.fspath(source))
 
 
 # --------------------------------------------------------------------------- files and folders
@@ -313,4 +314,16 @@ def _renamed(item: Article | SourceError, tmp: str, filename: str) -> Article | 
     return item
 
 
-__all__ = ["SourceError", "iter_articles", "kind_of", "parse_feed", "read_bytes_source"]
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "CORPUS_SUFFIXES",
+    "FEED_SUFFIXES",
+    "TEXT_COLUMNS",
+    "URL_LIST_SUFFIXES",
+    "Fetcher",
+    "SourceError",
+    "iter_articles",
+    "kind_of",
+    "parse_feed",
+    "read_bytes_source",
+]

@@ -10,6 +10,43 @@ from __future__ import annotations
 
 import re
 
+__all__ = [
+    "ABDUCT",
+    "AGREEMENT",
+    "AIR",
+    "ARMED_TARGET",
+    "ARREST",
+    "ATTACK",
+    "ATTACK_ARMED",
+    "BASE",
+    "CHANGE",
+    "CIVILIAN_TARGET",
+    "CLASH",
+    "COMBINED",
+    "DEFUSAL",
+    "DISORDER_TYPE",
+    "EVENT_TYPES",
+    "EXCESSIVE",
+    "GRENADE",
+    "IED",
+    "INTERVENTION",
+    "KILLED_ARMED",
+    "LOOTING",
+    "MOB",
+    "PROTEST",
+    "RIOT",
+    "SEXUAL",
+    "SHELLING",
+    "SUB_EVENT_TYPES",
+    "SUICIDE",
+    "TERRITORY_GOV",
+    "TERRITORY_NSA",
+    "classify",
+    "normalise_event_type",
+    "normalise_sub_event_type",
+    "strip_prefix",
+]
+
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": (
         "Armed clash",
@@ -108,6 +145,13 @@ _PREFIX = {
     "headquarters or base established": ("Strategic developments", "Headquarters or base established"),
 }
 _PREFIX_RX = re.compile(r"^\s*(" + "|".join(map(re.escape, _PREFIX)) + r")\s*:", re.IGNORECASE)
+
+
+def strip_prefix(note: str) -> str:
+    """The note without an ACLED coder's prefix ("Looting: ..." -> "...")."""
+    m = _PREFIX_RX.match(note)
+    return note[m.end():].lstrip() if m else note
+
 
 DEFUSAL = _rx(r"\bdefus", r"\bdismantl", r"\bd[ée]samor", r"(discovered|found|seized|d[ée]couvert)[^.]{0,40}\b(IED|EEI|explosive|engin explosif|landmine|mine)s?\b")
 AIR = _rx(r"\bair ?strikes?\b", r"\bdrone (strike|attack)", r"\bair force\b", r"\bbombed\b", r"\bfrappes? a[ée]rienne", r"\bbombardements? a[ée]rien", r"\bfrappes? de drone", r"\bhelicopter gunship", r"\bh[ée]licopt[èe]re")

@@ -66,14 +66,15 @@ def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A CONFLICTMAP_HOME of the test's own, for tests that change the user's data (an import
     teaches the learned gazetteer tier). The process's gazetteer is dropped on the way in and out:
     one loaded under this home (with the test's tiers) must not serve later tests, nor, through
-    its ``user_countries``, make the in-process geoparser disagree with fresh worker processes."""
-    from geodata.gazetteer import load_gazetteer
+    its ``user_countries``, make the in-process geoparser disagree with fresh worker processes.
+    Every cache is dropped (``conflictmap.caches.reset_caches``), the gazetteer with the rest."""
+    from conflictmap.caches import reset_caches
 
     home = tmp_path / "home"
     monkeypatch.setenv("CONFLICTMAP_HOME", str(home))
-    load_gazetteer.cache_clear()
+    reset_caches()
     yield home
-    load_gazetteer.cache_clear()
+    reset_caches()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, shared_path
 
 #: The central Sahel, as the dashboard opens: west, south, east, north.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conflictmap.records import Article
 from conflictmap.store import Store
-from loaders.articles import Article
 from loaders.batch import Progress, analyse, run_batch
 from loaders.ingest import ingest
 from loaders.sources import SourceError, iter_articles

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pytest
 from conftest import shared_path
 
+from conflictmap.caches import reset_caches
 from geodata import boundaries, userdata
 
 
@@ -82,9 +83,9 @@ def test_dissolved_regions_match_geoboundaries():
 @pytest.fixture
 def user_home(tmp_path, monkeypatch):
     monkeypatch.setenv("CONFLICTMAP_HOME", str(tmp_path))
-    boundaries.clear_caches()
+    reset_caches()
     yield tmp_path
-    boundaries.clear_caches()
+    reset_caches()
 
 
 def test_added_communes_do_not_shadow_regions(user_home):

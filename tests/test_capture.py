@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from map_store import SAHEL_BBOX, map_db, map_store  # noqa: F401 - the module fixtures "db" and "store"
 from PIL import Image
 
 from conflictmap import views
 from dashboard import capture, incident_layers, mapview, view_map
-from map_store import SAHEL_BBOX, map_db, map_store  # noqa: F401 - the module fixtures "db" and "store"
 
 pytestmark = pytest.mark.e2e
 SAHEL = views.ViewFilter(bbox=SAHEL_BBOX)
@@ -106,7 +106,7 @@ def test_the_app_and_the_capture_draw_the_same_overlay(store) -> None:
 
 def test_missing_chromium_is_a_clear_error(store, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CONFLICTMAP_CHROMIUM", str(tmp_path / "no-chromium"))
-    with pytest.raises(capture.CaptureError, match="Chromium not found at .*apt-get install chromium"):
+    with pytest.raises(capture.CaptureError, match=r"Chromium not found at .*apt-get install chromium"):
         capture.capture_map(store, SAHEL)
 
 

@@ -14,9 +14,9 @@ import pytest
 from conftest import shared_path
 from shapely.geometry import Point, shape
 
+from conflictmap.records import Mention
 from conflictmap.store import Store
 from loaders.articles import read_article
-from loaders.mention import Mention
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -198,13 +198,14 @@ def test_data_add_unknown_file_and_offline_url(tmp_path: Path) -> None:
 
 
 def test_data_kind_detection(tmp_path: Path) -> None:
-    from conflictmap.cli import CliError, data_kind
+    from conflictmap.cli import data_kind
+    from conflictmap.errors import InputError
 
     dump = tmp_path / "BF.txt"
     dump.write_text("\t".join(["2360000", "Gorgadji"] + [""] * 17) + "\n")
     assert data_kind(dump) == "geonames"
     assert data_kind(tmp_path / "regions.geojson") == "boundaries"
-    with pytest.raises(CliError):
+    with pytest.raises(InputError):
         data_kind(tmp_path / "regions.kml")
 
 

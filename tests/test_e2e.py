@@ -21,7 +21,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import shared_path
 
 pytestmark = pytest.mark.e2e
@@ -188,7 +187,7 @@ def _settle(page) -> None:
     page.wait_for_timeout(300)
     try:
         page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=10_000)
-    except Exception:  # noqa: BLE001 - only for a calm screenshot
+    except Exception:  # only for a calm screenshot
         pass
 
 
@@ -215,7 +214,7 @@ def _open_popup(page, css_class: str, text: str) -> str:
         try:
             popup.filter(has_text=text).first.wait_for(timeout=5_000)
             return popup.filter(has_text=text).first.inner_text()
-        except Exception:  # noqa: BLE001 - try again
+        except Exception:  # try again
             continue
     raise AssertionError(f"no popup with {text!r} after clicking {css_class}")
 
@@ -452,7 +451,7 @@ def test_incident_popup_is_text_and_correction_reaches_geojson(browser_page, ser
         try:
             popup.filter(has_text=f"Incident #{xss_id}").first.wait_for(timeout=5_000)
             break
-        except Exception:  # noqa: BLE001
+        except Exception:
             continue
     text = popup.filter(has_text=f"Incident #{xss_id}").first.inner_text()
     assert '<img src=x onerror="window.__xss=9">' in text and "<script>window.__xss=8</script>" in text
@@ -523,7 +522,7 @@ def _live_map(page):
                 try:
                     if f.evaluate("!!window.map"):
                         return f
-                except Exception:  # noqa: BLE001 - a frame being replaced
+                except Exception:  # a frame being replaced
                     pass
         page.wait_for_timeout(300)
     raise AssertionError("no live map")

@@ -6,10 +6,19 @@ import math
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
-from loaders.evaluate import (MAX_ERROR_KM, acc_at, auc, error_summary, evaluate_corpus, haversine_km, main,
-                              match_spans, prf)
+
+from loaders.evaluate import (
+    MAX_ERROR_KM,
+    acc_at,
+    auc,
+    error_summary,
+    evaluate_corpus,
+    haversine_km,
+    main,
+    match_spans,
+    prf,
+)
 
 FRENCH = Path(__file__).parent / "data" / "fr_sahel.jsonl"
 

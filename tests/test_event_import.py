@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import shared_path
+
+from conflictmap.errors import DataImportError
 from conflictmap.store import Store
-from loaders.event_import import (UCDP_DATE_PREC, UCDP_WHERE_PREC, ImportError_, detect_format, import_events,
-                                  parse_dates)
+from loaders.event_import import UCDP_DATE_PREC, UCDP_WHERE_PREC, detect_format, import_events, parse_dates
 from loaders.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES
 
 DATA = Path(__file__).parent / "data"
@@ -142,7 +142,7 @@ def test_generic_csv_with_mapping_and_geojson(store, tmp_path):
                         "a1,2022-05-01,Battles,12.37,-1.52,3,Ouagadougou\n"
                         "a2,2022-05-02,Air/drone strike,14.1,-1.63,,Djibo\n"
                         "a3,someday,Riots,14.1,-1.63,1,Djibo\n", encoding="utf-8")
-    with pytest.raises(ImportError_):
+    with pytest.raises(DataImportError):
         import_events(store, csv_path, format="generic")  # no mapping: date/lat/lon unknown
     mapping = {"ref": "row_id", "when": "event_date", "what": "event_type", "y": "lat", "x": "lon",
                "dead": "fatalities", "place": "location"}
@@ -401,7 +401,7 @@ def test_an_import_stopped_while_a_child_process_reads_leaves_the_store_as_it_wa
 def test_a_file_that_is_not_the_format_fails_clearly_from_the_child_process(store, tmp_path):
     path = tmp_path / "odd.csv"
     path.write_text("when,what\n2024-01-01,x\n", encoding="utf-8")
-    with pytest.raises(ImportError_, match="no column for"):
+    with pytest.raises(DataImportError, match="no column for"):
         import_events(store, path, format="generic", reader_process=True)
 
 

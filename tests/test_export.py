@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import LinearRing, MultiPolygon, Point, Polygon, shape
 
-from conflictmap.export import ExportError, export_bytes, places_frame, to_geojson, write_export
+from conflictmap.exports import ExportError, export_bytes, to_geojson, write_export
+from conflictmap.records import Article, Mention
 from conflictmap.store import Store
+from conflictmap.views import places_frame
 from geodata.paths import data_dir
-from loaders.articles import Article
-from loaders.mention import Mention
 
 TEXT_A = "Le Mali et le Niger. Attaque à Gorgadji, au Mali. Un village, Kourbo-Nord, est cité."
 TEXT_B = "Burkina Faso: Gorgadji again, in the Sahel region of Burkina Faso."

@@ -5,10 +5,11 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from conftest import shared_path
 
+from conflictmap.caches import reset_caches
 from geodata import gazetteer
 from geodata.gazetteer import add_geonames_dump, load_gazetteer
-from conftest import shared_path
 
 
 def test_countries_with_french_and_short_names():
@@ -47,7 +48,7 @@ def test_compiled_index_is_cached_and_loads_fast():
     entries = gazetteer.index_folder() / "entries.parquet"
     assert entries.exists()
     built = entries.stat().st_mtime_ns
-    load_gazetteer.cache_clear()
+    reset_caches()
     assert len(load_gazetteer().entries) > 200_000
     assert entries.stat().st_mtime_ns == built  # a new process reads the cache, it does not rebuild
 
@@ -55,7 +56,8 @@ def test_compiled_index_is_cached_and_loads_fast():
 def test_add_geonames_dump(tmp_path):
     src = shared_path("data", "geonames", "BF.txt.gz")
     # a copy with two broken rows appended, to see them reported by line number
-    lines = gzip.open(src, "rt", encoding="utf-8").read().splitlines()
+    with gzip.open(src, "rt", encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
     lines += ["123\tonly three", "999999999\tBad\tBad\t\tnorth\twest" + "\tx" * 13]
     dump = tmp_path / "BFtest.txt.gz"
     with gzip.open(dump, "wt", encoding="utf-8") as fh:
@@ -90,7 +92,7 @@ def test_add_geonames_dump(tmp_path):
     assert [(m.name, m.geonameid) for m in sabt] == [("Sabtoana", 2356111)]
     assert not geoparse("Gunmen burned granaries in the village of Firguendi.")[0].resolved
     result.stored.unlink()
-    load_gazetteer.cache_clear()
+    reset_caches()
 
 
 def test_add_geonames_dump_rejects_other_files(tmp_path):

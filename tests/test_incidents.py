@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import shared_path
+
+from conflictmap.records import Mention
 from loaders.actors import find_actors
 from loaders.incidents import extract_incident, extract_incidents, fatalities_in, find_dates, parse_number
-from loaders.mention import Mention
 from loaders.taxonomy import classify
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from loaders.articles import Article
+from conflictmap.records import Article
 from loaders.sources import SourceError, iter_articles, kind_of, read_bytes_source
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from map_store import SAHEL_BBOX, map_db, map_store  # noqa: F401 - the module fixtures "db" and "store"
 from PIL import Image
 
 from conflictmap import views
 from dashboard import cartography, static_map, view_map
 from dashboard.mapview import LAND_COLOR
-from map_store import SAHEL_BBOX, map_db, map_store  # noqa: F401 - the module fixtures "db" and "store"
 
 SVG = "{http://www.w3.org/2000/svg}"
 BAND = (0x1F, 0x3A, 0x4D)  # the light theme's title band
@@ -66,7 +66,7 @@ def test_png_is_1920x1080_map_with_land_title_and_legend(store) -> None:
 def test_title_and_legend_are_drawn(store) -> None:
     plain = pixels(static_map.render_map(store, SAHEL, title="", subtitle="", legend=False))
     full = pixels(static_map.render_map(store, SAHEL, title="Sahel incidents, 2018 to 2025", subtitle="A subtitle"))
-    white_band = lambda im: share(im[10:90, :960], (255, 255, 255), 60)  # noqa: E731
+    white_band = lambda im: share(im[10:90, :960], (255, 255, 255), 60)
     assert white_band(plain) == 0
     assert white_band(full) > 0.01  # white title letters on the band
     legend_plain, legend_full = box(plain, "legend"), box(full, "legend")

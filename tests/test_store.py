@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from conflictmap.records import Article, Mention
 from conflictmap.store import SCHEMA_VERSION, Store, StoreError
-from loaders.articles import Article
 from loaders.ingest import ingest
-from loaders.mention import Mention
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -106,7 +105,7 @@ def test_same_article_again_changes_nothing(store: Store) -> None:
 
 def test_failure_mid_write_keeps_no_half_article(store: Store) -> None:
     # The third mention's latitude breaks a CHECK constraint after two rows went in.
-    broken = MENTIONS[:2] + [_m("Burkina Faso", "Burkina Faso", "country", 123.0, -1.67)] + MENTIONS[3:]
+    broken = [*MENTIONS[:2], _m("Burkina Faso", "Burkina Faso", "country", 123.0, -1.67), *MENTIONS[3:]]
     with pytest.raises(sqlite3.IntegrityError):
         store.add_article(Article(text=TEXT), broken)
     assert store.counts()["articles"] == 0 and store.counts()["mentions"] == 0
@@ -121,7 +120,7 @@ def test_process_killed_mid_write_keeps_no_half_article(tmp_path: Path) -> None:
     Store(db).close()
     proc = _reader(db, """
         import os
-        from loaders.articles import Article
+        from conflictmap.records import Article
         with store.transaction() as conn:
             conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('x', 'half', 'now')")
             conn.execute("INSERT INTO mentions (article_id, start, \\"end\\", surface, kind) VALUES ('x', 0, 4, 'half', 'place')")
@@ -152,7 +151,7 @@ def test_two_writers_queue_instead_of_failing(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     Store(db).close()
     script = (
-        f"from conflictmap.store import Store\nfrom loaders.articles import Article\n"
+        f"from conflictmap.store import Store\nfrom conflictmap.records import Article\n"
         f"print(Store({str(db)!r}).add_article(Article(text='second writer'), [])[1])"
     )
     with Store(db) as writer:

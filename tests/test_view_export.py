@@ -20,10 +20,9 @@ import pytest
 from conftest import shared_path
 from test_export import assert_rfc7946
 
-from conflictmap import corrections, views
-from conflictmap.export import ExportError, export_filename, export_view_bytes
-from conflictmap.store import Store
-from conflictmap.view_export import view_layers
+from conflictmap import views
+from conflictmap.exports import ExportError, export_filename, export_view_bytes, view_layers
+from conflictmap.store import Store, corrections
 from conflictmap.views import ViewFilter
 from geodata.alliances import ALLIANCES, members_on
 from loaders.event_import import import_events
@@ -238,7 +237,7 @@ def test_unknown_format_and_bad_extent_are_clear_errors(world: dict) -> None:
 
 def test_the_command_line_offers_every_format() -> None:
     from conflictmap.cli import EXPORT_FORMATS
-    from conflictmap.export import FORMATS
+    from conflictmap.exports import FORMATS
 
     assert EXPORT_FORMATS == FORMATS
 

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from conflictmap import corrections, hexgrid, views
-from conflictmap.store import INCIDENT_COLUMNS, Store
+from conflictmap import hexgrid, views
+from conflictmap.store import INCIDENT_COLUMNS, Store, corrections
 from conflictmap.views import ViewFilter
 
 
@@ -142,7 +142,7 @@ def test_corrections_apply_survive_and_undo(store: Store, tmp_path: Path) -> Non
 
 def test_mention_correction_reaches_the_export(store: Store) -> None:
     pytest.importorskip("loaders.geoparse")
-    from conflictmap.export import places_frame
+    from conflictmap.views import places_frame
     from loaders.ingest import ingest
 
     ingest(store, b"Gunmen attacked Djibo on Sunday, residents said.", filename="a.txt", title="t")
@@ -167,11 +167,10 @@ def test_hexagons_hold_their_points_and_have_the_area_they_claim() -> None:
     bins = hexgrid.bin_points(lon, lat, np.arange(5_000) % 3, grid)
     assert bins["incidents"].sum() == 5_000 and bins["fatalities"].sum() == (np.arange(5_000) % 3).sum()
     q, r = grid.cells(lon, lat)
-    cx, cy = grid.centers(q, r)
     # each point's hexagon centre is the nearest centre of the lattice (what a hexagon bin is)
     nq, nr = q[:, None] + np.array([0, 1, -1, 0, 0, 1, -1]), r[:, None] + np.array([0, 0, 0, 1, -1, -1, 1])
-    nx, ny = grid._project(*grid.centers(nq, nr))  # noqa: SLF001
-    px, py = grid._project(lon, lat)  # noqa: SLF001
+    nx, ny = grid._project(*grid.centers(nq, nr))
+    px, py = grid._project(lon, lat)
     distance = np.hypot(nx - px[:, None], ny - py[:, None])
     assert (distance.argmin(axis=1) == 0).all()
     # equal area: a hexagon measured in an equal-area projection has the area the legend gives it

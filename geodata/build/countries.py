@@ -10,6 +10,8 @@ import pyogrio
 from .geom import dissolve
 from .names import country_by_numeric, french_name
 
+__all__ = ["COLUMNS", "NO_ID_CODES", "build_countries"]
+
 #: Features world-atlas ships without an ISO numeric id. Kosovo gets the user-assigned code
 #: XK/XKX used by the EU and IMF; the others keep Natural Earth's own non-ISO ``adm0_a3`` code.
 NO_ID_CODES: dict[str, tuple[str, str | None, str, str]] = {

@@ -6,6 +6,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+__all__ = ["GRID", "clean", "dissolve", "polygonal"]
+
 #: Coordinates are snapped to 1e-6 degrees (about 0.1 m): far finer than the sources, and it
 #: keeps the parquet files small because the 15-digit noise of the GeoJSON sources goes away.
 GRID = 1e-6

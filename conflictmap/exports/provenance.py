@@ -1,10 +1,10 @@
 """Where the features of a view export come from, and under which terms.
 
-:func:`export_meta` builds the file-level part (:class:`conflictmap.export.ExportMeta`): a title
+:func:`export_meta` builds the file-level part (:class:`conflictmap.exports.ExportMeta`): a title
 naming the view, one attribution paragraph, and the rows of the provenance table (one per
 dataset, per article set, per reference source that a layer of the file draws on). The
 feature-level part (each feature's article or dataset row) is in the layers themselves
-(:mod:`conflictmap.view_export`).
+(:mod:`conflictmap.exports.layers`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
-from conflictmap.export import ExportMeta
+from conflictmap.exports.formats import ExportMeta
 
 if TYPE_CHECKING:
     from conflictmap.store import Store
@@ -60,7 +60,7 @@ def export_meta(store: Store, view: ViewFilter, layers: dict[str, gpd.GeoDataFra
         ("alliances", "Alliances", alliance_text)) if name in shown]
     if shown & {"places", "alliances", "areas"}:
         parts.append(f"Boundaries and areas: {ATTRIBUTION} (geodata/SOURCES.md)")
-    attribution = ". ".join(parts + [f"Made with conflictmap {_version('conflictmap')} (MIT)"]) + "."
+    attribution = ". ".join([*parts, f"Made with conflictmap {_version('conflictmap')} (MIT)"]) + "."
     return ExportMeta(
         title=title(view),
         attribution=attribution,

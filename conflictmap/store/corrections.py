@@ -7,30 +7,34 @@ field (a new correction copies the fields of the one before). :func:`undo` marks
 undone, so the one before comes back. The keys survive re-ingest and re-import: an article's id is
 the hash of its text, a dataset row's ``source_key`` is ``<dataset>:<row id>``.
 
-The views (:mod:`conflictmap.views`) apply incident corrections in SQL; :func:`apply_mention_corrections`
-is used by :func:`conflictmap.export.places_frame`, so every export sees them.
+The store's incident queries (:mod:`conflictmap.store.queries`) apply incident corrections in SQL;
+:func:`apply_mention_corrections` is used by :func:`conflictmap.views.places_frame`, so every export
+sees them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from conflictmap.errors import CorrectionError
+from conflictmap.records import KINDS
+
 if TYPE_CHECKING:
-    from conflictmap.store import Store
+    from conflictmap.store.core import Store
+
+__all__ = [
+    "FIELDS", "KINDS", "CorrectionError", "active", "apply_incident_corrections", "apply_mention_corrections",
+    "correct_incident", "correct_mention", "history", "mention_key", "undo", "undo_incident", "undo_mention",
+]
 
 FIELDS = ("lat", "lon", "country", "admin1", "event_type", "sub_event_type", "name", "kind", "geonameid", "ref")
-KINDS = ("country", "admin1", "area", "region", "place")
-
-
-class CorrectionError(ValueError):
-    """The correction cannot be stored; the message is written for the analyst."""
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def mention_key(article_id: str, start: int, end: int) -> str:
@@ -49,9 +53,9 @@ def _check_point(lat: Any, lon: Any) -> tuple[float, float] | None:
 
 
 def _locate(lat: float, lon: float) -> tuple[str | None, str | None]:
-    try:
-        from geodata.boundaries import locate
+    from geodata.boundaries import locate  # geopandas: loaded when a correction is made, not with the store
 
+    try:
         return locate(lon, lat)
     except Exception:  # noqa: BLE001 - a correction is kept even where the boundaries say nothing
         return None, None
@@ -59,7 +63,7 @@ def _locate(lat: float, lon: float) -> tuple[str | None, str | None]:
 
 def active(store: Store, target: str, key: str) -> dict[str, Any] | None:
     """The correction in force for ``(target, key)``, or None."""
-    frame = store._frame(  # noqa: SLF001
+    frame = store._frame(
         "SELECT * FROM corrections WHERE target = ? AND target_key = ? AND undone_at IS NULL"
         " ORDER BY id DESC LIMIT 1", (target, key))
     return None if frame.empty else frame.iloc[0].to_dict()
@@ -76,14 +80,15 @@ def _add(store: Store, target: str, key: str, values: dict[str, Any], note: str 
             f"INSERT INTO corrections ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             (target, key, *[row[f] for f in FIELDS], note, _now()),
         )
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT sets it
+        return cur.lastrowid
 
 
 def correct_incident(store: Store, incident_id: int, *, lat: float | None = None, lon: float | None = None,
                      event_type: str | None = None, sub_event_type: str | None = None,
                      note: str | None = None) -> int:
     """Correct an incident's location and/or type; returns the correction's id."""
-    frame = store._frame("SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?",  # noqa: SLF001
+    frame = store._frame("SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?",
                          (int(incident_id),))
     if frame.empty:
         raise CorrectionError(f"no incident {incident_id}")
@@ -102,7 +107,7 @@ def correct_mention(store: Store, mention_id: int, *, lat: float | None = None, 
                     country: str | None = None, admin1: str | None = None, ref: str | None = None,
                     note: str | None = None) -> int:
     """Correct a mention's place (another gazetteer candidate, or typed coordinates) and/or kind."""
-    frame = store._frame('SELECT article_id, start, "end" FROM mentions WHERE id = ?', (int(mention_id),))  # noqa: SLF001
+    frame = store._frame('SELECT article_id, start, "end" FROM mentions WHERE id = ?', (int(mention_id),))
     if frame.empty:
         raise CorrectionError(f"no mention {mention_id}")
     if kind is not None and kind not in KINDS:
@@ -131,13 +136,13 @@ def undo(store: Store, target: str, key: str) -> bool:
 
 
 def undo_incident(store: Store, incident_id: int) -> bool:
-    frame = store._frame("SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?",  # noqa: SLF001
+    frame = store._frame("SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?",
                          (int(incident_id),))
     return False if frame.empty else undo(store, "incident", str(frame["k"].iloc[0]))
 
 
 def undo_mention(store: Store, mention_id: int) -> bool:
-    frame = store._frame('SELECT article_id, start, "end" FROM mentions WHERE id = ?', (int(mention_id),))  # noqa: SLF001
+    frame = store._frame('SELECT article_id, start, "end" FROM mentions WHERE id = ?', (int(mention_id),))
     if frame.empty:
         return False
     row = frame.iloc[0]
@@ -151,11 +156,11 @@ def history(store: Store, target: str | None = None) -> pd.DataFrame:
     if target:
         sql += " WHERE target = ?"
         params = (target,)
-    return store._frame(sql + " ORDER BY id DESC", params)  # noqa: SLF001
+    return store._frame(sql + " ORDER BY id DESC", params)
 
 
 def _active_frame(store: Store, target: str) -> pd.DataFrame:
-    return store._frame(  # noqa: SLF001
+    return store._frame(
         "SELECT * FROM corrections WHERE id IN (SELECT MAX(id) FROM corrections WHERE target = ?"
         " AND undone_at IS NULL GROUP BY target_key)", (target,))
 

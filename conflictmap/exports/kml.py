@@ -21,10 +21,11 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from conflictmap.export import ExportError
+from conflictmap.errors import KmlError
+from conflictmap.exports.geometry import rfc7946_geometries
 
 if TYPE_CHECKING:
-    from conflictmap.export import ExportMeta
+    from conflictmap.exports.formats import ExportMeta
 
 #: Field names the driver reads as placemark elements rather than data (case-insensitive): an
 #: export's own columns of these names are kept under ``<layer>_<name>``.
@@ -47,16 +48,11 @@ DESCRIBED: dict[str, list[tuple[str, str]]] = {
 _ROOT = '<Document id="root_doc">'
 
 
-class KmlError(ExportError):
-    """GDAL wrote something this module does not know how to join."""
-
-
 def write_kml(layers: Mapping[str, gpd.GeoDataFrame], path: Path, meta: ExportMeta | None) -> bytes:
     """The KML document of ``layers`` (one folder each, empty ones too); ``path`` names a scratch
     file in an empty folder that the caller removes."""
-    from conflictmap.export import rfc7946_geometries
-
-    schemas, folders = [], []
+    schemas: list[str] = []
+    folders: list[str] = []
     for name, gdf in layers.items():
         frame = kml_frame(name, gdf, meta)
         frame = frame.set_geometry(rfc7946_geometries(frame.geometry.array), crs="EPSG:4326")
@@ -131,7 +127,7 @@ def descriptions(data: pd.DataFrame, fields: list[tuple[str, str]], attribution:
         present = (value.notna() & (value != "")).fillna(False)
         text = _html(value)
         is_url = value.str.startswith("http://").fillna(False) | value.str.startswith("https://").fillna(False)
-        text = text.where(~is_url, '<a href="' + text.str.replace('"', "&quot;", regex=False) + '">' + text + "</a>")
+        text = text.where(~is_url, '<a href="' + _html(value, quote=True) + '">' + text + "</a>")
         line = f"<b>{html.escape(label)}</b>: " + text + "<br>"
         out = out + line.where(present, "")
     if attribution is not None:
@@ -153,10 +149,10 @@ def document_description(meta: ExportMeta) -> str:
     return "<br>".join(lines)
 
 
-def _html(values: pd.Series) -> pd.Series:
-    """HTML text escaping (``&``, ``<``, ``>``) of a string column, vectorised."""
-    return (values.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
-            .str.replace(">", "&gt;", regex=False))
+def _html(values: pd.Series, *, quote: bool = False) -> pd.Series:
+    """:func:`html.escape` of each value of a string column (missing values stay missing); ``quote``
+    escapes quotes too, for attribute values."""
+    return values.map(lambda v: html.escape(v, quote=quote), na_action="ignore").astype("string")
 
 
 def _fits_int32(values: pd.Series) -> bool:

@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from conflictmap import views
-from conflictmap.export import VIEW_LAYERS
+from conflictmap.exports.formats import VIEW_LAYERS
 
 if TYPE_CHECKING:
     from conflictmap.store import Store
@@ -73,38 +73,12 @@ def _incidents(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.Geo
     if not keys:
         return _empty(INCIDENT_COLUMNS)
     gdf = views.incidents_geoframe(store, view).rename(columns={"id": "incident_id"})
-    sources = _incident_sources(store, view)
+    sources = store.incident_provenance(view.query())  # each incident's dataset row or article sentence
     gdf = gdf.merge(sources, on="incident_id", how="left")
     gdf["reports"] = gdf["reports"].fillna(1)
     for col in _INT_COLUMNS:
         gdf[col] = pd.to_numeric(gdf[col], errors="coerce").round().astype("Int64")
     return gpd.GeoDataFrame(gdf[INCIDENT_COLUMNS], geometry=gdf.geometry.array, crs="EPSG:4326")
-
-
-def _incident_sources(store: Store, view: ViewFilter) -> pd.DataFrame:
-    """Each incident's source (dataset row or article sentence) and its linked reports."""
-    w, params = views.where(view)
-    ids = f"SELECT e.id FROM ({views.EFFECTIVE}) e{w}"
-    article = "COALESCE(s.article_id, CASE WHEN i.source_kind = 'article' THEN i.origin END)"
-    sql = f"""
-    SELECT i.id AS incident_id, i.source_kind AS source_type,
-           CASE WHEN i.source_kind = 'dataset' THEN COALESCE(s.dataset, i.origin) END AS dataset,
-           CASE WHEN i.source_kind = 'dataset'
-                THEN COALESCE(s.row_id, substr(i.source_key, length(i.origin) + 2)) END AS dataset_row,
-           CASE WHEN i.source_kind = 'dataset' THEN COALESCE(s.file, i.source_ref) END AS dataset_file,
-           {article} AS article_id, a.title AS article_title, a.url AS article_url, s.sentence AS sentence,
-           g.reports AS reports, g.linked_sources AS linked_sources
-    FROM incidents i
-    LEFT JOIN incident_sources s ON s.incident_id = i.id
-    LEFT JOIN articles a ON a.id = {article}
-    LEFT JOIN (SELECT l.group_id AS group_id, COUNT(*) AS reports,
-                      group_concat(CASE WHEN r.id != l.group_id
-                                        THEN COALESCE(r.source_key, 'id:' || r.id) END, ' | ') AS linked_sources
-               FROM incident_links l JOIN incidents r ON r.id = l.incident_id GROUP BY l.group_id) g
-           ON g.group_id = i.id
-    WHERE i.id IN ({ids})
-    """
-    return store._frame(sql, params)  # noqa: SLF001 - the store's one locked connection, as views do
 
 
 def _places(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -181,31 +155,6 @@ def _iso(day: date | None) -> str | None:
 
 
 # --------------------------------------------------------------------------- a copied view
-
-
-def check_alliance(ref: str) -> str:
-    """The alliance id for an id or any of its names (``AES``, ``CEDEAO``), or ValueError."""
-    from geodata.alliances import alliance
-
-    return alliance(views._alliance(ref)).id  # noqa: SLF001 - one check of an alliance name
-
-
-def layer_keys(text: str) -> tuple[str, ...]:
-    """``--layers`` (comma-separated map layer keys, ``all``, ``none``, or ``areas`` for both zones)
-    as the view's layer keys, in the map's order; ValueError names an unknown one."""
-    wanted: set[str] = set()
-    for part in (p.strip() for p in text.split(",")):
-        if not part or part == "none":
-            continue
-        if part == "all":
-            wanted.update(views.LAYERS)
-        elif part == "areas":
-            wanted.update(LAYER_KEYS["areas"])
-        elif part in views.LAYERS:
-            wanted.add(part)
-        else:
-            raise ValueError(f"unknown layer '{part}'; choose from {', '.join(views.LAYERS)}, areas, all or none")
-    return tuple(k for k in views.LAYERS if k in wanted)
 
 
 def summary(layers: dict[str, Any]) -> str:
