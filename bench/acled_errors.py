@@ -68,12 +68,16 @@ def main() -> int:
         cause, detail = _cause(gaz, row, mentions, loc)
         causes[cause] += 1
         got = "no location" if loc is None else f"{loc.text!r}->{loc.name} ({err:.0f} km)"
-        lines.append(f"[{cause}] {row['event_id_cnty']} ACLED {row['location']!r} ({row['admin2']}, {row['admin1']}); "
-                     f"got {got}; {detail}")
+        lines.append(
+            f"[{cause}] {row['event_id_cnty']} ACLED {row['location']!r} ({row['admin2']}, {row['admin1']}); "
+            f"got {got}; {detail}"
+        )
     n = len(rows)
     miss = sum(causes.values())
-    print(f"{args.csv}: {n} rows of geo_precision {args.precision}, {n - miss} within {NEAR_KM:g} km "
-          f"({100 * (n - miss) / n:.1f} %), {miss} misses")
+    print(
+        f"{args.csv}: {n} rows of geo_precision {args.precision}, {n - miss} within {NEAR_KM:g} km "
+        f"({100 * (n - miss) / n:.1f} %), {miss} misses"
+    )
     for cause, k in causes.most_common():
         print(f"  {cause:<22} {k:3d}")
     print("\n".join(sorted(lines)))

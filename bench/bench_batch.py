@@ -39,7 +39,9 @@ def _tables(db: Path) -> tuple:
     conn = sqlite3.connect(db)
     try:
         arts = conn.execute("SELECT id, title, path FROM articles ORDER BY id").fetchall()
-        ments = conn.execute('SELECT id, article_id, start, "end", name, kind, lat, lon FROM mentions ORDER BY id').fetchall()
+        ments = conn.execute(
+            'SELECT id, article_id, start, "end", name, kind, lat, lon FROM mentions ORDER BY id'
+        ).fetchall()
         incs = conn.execute("SELECT id, source_key, event_type, lat, lon FROM incidents ORDER BY id").fetchall()
         return arts, ments, incs
     finally:
@@ -64,7 +66,7 @@ def run(corpus: Path, workers: int, *, chunk: int | None, batch: int, tmp: Path,
     db = tmp / f"w{workers}-{rep}.db"
     sizes = {} if chunk is None else {"chunk_size": chunk}
     t0 = time.perf_counter()
-    with Store(db) as store, (_client(workers, None, None) if workers else nullcontext()) as client:
+    with Store(db) as store, _client(workers, None, None) if workers else nullcontext() as client:
         setup = time.perf_counter() - t0
         workers0 = _workers_cpu(client) if client else 0.0
         started: list[float] = []  # this process's CPU once the sources are read (run_batch's first report)
@@ -106,16 +108,21 @@ def main() -> None:
                 rate, setup, n, db, cpu, wcpu = run(corpus, w, chunk=args.chunk, batch=args.batch, tmp=tmp, rep=rep)
                 results.setdefault(w, []).append((rate, db))
                 name = "serial" if w == 0 else f"{w} worker{'s' if w > 1 else ''}"
-                print(f"{name:>10}: {rate:6.1f} articles/s ({n} articles; cluster start-up {setup:.1f} s; load before"
-                      f" {load:.2f}; CPU per article: client {1000 * cpu:.2f} ms, workers {1000 * wcpu:.2f} ms)",
-                      flush=True)
+                print(
+                    f"{name:>10}: {rate:6.1f} articles/s ({n} articles; cluster start-up {setup:.1f} s; load before"
+                    f" {load:.2f}; CPU per article: client {1000 * cpu:.2f} ms, workers {1000 * wcpu:.2f} ms)",
+                    flush=True,
+                )
         dbs = [db for runs in results.values() for _, db in runs]
         same = all(_tables(d) == _tables(dbs[0]) for d in dbs[1:])
         print(f"stores equal: {same}")
         if 1 in results and 2 in results:
             median = {w: statistics.median(rate for rate, _ in results[w]) for w in (1, 2)}
-            print(f"speed-up 2 vs 1 worker: {median[2] / median[1]:.2f}x"
-                  + (f" (medians of {args.repeat} runs each)" if args.repeat > 1 else ""))
+            print(
+                f"speed-up 2 vs 1 worker: {median[2] / median[1]:.2f}x"
+                + (f" (medians of {args.repeat} runs each)" if args.repeat > 1 else "")
+            )
+
 
 if __name__ == "__main__":
     main()

@@ -105,7 +105,7 @@ def main() -> None:
         gen = bench._gen()
         gen.write(gen.generate(args.n, seed=1), corpus)
         articles = list(iter_articles([corpus]))
-        results = [r for i in range(0, len(articles), 128) for r in analyse_many(articles[i:i + 128])]
+        results = [r for i in range(0, len(articles), 128) for r in analyse_many(articles[i : i + 128])]
         results_file = tmp / "results.pkl"
         results_file.write_bytes(pickle.dumps({a.id: r for a, r in zip(articles, results)}))
         dbs = []
@@ -114,9 +114,14 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 dbs.append(tmp / f"w{w}-{rep}.db")
                 rate, cpu, threads = run(articles, w, results_file, dbs[-1], args.chunk)
-                parts = ", ".join(f"{k} {v:.3f}" for k, v in sorted(threads.items(), key=lambda kv: -kv[1]) if v >= 0.002)
-                print(f"{w} worker{'s' if w > 1 else ' '}: client CPU {cpu:.3f} ms/article ({parts}); "
-                      f"{rate:7.1f} articles/s; load before {load:.2f}", flush=True)
+                parts = ", ".join(
+                    f"{k} {v:.3f}" for k, v in sorted(threads.items(), key=lambda kv: -kv[1]) if v >= 0.002
+                )
+                print(
+                    f"{w} worker{'s' if w > 1 else ' '}: client CPU {cpu:.3f} ms/article ({parts}); "
+                    f"{rate:7.1f} articles/s; load before {load:.2f}",
+                    flush=True,
+                )
         print(f"stores equal: {all(bench._tables(d) == bench._tables(dbs[0]) for d in dbs[1:])}")
 
 

@@ -63,8 +63,11 @@ def timed(at, label: str, results: list, seen: set[str]) -> None:
     total, sent, biggest = payload(at, seen)
     caption = next((c.value for c in at.caption if "incidents in this view" in c.value), "").split(" · ")[0]
     results.append((label, dt, total, sent))
-    print(f"{label:<36} {dt:6.2f} s  elements {total / 1e6:6.2f} MB  sent {sent / 1e6:6.2f} MB"
-          f"  (map {biggest / 1e6:5.2f} MB)  {caption}", flush=True)
+    print(
+        f"{label:<36} {dt:6.2f} s  elements {total / 1e6:6.2f} MB  sent {sent / 1e6:6.2f} MB"
+        f"  (map {biggest / 1e6:5.2f} MB)  {caption}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -102,9 +105,11 @@ def main() -> None:
     at.select_slider(key="f_period").set_value("2023-06")
     timed(at, "period 2023-06", results, seen)
     changes = results[2:]
-    print(f"worst filter change or map move: {max(r[1] for r in changes):.2f} s server time; "
-          f"most sent by one run: {max(r[3] for r in results) / 1e6:.2f} MB "
-          f"(elements {max(r[2] for r in results) / 1e6:.2f} MB)")
+    print(
+        f"worst filter change or map move: {max(r[1] for r in changes):.2f} s server time; "
+        f"most sent by one run: {max(r[3] for r in results) / 1e6:.2f} MB "
+        f"(elements {max(r[2] for r in results) / 1e6:.2f} MB)"
+    )
     try:
         from dashboard import basemap_assets
 

@@ -41,14 +41,65 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-HEADER = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
-BOXES = {"Burkina Faso": ("BFO", 854, (9.6, 14.9), (-5.3, 2.2)), "Mali": ("MLI", 466, (10.5, 24.5), (-11.5, 4.0)),
-         "Niger": ("NIR", 562, (12.0, 23.0), (0.5, 15.5))}
-ACTORS = ["JNIM: Group for Support of Islam and Muslims", "Islamic State (Sahel)", "Military Forces of Burkina Faso",
-          "Military Forces of Mali (2021-)", "VDP: Volunteers for the Defense of the Homeland", "Civilians (Burkina Faso)",
-          "Wagner Group", "Unidentified Armed Group (Burkina Faso)", "Protesters (Mali)", "Rioters (Niger)"]
-ASSOCIATES = ["Fulani Ethnic Group (Burkina Faso)", "Women (Burkina Faso)", "Koglweogo Militia", "Farmers (Mali)",
-              "Dozo Communal Militia (Mali)", "Teachers (Niger)", "Labour Group (Burkina Faso)"]
+HEADER = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
+BOXES = {
+    "Burkina Faso": ("BFO", 854, (9.6, 14.9), (-5.3, 2.2)),
+    "Mali": ("MLI", 466, (10.5, 24.5), (-11.5, 4.0)),
+    "Niger": ("NIR", 562, (12.0, 23.0), (0.5, 15.5)),
+}
+ACTORS = [
+    "JNIM: Group for Support of Islam and Muslims",
+    "Islamic State (Sahel)",
+    "Military Forces of Burkina Faso",
+    "Military Forces of Mali (2021-)",
+    "VDP: Volunteers for the Defense of the Homeland",
+    "Civilians (Burkina Faso)",
+    "Wagner Group",
+    "Unidentified Armed Group (Burkina Faso)",
+    "Protesters (Mali)",
+    "Rioters (Niger)",
+]
+ASSOCIATES = [
+    "Fulani Ethnic Group (Burkina Faso)",
+    "Women (Burkina Faso)",
+    "Koglweogo Militia",
+    "Farmers (Mali)",
+    "Dozo Communal Militia (Mali)",
+    "Teachers (Niger)",
+    "Labour Group (Burkina Faso)",
+]
 #: Shares of rows with a value, as in a real export (the shared ACLED sample of 200 Burkina Faso
 #: events: associated actor 1 in 25 %, actor 2 in 73 %, associated actor 2 in 44 %; tags and civilian
 #: targeting only on some events): the others are blank, and the importer stores blanks as NULL.
@@ -97,14 +148,44 @@ def generate(path: Path, rows: int, seed: int = 7, n_places: int = 20_000) -> No
                     else:
                         t = "Picnic"
                 actor2 = ACTORS[a2[i]] if filled["actor2"][i] else ""
-                targeting = "Civilian targeting" if t == "Violence against civilians" or actor2.startswith("Civilians") else ""
-                w.writerow([f"{code}{k}", day, day[:4], 1, DISORDER_TYPE.get(t, ""), t, s, ACTORS[a1[i]],
-                            ASSOCIATES[assoc[i, 0]] if filled["assoc_actor_1"][i] else "", 1, actor2,
-                            ASSOCIATES[assoc[i, 1]] if filled["assoc_actor_2"][i] else "", 2, 12, targeting, iso,
-                            "Western Africa", c, f"Region {place[i] % 13}", f"Province {place[i] % 45}", "",
-                            f"Place {place[i]}", lat, lon, prec[i], "Generated", "Other",
-                            f"Generated event {k} at Place {place[i]}: {t.lower()}.", fat[i],
-                            "crowd size=no report" if filled["tags"][i] else "", 1700000000])
+                targeting = (
+                    "Civilian targeting" if t == "Violence against civilians" or actor2.startswith("Civilians") else ""
+                )
+                w.writerow(
+                    [
+                        f"{code}{k}",
+                        day,
+                        day[:4],
+                        1,
+                        DISORDER_TYPE.get(t, ""),
+                        t,
+                        s,
+                        ACTORS[a1[i]],
+                        ASSOCIATES[assoc[i, 0]] if filled["assoc_actor_1"][i] else "",
+                        1,
+                        actor2,
+                        ASSOCIATES[assoc[i, 1]] if filled["assoc_actor_2"][i] else "",
+                        2,
+                        12,
+                        targeting,
+                        iso,
+                        "Western Africa",
+                        c,
+                        f"Region {place[i] % 13}",
+                        f"Province {place[i] % 45}",
+                        "",
+                        f"Place {place[i]}",
+                        lat,
+                        lon,
+                        prec[i],
+                        "Generated",
+                        "Other",
+                        f"Generated event {k} at Place {place[i]}: {t.lower()}.",
+                        fat[i],
+                        "crowd size=no report" if filled["tags"][i] else "",
+                        1700000000,
+                    ]
+                )
 
 
 def child(path: str, db: str) -> None:
@@ -120,14 +201,26 @@ def child(path: str, db: str) -> None:
     r1 = _cpu()
     second = import_events(store, path)
     t2 = time.perf_counter()
-    print(json.dumps({
-        "rows": first.rows_read, "added": first.added, "bad": first.bad, "seconds": t1 - t0,
-        "rows_per_s": first.rows_read / (t1 - t0), "second_added": second.added, "second_seconds": t2 - t1,
-        "peak_rss_mb": sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF,
-                                                                          resource.RUSAGE_CHILDREN)) / 1024,
-        "places_learned": first.places_learned,
-        "cpu_s": r1 - r0, "load": os.getloadavg()[0],
-    }))
+    print(
+        json.dumps(
+            {
+                "rows": first.rows_read,
+                "added": first.added,
+                "bad": first.bad,
+                "seconds": t1 - t0,
+                "rows_per_s": first.rows_read / (t1 - t0),
+                "second_added": second.added,
+                "second_seconds": t2 - t1,
+                "peak_rss_mb": sum(
+                    resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                )
+                / 1024,
+                "places_learned": first.places_learned,
+                "cpu_s": r1 - r0,
+                "load": os.getloadavg()[0],
+            }
+        )
+    )
 
 
 def _cpu() -> float:
@@ -153,23 +246,32 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or tmp
         folder.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, CONFLICTMAP_HOME=str(tmp / "home"))
-        print(f"{'rows':>10} {'gen s':>7} {'import s':>9} {'rows/s':>9} {'CPU s':>7} {'peak RSS':>9} {'added':>9} "
-              f"{'bad':>7} {'re-import adds':>15} {'re-import s':>11} {'load':>5}")
+        print(
+            f"{'rows':>10} {'gen s':>7} {'import s':>9} {'rows/s':>9} {'CPU s':>7} {'peak RSS':>9} {'added':>9} "
+            f"{'bad':>7} {'re-import adds':>15} {'re-import s':>11} {'load':>5}"
+        )
         for n in sizes:
             path = folder / f"acled_generated_{n}.csv"
             t = time.perf_counter()
             if not path.exists():
                 generate(path, n)
             gen = time.perf_counter() - t
-            out = subprocess.run([sys.executable, __file__, "--child", str(path), str(tmp / f"store-{n}.db")],
-                                 env=env, capture_output=True, text=True, cwd=REPO)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(path), str(tmp / f"store-{n}.db")],
+                env=env,
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+            )
             if out.returncode:
                 print(out.stderr)
                 return 1
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{r['rows']:>10,} {gen:>7.1f} {r['seconds']:>9.1f} {r['rows_per_s']:>9,.0f} {r['cpu_s']:>7.1f} "
-                  f"{r['peak_rss_mb']:>7,.0f}MB {r['added']:>9,} {r['bad']:>7,} {r['second_added']:>15,} "
-                  f"{r['second_seconds']:>11.1f} {r['load']:>5.1f}")
+            print(
+                f"{r['rows']:>10,} {gen:>7.1f} {r['seconds']:>9.1f} {r['rows_per_s']:>9,.0f} {r['cpu_s']:>7.1f} "
+                f"{r['peak_rss_mb']:>7,.0f}MB {r['added']:>9,} {r['bad']:>7,} {r['second_added']:>15,} "
+                f"{r['second_seconds']:>11.1f} {r['load']:>5.1f}"
+            )
     return 0
 
 

@@ -63,8 +63,10 @@ def main() -> int:
     print(f"gazetteer tiers: {', '.join(tiers)}; {len(load_gazetteer())} entries; {len(docs)} documents")
     print(f"geoparse (end to end): {e2e:.0f} docs/s")
     print(f"resolve (gold spans):  {gold:.0f} docs/s")
-    print(f"cold start (import + load_gazetteer + first geoparse): best {min(colds):.2f} s, "
-          f"runs {', '.join(f'{c:.2f}' for c in colds)}")
+    print(
+        f"cold start (import + load_gazetteer + first geoparse): best {min(colds):.2f} s, "
+        f"runs {', '.join(f'{c:.2f}' for c in colds)}"
+    )
     return 0
 
 

@@ -69,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("article", nargs="?", type=Path, default=DEFAULT_ARTICLE)
     parser.add_argument("-n", "--runs", type=int, default=5, help="repetitions (first is cold)")
-    parser.add_argument("--fresh-cache", action="store_true", help="empty CONFLICTMAP_HOME: the cold run builds the gazetteer index")
+    parser.add_argument(
+        "--fresh-cache", action="store_true", help="empty CONFLICTMAP_HOME: the cold run builds the gazetteer index"
+    )
     args = parser.parse_args(argv)
     if not args.article.exists():
         parser.error(f"article not found: {args.article}")
@@ -91,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from geodata.paths import home
 
-    print(f"article: {args.article} ({args.article.stat().st_size:,} bytes), runs: {len(runs)}, "
-          f"GeoJSON: {runs[0][1]:,} bytes")
+    print(
+        f"article: {args.article} ({args.article.stat().st_size:,} bytes), runs: {len(runs)}, "
+        f"GeoJSON: {runs[0][1]:,} bytes"
+    )
     print(f"gazetteer cache: {'fresh, built in the cold run' if args.fresh_cache else f'under {home()}'}")
     print(f"{'stage':<10} {'cold (ms)':>10} {'warm median (ms)':>17} {'warm min (ms)':>14}")
     for stage in (*STAGES, "total"):
@@ -100,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         med = f"{statistics.median(w) * 1e3:17.1f}" if w else f"{'-':>17}"
         low = f"{min(w) * 1e3:14.1f}" if w else f"{'-':>14}"
         print(f"{stage:<10} {cold[stage] * 1e3:10.1f} {med} {low}")
-    print(f"peak RSS (ru_maxrss): {maxrss_kb / 1024:.0f} MiB; tracemalloc peak, one warm run: {traced_peak / 2**20:.1f} MiB")
+    print(
+        f"peak RSS (ru_maxrss): {maxrss_kb / 1024:.0f} MiB; tracemalloc peak, one warm run: {traced_peak / 2**20:.1f} MiB"
+    )
     return 0
 
 

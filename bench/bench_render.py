@@ -41,8 +41,9 @@ def cli(label: str, argv: list[str]) -> float:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / ("map.pdf" if "pdf" in argv else "map.png")
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "conflictmap.cli", *argv, "-o", str(out)], check=True,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "conflictmap.cli", *argv, "-o", str(out)], check=True, stderr=subprocess.DEVNULL
+        )
         took = time.perf_counter() - t0
     print(f"{label:<58} {took:6.2f} s (fresh process)", flush=True)
     return took
@@ -63,26 +64,39 @@ def main() -> None:
         view = views.ViewFilter()
         n = views.count(store, view)
         print(f"{args.db}: {n:,} incidents in the view; 1920×1080 PNG unless said", flush=True)
-        timed("static, points mode (as the dashboard: density past 20,000)", lambda: render_map(store, view),
-              args.repeat)
-        timed(f"static, all {n:,} incidents as points (--all-points)",
-              lambda: render_map(store, view, all_points=True), args.repeat)
+        timed(
+            "static, points mode (as the dashboard: density past 20,000)", lambda: render_map(store, view), args.repeat
+        )
+        timed(
+            f"static, all {n:,} incidents as points (--all-points)",
+            lambda: render_map(store, view, all_points=True),
+            args.repeat,
+        )
         timed("static, admin-1 choropleth", lambda: render_map(store, view.replace(mode="choropleth")), args.repeat)
-        timed("static, print theme, A4 at 300 dpi (3508×2480), all points",
-              lambda: render_map(store, view, theme="print", paper="a4", all_points=True), args.repeat)
+        timed(
+            "static, print theme, A4 at 300 dpi (3508×2480), all points",
+            lambda: render_map(store, view, theme="print", paper="a4", all_points=True),
+            args.repeat,
+        )
         timed("static, SVG, all points", lambda: render_map(store, view, fmt="svg", all_points=True), args.repeat)
         if not args.no_capture:
             from dashboard.capture import capture_map
 
             timed("capture of the interactive view (Chromium, PNG)", lambda: capture_map(store, view), args.repeat)
             battles = view.replace(event_types=("Battles",), start=date(2023, 1, 1), end=date(2023, 12, 31))
-            timed("capture, points mode under the limit (Battles in 2023, PNG)",
-                  lambda: capture_map(store, battles), args.repeat)
+            timed(
+                "capture, points mode under the limit (Battles in 2023, PNG)",
+                lambda: capture_map(store, battles),
+                args.repeat,
+            )
             from dashboard.capture import Browser, capture_view
 
             with Browser() as browser:  # a batch: Chromium started once
-                timed("capture with Chromium kept open (a batch), PNG",
-                      lambda: capture_view(store, view, browser=browser).data, args.repeat)
+                timed(
+                    "capture with Chromium kept open (a batch), PNG",
+                    lambda: capture_view(store, view, browser=browser).data,
+                    args.repeat,
+                )
     db = ["--db", str(args.db), "render"]
     cli("conflictmap render --all-points", [*db, "--all-points"])
     cli("conflictmap render (density, as the dashboard)", db)

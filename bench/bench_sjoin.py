@@ -60,15 +60,21 @@ def main() -> None:
         return
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster):
+    with (
+        LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
         t = time.perf_counter()
         parts = dask_geopandas.from_geopandas(points, npartitions=args.workers)
         dist = parts.sjoin(layer, predicate="intersects").compute()
         took = time.perf_counter() - t
         same = dist.groupby(level=0)["index_right"].min()
-        print(f"dask_geopandas sjoin, {args.workers} workers:      {took:6.2f} s (points sent to the workers"
-              f" and the joined rows back included; load {os.getloadavg()[0]:.2f})")
+        print(
+            f"dask_geopandas sjoin, {args.workers} workers:      {took:6.2f} s (points sent to the workers"
+            f" and the joined rows back included; load {os.getloadavg()[0]:.2f})"
+        )
         print(f"  equal to the serial join: {same.equals(first)}")
 
 

@@ -23,24 +23,68 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-COUNTRIES = {"BF": ("Burkina Faso", "Burkina Faso"), "ML": ("Mali", "Mali"), "NE": ("Niger", "Niger"),
-             "TD": ("Chad", "Tchad"), "MR": ("Mauritania", "Mauritanie"), "NG": ("Nigeria", "Nigeria"),
-             "BJ": ("Benin", "Bénin"), "TG": ("Togo", "Togo"), "GH": ("Ghana", "Ghana"),
-             "CI": ("Ivory Coast", "Côte d'Ivoire"), "SN": ("Senegal", "Sénégal")}
+COUNTRIES = {
+    "BF": ("Burkina Faso", "Burkina Faso"),
+    "ML": ("Mali", "Mali"),
+    "NE": ("Niger", "Niger"),
+    "TD": ("Chad", "Tchad"),
+    "MR": ("Mauritania", "Mauritanie"),
+    "NG": ("Nigeria", "Nigeria"),
+    "BJ": ("Benin", "Bénin"),
+    "TG": ("Togo", "Togo"),
+    "GH": ("Ghana", "Ghana"),
+    "CI": ("Ivory Coast", "Côte d'Ivoire"),
+    "SN": ("Senegal", "Sénégal"),
+}
 WEIGHTS = {"BF": 5, "ML": 4, "NE": 4, "TD": 1, "MR": 1, "NG": 2, "BJ": 1, "TG": 1, "GH": 1, "CI": 1, "SN": 1}
 
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre"]
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December"]
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 NUM_FR = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 10: "dix", 12: "douze"}
 NUM_EN = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 10: "ten", 12: "twelve"}
 
-ACTORS_EN = ["suspected jihadists", "gunmen on motorbikes", "fighters of the JNIM", "Islamic State Sahel fighters",
-             "unidentified armed men", "members of a self-defence militia"]
-ACTORS_FR = ["des jihadistes présumés", "des hommes armés à moto", "des combattants du JNIM",
-             "des combattants de l'État islamique au Sahel", "des individus armés non identifiés",
-             "des membres d'une milice d'autodéfense"]
+ACTORS_EN = [
+    "suspected jihadists",
+    "gunmen on motorbikes",
+    "fighters of the JNIM",
+    "Islamic State Sahel fighters",
+    "unidentified armed men",
+    "members of a self-defence militia",
+]
+ACTORS_FR = [
+    "des jihadistes présumés",
+    "des hommes armés à moto",
+    "des combattants du JNIM",
+    "des combattants de l'État islamique au Sahel",
+    "des individus armés non identifiés",
+    "des membres d'une milice d'autodéfense",
+]
 EVENTS_EN = [
     "{actor} attacked a military post in {p1} on {day}, killing {n} soldiers.",
     "{n} civilians were killed when {actor} raided the village of {p1} on {day}.",
@@ -117,10 +161,18 @@ BODY_FR = [
     "Des proches des victimes affirment n'avoir reçu aucune information des autorités pendant deux jours.",
     "{p1} a accueilli plusieurs vagues de familles déplacées depuis le début des violences.",
 ]
-TITLES_EN = ["Deadly attack near {p1}", "{n} killed in {c1} as violence spreads", "Clashes reported around {p1}",
-             "Insecurity grips {p1} region"]
-TITLES_FR = ["Attaque meurtrière près de {p1}", "{c1} : {n} morts dans de nouvelles violences",
-             "Affrontements signalés autour de {p1}", "L'insécurité s'étend dans la région de {p1}"]
+TITLES_EN = [
+    "Deadly attack near {p1}",
+    "{n} killed in {c1} as violence spreads",
+    "Clashes reported around {p1}",
+    "Insecurity grips {p1} region",
+]
+TITLES_FR = [
+    "Attaque meurtrière près de {p1}",
+    "{c1} : {n} morts dans de nouvelles violences",
+    "Affrontements signalés autour de {p1}",
+    "L'insécurité s'étend dans la région de {p1}",
+]
 SOURCES = ["Sahel Wire", "Agence Ouest", "Le Quotidien du Faso", "Niamey Today", "Bamako Presse"]
 
 
@@ -158,29 +210,46 @@ def make_article(rng: random.Random, places: dict[str, list[str]], k: int, lang:
     months = MONTHS_FR if fr else MONTHS_EN
     paras = []
     p_main = rng.choice(towns)
-    dateline = (f"{p_main.upper()}, {pub.day} {months[pub.month - 1]} {pub.year} ({rng.choice(SOURCES)}) – "
-                if fr else f"{p_main.upper()}, {months[pub.month - 1]} {pub.day}, {pub.year} ({rng.choice(SOURCES)}) – ")
+    dateline = (
+        f"{p_main.upper()}, {pub.day} {months[pub.month - 1]} {pub.year} ({rng.choice(SOURCES)}) – "
+        if fr
+        else f"{p_main.upper()}, {months[pub.month - 1]} {pub.day}, {pub.year} ({rng.choice(SOURCES)}) – "
+    )
     for i in range(rng.randint(1, 3)):
         day = pub - timedelta(days=rng.randint(0, 3) + 7 * i)
         day_txt = f"{day.day} {months[day.month - 1]}" if fr else f"{months[day.month - 1]} {day.day}"
         p1 = p_main if i == 0 else rng.choice(towns)
         p2 = rng.choice(towns)
         event = rng.choice(EVENTS_FR if fr else EVENTS_EN).format(
-            actor=rng.choice(ACTORS_FR if fr else ACTORS_EN), p1=p1, p2=p2, day=day_txt,
-            n=_num(rng, NUM_FR if fr else NUM_EN))
+            actor=rng.choice(ACTORS_FR if fr else ACTORS_EN),
+            p1=p1,
+            p2=p2,
+            day=day_txt,
+            n=_num(rng, NUM_FR if fr else NUM_EN),
+        )
         event = event[0].upper() + event[1:]
-        ctx = [rng.choice(CONTEXT_FR if fr else CONTEXT_EN).format(
-            p1=rng.choice(towns), p2=rng.choice(towns), c1=names[0], c2=names[1], c3=names[2])
-            for _ in range(rng.randint(1, 3))]
+        ctx = [
+            rng.choice(CONTEXT_FR if fr else CONTEXT_EN).format(
+                p1=rng.choice(towns), p2=rng.choice(towns), c1=names[0], c2=names[1], c3=names[2]
+            )
+            for _ in range(rng.randint(1, 3))
+        ]
         body = [b.format(p1=rng.choice(towns)) for b in rng.sample(BODY_FR if fr else BODY_EN, rng.randint(2, 7))]
         paras.append(" ".join([event, *ctx]))
         paras.append(" ".join(body))
     paras[0] = dateline + paras[0]
-    title = rng.choice(TITLES_FR if fr else TITLES_EN).format(p1=p_main, c1=COUNTRIES[cc][1 if fr else 0],
-                                                               n=rng.randint(3, 40))
+    title = rng.choice(TITLES_FR if fr else TITLES_EN).format(
+        p1=p_main, c1=COUNTRIES[cc][1 if fr else 0], n=rng.randint(3, 40)
+    )
     text = title + "\n\n" + "\n\n".join(paras) + f"\n\n(ref. {k})"
-    return {"title": title, "date": pub.isoformat(), "url": f"https://news.example/{lang}/{k}",
-            "source": rng.choice(SOURCES), "lang": lang, "text": text}
+    return {
+        "title": title,
+        "date": pub.isoformat(),
+        "url": f"https://news.example/{lang}/{k}",
+        "source": rng.choice(SOURCES),
+        "lang": lang,
+        "text": text,
+    }
 
 
 def generate(n: int, *, seed: int = 1, fr_share: float = 0.5) -> list[dict[str, str]]:

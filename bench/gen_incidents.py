@@ -21,24 +21,50 @@ import shapely
 TYPES = {
     "Battles": ["Armed clash", "Government regains territory", "Non-state actor overtakes territory"],
     "Violence against civilians": ["Attack", "Abduction/forced disappearance", "Sexual violence"],
-    "Explosions/Remote violence": ["Remote explosive/landmine/IED", "Air/drone strike", "Shelling/artillery/missile attack"],
+    "Explosions/Remote violence": [
+        "Remote explosive/landmine/IED",
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+    ],
     "Protests": ["Peaceful protest", "Protest with intervention"],
     "Riots": ["Violent demonstration", "Mob violence"],
     "Strategic developments": ["Looting/property destruction", "Disrupted weapons use", "Agreement"],
 }
 TYPE_WEIGHTS = [0.30, 0.28, 0.15, 0.12, 0.05, 0.10]
 ACTORS = [
-    "JNIM: Group for Support of Islam and Muslims", "Islamic State Sahel Province",
-    "Military Forces of Burkina Faso (2022-)", "Military Forces of Mali (2021-)", "Military Forces of Niger (2023-)",
-    "VDP: Volunteers for the Defense of the Homeland", "Wagner Group", "Civilians (Burkina Faso)",
-    "Civilians (Mali)", "Civilians (Niger)", "Dozo Communal Militia", "Protesters (Mali)",
+    "JNIM: Group for Support of Islam and Muslims",
+    "Islamic State Sahel Province",
+    "Military Forces of Burkina Faso (2022-)",
+    "Military Forces of Mali (2021-)",
+    "Military Forces of Niger (2023-)",
+    "VDP: Volunteers for the Defense of the Homeland",
+    "Wagner Group",
+    "Civilians (Burkina Faso)",
+    "Civilians (Mali)",
+    "Civilians (Niger)",
+    "Dozo Communal Militia",
+    "Protesters (Mali)",
 ]
-WEIGHTED_REGIONS = {"Sahel": 6, "Nord": 3, "Est": 4, "Centre-Nord": 4, "Boucle du Mouhoun": 2, "Mopti": 5,
-                    "Gao": 3, "Timbuktu": 2, "Ségou": 2, "Tillabéri": 6, "Tahoua": 2, "Diffa": 2}
+WEIGHTED_REGIONS = {
+    "Sahel": 6,
+    "Nord": 3,
+    "Est": 4,
+    "Centre-Nord": 4,
+    "Boucle du Mouhoun": 2,
+    "Mopti": 5,
+    "Gao": 3,
+    "Timbuktu": 2,
+    "Ségou": 2,
+    "Tillabéri": 6,
+    "Tahoua": 2,
+    "Diffa": 2,
+}
 XSS_SUMMARY = 'Attack on a market <img src=x onerror="window.__xss=9"> reported <script>window.__xss=8</script>'
 
 
-def points_in(polygons: list, weights: np.ndarray, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def points_in(
+    polygons: list, weights: np.ndarray, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``n`` points: a polygon per point (by weight), then rejection sampling in its bounds."""
     which = rng.choice(len(polygons), size=n, p=weights / weights.sum())
     lon = np.empty(n)
@@ -52,8 +78,8 @@ def points_in(polygons: list, weights: np.ndarray, n: int, rng: np.random.Genera
             xs, ys = rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)
             ok = shapely.contains_xy(poly, xs, ys)
             xs, ys = xs[ok][: len(idx) - got], ys[ok][: len(idx) - got]
-            lon[idx[got:got + len(xs)]] = xs
-            lat[idx[got:got + len(ys)]] = ys
+            lon[idx[got : got + len(xs)]] = xs
+            lat[idx[got : got + len(ys)]] = ys
             got += len(xs)
     return np.round(lon, 5), np.round(lat, 5), which
 
@@ -87,26 +113,48 @@ def generate(db: Path, n: int, seed: int = 1, start: date = date(2018, 1, 1), en
         day = (start + timedelta(days=int(offsets[i]))).isoformat()
         country = units.at[which[i], "country"]
         region = units.at[which[i], "name"]
-        summary = (XSS_SUMMARY if i == 0 else
-                   f"On {day}, {ACTORS[a1[i]]} clashed with {ACTORS[a2[i]]} near a village in {region}; "
-                   f"{int(fatal[i])} reported fatalities.")
+        summary = (
+            XSS_SUMMARY
+            if i == 0
+            else f"On {day}, {ACTORS[a1[i]]} clashed with {ACTORS[a2[i]]} near a village in {region}; "
+            f"{int(fatal[i])} reported fatalities."
+        )
         key = f"{source[i]}:{seed}-{i}"
         values = {
-            "event_date": day, "event_date_end": None, "time_precision": 1, "disorder_type": "Political violence",
-            "event_type": t, "sub_event_type": subs[sub_pick[i] % len(subs)], "actor1": ACTORS[a1[i]],
-            "assoc_actor1": None, "actor2": ACTORS[a2[i]], "assoc_actor2": None, "civilian_targeting": None,
-            "fatalities": int(fatal[i]), "fatalities_low": None, "fatalities_high": None,
-            "lat": float(lat[i]), "lon": float(lon[i]), "location": f"Village {i % 997} ({region})",
-            "country": country, "admin1": region, "admin2": None, "geo_precision": int(prec[i]),
-            "summary": summary, "tags": None, "source_kind": "dataset", "source_ref": None,
-            "origin": str(source[i]), "source_key": key,
+            "event_date": day,
+            "event_date_end": None,
+            "time_precision": 1,
+            "disorder_type": "Political violence",
+            "event_type": t,
+            "sub_event_type": subs[sub_pick[i] % len(subs)],
+            "actor1": ACTORS[a1[i]],
+            "assoc_actor1": None,
+            "actor2": ACTORS[a2[i]],
+            "assoc_actor2": None,
+            "civilian_targeting": None,
+            "fatalities": int(fatal[i]),
+            "fatalities_low": None,
+            "fatalities_high": None,
+            "lat": float(lat[i]),
+            "lon": float(lon[i]),
+            "location": f"Village {i % 997} ({region})",
+            "country": country,
+            "admin1": region,
+            "admin2": None,
+            "geo_precision": int(prec[i]),
+            "summary": summary,
+            "tags": None,
+            "source_kind": "dataset",
+            "source_ref": None,
+            "origin": str(source[i]),
+            "source_key": key,
         }
         rows.append(tuple(values[c] for c in INCIDENT_COLUMNS))
     store = Store(db)
     try:
         added = 0
         for k in range(0, len(rows), 50_000):
-            added += store.add_dataset_incidents(rows[k:k + 50_000], file="bench/gen_incidents.py")[1]
+            added += store.add_dataset_incidents(rows[k : k + 50_000], file="bench/gen_incidents.py")[1]
     finally:
         store.close()
     return added

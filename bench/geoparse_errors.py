@@ -31,7 +31,7 @@ from loaders.recognise import Document
 
 def _cause(gaz, span, text, t, mention) -> tuple[str, object]:
     if span.key is None:
-        if demonym_country(gaz, text[t["start"]:t["end"]]) is not None:
+        if demonym_country(gaz, text[t["start"] : t["end"]]) is not None:
             return "wrong candidate", None  # a demonym resolves to its country
         return "unknown name", None
     cands = [gaz.entry(i) for i, _ in gaz.candidates(span.key)]
@@ -69,21 +69,33 @@ def main() -> int:
             cause, nearest = _cause(gaz, s, d["text"], t, m)
             causes[cause] += 1
             sent = s.sentence
-            rows.append({"id": d["id"], "span": d["text"][t["start"]:t["end"]], "cause": cause, "err_km": round(err),
-                         "chosen": f"{m.name} {m.kind} {m.country} {m.admin1} ({m.lat},{m.lon})",
-                         "nearest": None if nearest is None else
-                         f"{nearest.name} {nearest.kind} {nearest.feature} {nearest.country} pop {nearest.population}",
-                         "gold": f"{t['name']} ({t['lat']},{t['lon']}) gid {t.get('geonameid')}",
-                         "sentence": d["text"][sent.start:sent.end].replace("\n", " ")[:240]})
+            rows.append(
+                {
+                    "id": d["id"],
+                    "span": d["text"][t["start"] : t["end"]],
+                    "cause": cause,
+                    "err_km": round(err),
+                    "chosen": f"{m.name} {m.kind} {m.country} {m.admin1} ({m.lat},{m.lon})",
+                    "nearest": None
+                    if nearest is None
+                    else f"{nearest.name} {nearest.kind} {nearest.feature} {nearest.country} pop {nearest.population}",
+                    "gold": f"{t['name']} ({t['lat']},{t['lon']}) gid {t.get('geonameid')}",
+                    "sentence": d["text"][sent.start : sent.end].replace("\n", " ")[:240],
+                }
+            )
     misses = sum(causes.values())
-    print(f"{args.corpus} split={args.split or 'all'}: {n} gold toponyms with coordinates, {misses} misses "
-          f"(Acc@161 {100 * (n - misses) / n:.1f} %)")
+    print(
+        f"{args.corpus} split={args.split or 'all'}: {n} gold toponyms with coordinates, {misses} misses "
+        f"(Acc@161 {100 * (n - misses) / n:.1f} %)"
+    )
     for cause, k in causes.most_common():
         print(f"  {cause:<20} {k:4d}  ({100 * k / n:.1f} % of gold)")
     if args.list:
         for r in sorted(rows, key=lambda r: (r["cause"], r["span"])):
-            print(f"\n[{r['cause']}] {r['span']!r} err {r['err_km']} km  doc {r['id']}\n  chosen:  {r['chosen']}\n"
-                  f"  nearest: {r['nearest']}\n  gold:    {r['gold']}\n  text:    {r['sentence']}")
+            print(
+                f"\n[{r['cause']}] {r['span']!r} err {r['err_km']} km  doc {r['id']}\n  chosen:  {r['chosen']}\n"
+                f"  nearest: {r['nearest']}\n  gold:    {r['gold']}\n  text:    {r['sentence']}"
+            )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             for r in rows:

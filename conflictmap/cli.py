@@ -76,12 +76,19 @@ def _progress_printer(enabled: bool):
         total = max(p.total, 1)
         if tty:
             filled = int(30 * p.done / total)
-            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {p.done}/{p.total} articles"
-                  f"  {p.rate:.1f}/s", end="" if p.done < p.total else "\n", file=sys.stderr, flush=True)
+            print(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {p.done}/{p.total} articles  {p.rate:.1f}/s",
+                end="" if p.done < p.total else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
         elif p.done * 10 // total > last[0] or p.done == p.total:
             last[0] = p.done * 10 // total
-            print(f"{PROG}: {p.done}/{p.total} articles ({p.inserted} new, {p.skipped} already stored)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{PROG}: {p.done}/{p.total} articles ({p.inserted} new, {p.skipped} already stored)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     return show
 
@@ -95,17 +102,26 @@ def cmd_ingest_batch(args: argparse.Namespace) -> int:
 
     check_date(args.date)  # ArticleError names the bad date
     _note_first_gazetteer_build()
-    items = iter_articles(args.paths, online=not args.offline, title=args.title, date=args.date,
-                          source_name=args.source, url=args.url)
+    items = iter_articles(
+        args.paths, online=not args.offline, title=args.title, date=args.date, source_name=args.source, url=args.url
+    )
     with Store(args.db) as store:
-        result = run_batch(store, items, workers=args.workers or 0, scheduler=args.scheduler,
-                           batch_size=args.batch_size, progress=_progress_printer(not args.no_progress),
-                           label=" ".join(map(str, args.paths))[:500])
+        result = run_batch(
+            store,
+            items,
+            workers=args.workers or 0,
+            scheduler=args.scheduler,
+            batch_size=args.batch_size,
+            progress=_progress_printer(not args.no_progress),
+            label=" ".join(map(str, args.paths))[:500],
+        )
     for err in result.failed:
         _say_error(str(err))
-    print(f"{result.total} article(s): {result.inserted} new, {result.skipped} already in the store, "
-          f"{result.incidents} incident report(s); {len(result.failed)} unreadable"
-          + (f"; {result.throughput:.1f} articles/s" if result.analysed else ""))
+    print(
+        f"{result.total} article(s): {result.inserted} new, {result.skipped} already in the store, "
+        f"{result.incidents} incident report(s); {len(result.failed)} unreadable"
+        + (f"; {result.throughput:.1f} articles/s" if result.analysed else "")
+    )
     return 1 if result.failed else 0
 
 
@@ -203,8 +219,13 @@ def _check_output_and_store(args: argparse.Namespace, output: Path) -> None:
 # --------------------------------------------------------------------------- render
 
 RENDER_FORMATS = ("png", "svg", "pdf")
-_STATIC_ONLY = {"dpi": "--dpi", "paper": "--paper", "labels": "--labels", "no_legend": "--no-legend",
-                "all_points": "--all-points"}
+_STATIC_ONLY = {
+    "dpi": "--dpi",
+    "paper": "--paper",
+    "labels": "--labels",
+    "no_legend": "--no-legend",
+    "all_points": "--all-points",
+}
 
 
 def _render_format(args: argparse.Namespace) -> str:
@@ -214,8 +235,9 @@ def _render_format(args: argparse.Namespace) -> str:
         raise UsageError(f"--format {args.format} but the output file ends in .{suffix}")
     fmt = args.format or suffix or "png"
     if fmt not in RENDER_FORMATS:
-        raise UsageError(f"cannot tell the image format from '{Path(args.output).name}': "
-                         f"use .png, .svg or .pdf, or give --format")
+        raise UsageError(
+            f"cannot tell the image format from '{Path(args.output).name}': use .png, .svg or .pdf, or give --format"
+        )
     if args.capture:
         if fmt == "svg":
             raise UsageError("--capture makes PNG or PDF (a browser screenshot has no SVG)")
@@ -245,14 +267,33 @@ def cmd_render(args: argparse.Namespace) -> int:
         if args.capture:
             from dashboard.capture import capture_map
 
-            data = capture_map(store, view, width=args.width or 1920, height=args.height or 1080, fmt=fmt,
-                               title=args.title, subtitle=args.subtitle)
+            data = capture_map(
+                store,
+                view,
+                width=args.width or 1920,
+                height=args.height or 1080,
+                fmt=fmt,
+                title=args.title,
+                subtitle=args.subtitle,
+            )
         else:
             from dashboard.static_map import render_map
 
-            data = render_map(store, view, fmt=fmt, width=args.width, height=args.height, dpi=args.dpi,
-                              theme=args.theme, labels=args.labels, title=args.title, subtitle=args.subtitle,
-                              legend=not args.no_legend, paper=args.paper, all_points=args.all_points)
+            data = render_map(
+                store,
+                view,
+                fmt=fmt,
+                width=args.width,
+                height=args.height,
+                dpi=args.dpi,
+                theme=args.theme,
+                labels=args.labels,
+                title=args.title,
+                subtitle=args.subtitle,
+                legend=not args.no_legend,
+                paper=args.paper,
+                all_points=args.all_points,
+            )
     if args.output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -271,36 +312,56 @@ def _int_in(low: int, high: int) -> Callable[[str], int]:
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{value} is out of range ({low}–{high})")
         return value
+
     return parse
 
 
 def _add_render_parser(sub: Any) -> None:
     from conflictmap.view_args import add_view_options
 
-    p = sub.add_parser("render", help="draw a presentation map of a view (PNG, SVG or PDF)",
-                       description="A presentation map of a view as the dashboard shows it (filters, extent, "
-                                   "layers, mode), with title, legend, scale bar, north arrow, inset and sources.")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="output file (.png, .svg, .pdf), or - for stdout (default: conflictmap-<dates>.<format>)")
+    p = sub.add_parser(
+        "render",
+        help="draw a presentation map of a view (PNG, SVG or PDF)",
+        description="A presentation map of a view as the dashboard shows it (filters, extent, "
+        "layers, mode), with title, legend, scale bar, north arrow, inset and sources.",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="output file (.png, .svg, .pdf), or - for stdout (default: conflictmap-<dates>.<format>)",
+    )
     p.add_argument("--format", "-f", choices=RENDER_FORMATS, help="image format (default: from -o, else png)")
     p.add_argument("--width", type=_int_in(200, 20000), metavar="PX", help="width in pixels (default 1920)")
     p.add_argument("--height", type=_int_in(200, 20000), metavar="PX", help="height in pixels (default 1080)")
     p.add_argument("--dpi", type=_int_in(10, 1200), help="dots per inch (default 100; 300 with --theme print)")
-    p.add_argument("--paper", choices=("a4", "a3", "letter"),
-                   help="page size from a landscape paper at --dpi (e.g. --theme print --paper a4)")
-    p.add_argument("--theme", choices=("light", "print"), default="light",
-                   help="light (the dashboard's colours) or print (white, greyscale-safe, 300 dpi)")
+    p.add_argument(
+        "--paper",
+        choices=("a4", "a3", "letter"),
+        help="page size from a landscape paper at --dpi (e.g. --theme print --paper a4)",
+    )
+    p.add_argument(
+        "--theme",
+        choices=("light", "print"),
+        default="light",
+        help="light (the dashboard's colours) or print (white, greyscale-safe, 300 dpi)",
+    )
     p.add_argument("--labels", action="store_true", help="label the places (never overlapping)")
     p.add_argument("--no-legend", action="store_true", help="leave the legend out")
     p.add_argument("--title", help="title (default: words for the view)")
     p.add_argument("--subtitle", help="subtitle (default: the dates and filters in words)")
-    p.add_argument("--all-points", action="store_true",
-                   help="every incident as a point, even past the dashboard's 20,000-point limit")
-    p.add_argument("--capture", action="store_true",
-                   help="photograph the interactive map in headless Chromium instead (PNG or PDF)")
+    p.add_argument(
+        "--all-points",
+        action="store_true",
+        help="every incident as a point, even past the dashboard's 20,000-point limit",
+    )
+    p.add_argument(
+        "--capture",
+        action="store_true",
+        help="photograph the interactive map in headless Chromium instead (PNG or PDF)",
+    )
     add_view_options(p)
     p.set_defaults(func=cmd_render, render_parser=p)
-
 
 
 # --------------------------------------------------------------------------- geoparse
@@ -323,7 +384,9 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     for m in mentions:
         where = f"{m.lat:.4f}, {m.lon:.4f}" if m.resolved else "UNRESOLVED"
         admin = "/".join(x for x in (m.country, m.admin1) if x)
-        print(f"{m.start:>6}-{m.end:<6} {m.text!s:<24} {m.kind:<8} {m.name or '':<24} {where:<20} {admin:<20} {m.confidence:.2f}")
+        print(
+            f"{m.start:>6}-{m.end:<6} {m.text!s:<24} {m.kind:<8} {m.name or '':<24} {where:<20} {admin:<20} {m.confidence:.2f}"
+        )
     resolved = sum(m.resolved for m in mentions)
     print(f"{len(mentions)} mentions, {resolved} resolved, {len(mentions) - resolved} unresolved")
     return 0
@@ -347,7 +410,9 @@ def _download(url: str, workdir: Path) -> Path:
         raise ConflictmapError(f"could not download {url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ConflictmapError(f"could not download {url} ({reason}); are you offline? Download it and give the file path") from None
+        raise ConflictmapError(
+            f"could not download {url} ({reason}); are you offline? Download it and give the file path"
+        ) from None
     return target
 
 
@@ -469,11 +534,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not app.exists():
         raise ConflictmapError(f"the dashboard is not installed ({app} missing)")
     argv = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.headless", "true" if args.headless else "false",
-        "--server.port", str(args.port),
-        "--browser.gatherUsageStats", "false",
-        "--server.showEmailPrompt", "false",  # a first run must not stop at Streamlit's e-mail question
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless",
+        "true" if args.headless else "false",
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.showEmailPrompt",
+        "false",  # a first run must not stop at Streamlit's e-mail question
     ]
     os.environ["CONFLICTMAP_DB"] = str(Path(args.db).resolve())  # the app reads the same store
     sys.stdout.flush()
@@ -498,8 +571,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Store(args.db) as store:
         for path in args.paths:
             try:
-                result = import_events(store, Path(path), format=args.format, mapping=mapping or None,
-                                       dataset=args.dataset)
+                result = import_events(
+                    store, Path(path), format=args.format, mapping=mapping or None, dataset=args.dataset
+                )
             except ConflictmapError as exc:  # names the file and, for a bad row, the row
                 failed += 1
                 _say_error(str(exc))
@@ -555,13 +629,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="read articles, find their places, keep them in the store")
-    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html article, folder, .jsonl/.csv corpus, RSS/Atom feed, .urls list or URL")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt/.md/.html article, folder, .jsonl/.csv corpus, RSS/Atom feed, .urls list or URL",
+    )
     p.add_argument("--title", help="article title (default: from the file)")
     p.add_argument("--date", help="publication date, YYYY-MM-DD")
     p.add_argument("--source", help="publication or outlet name")
     p.add_argument("--url", help="where the article was published")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="geoparse on a local Dask cluster of N worker processes")
+    p.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="geoparse on a local Dask cluster of N worker processes"
+    )
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="use an existing Dask cluster")
     p.add_argument("--batch-size", type=int, default=100, metavar="N", help="articles per transaction (default 100)")
     p.add_argument("--offline", action="store_true", help="do not fetch URLs (feeds and pages)")
@@ -570,13 +650,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     from conflictmap.view_args import add_view_options
 
-    p = sub.add_parser("export", help="write a view's incidents, places, alliances and areas to a file",
-                       description="Export a view as the dashboard shows it: the same filters, extent and layers "
-                                   "(a layer switched off is exported empty; the basemap's borders never are).")
-    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default=None,
-                   help="file format (default: from the -o suffix, else geojson)")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="output file, or - for stdout (default: conflictmap-<dates>.<format> in this folder)")
+    p = sub.add_parser(
+        "export",
+        help="write a view's incidents, places, alliances and areas to a file",
+        description="Export a view as the dashboard shows it: the same filters, extent and layers "
+        "(a layer switched off is exported empty; the basemap's borders never are).",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=EXPORT_FORMATS,
+        default=None,
+        help="file format (default: from the -o suffix, else geojson)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="output file, or - for stdout (default: conflictmap-<dates>.<format> in this folder)",
+    )
     add_view_options(p, display=False)
     p.set_defaults(func=cmd_export)
 
@@ -603,8 +695,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import event files (ACLED, UCDP GED, or any CSV/GeoJSON/GeoPackage)")
     p.add_argument("paths", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=("acled", "ucdp", "generic", "auto"), default="auto")
-    p.add_argument("--map", action="append", metavar="COLUMN=FIELD",
-                   help="for a generic file: which column holds which field (repeatable), e.g. --map date=event_date")
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="for a generic file: which column holds which field (repeatable), e.g. --map date=event_date",
+    )
     p.add_argument("--dataset", help="name of the dataset (default: acled, ucdp-ged, or the file name)")
     p.add_argument("--show-problems", type=int, default=20, metavar="N", help="print the first N bad rows (default 20)")
     p.set_defaults(func=cmd_import)
@@ -615,8 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int, metavar="ID")
     p.set_defaults(func=cmd_incidents_split)
 
-    p = sub.add_parser("evaluate-incidents", help="score incident extraction on an ACLED file's notes",
-                       add_help=False)
+    p = sub.add_parser("evaluate-incidents", help="score incident extraction on an ACLED file's notes", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_evaluate_incidents)
 
@@ -635,7 +730,7 @@ def _passthrough(argv: list[str]) -> tuple[str, list[str]] | None:
     while i < len(argv) and argv[i].startswith("-"):
         i += 2 if argv[i] == "--db" else 1
     if i < len(argv) and argv[i] in _PASSTHROUGH:
-        return argv[i], argv[i + 1:]
+        return argv[i], argv[i + 1 :]
     return None
 
 

@@ -41,7 +41,7 @@ class HexGrid:
 
     @property
     def area_km2(self) -> float:
-        return 1.5 * _SQRT3 * self.size_km ** 2
+        return 1.5 * _SQRT3 * self.size_km**2
 
     def _project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         k = math.cos(math.radians(self.ref_lat))
@@ -102,7 +102,9 @@ def grid_for_extent(bbox: tuple[float, float, float, float] | None, across: int 
     return HexGrid(best, ref)
 
 
-def widened(bbox: tuple[float, float, float, float] | None, by: float = 0.5) -> tuple[float, float, float, float] | None:
+def widened(
+    bbox: tuple[float, float, float, float] | None, by: float = 0.5
+) -> tuple[float, float, float, float] | None:
     """``bbox`` grown by ``by`` times its width and height on every side (clamped to the globe)."""
     if bbox is None:
         return None
@@ -125,18 +127,27 @@ def bin_points(lon: np.ndarray, lat: np.ndarray, fatalities: np.ndarray | None, 
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     if lon.size == 0:
-        return pd.DataFrame({"q": np.array([], dtype=np.int64), "r": np.array([], dtype=np.int64),
-                             "incidents": np.array([], dtype=np.int64), "fatalities": np.array([], dtype=np.int64)})
+        return pd.DataFrame(
+            {
+                "q": np.array([], dtype=np.int64),
+                "r": np.array([], dtype=np.int64),
+                "incidents": np.array([], dtype=np.int64),
+                "fatalities": np.array([], dtype=np.int64),
+            }
+        )
     q, r = grid.cells(lon, lat)
     weights = np.zeros(lon.size) if fatalities is None else np.nan_to_num(np.asarray(fatalities, dtype=float))
     r0, span = r.min(), int(r.max() - r.min()) + 1
     keys, inverse = np.unique((q - q.min()) * span + (r - r0), return_inverse=True)  # one int64 per cell
     inverse = inverse.reshape(-1)
-    return pd.DataFrame({
-        "q": keys // span + q.min(), "r": keys % span + r0,
-        "incidents": np.bincount(inverse).astype(np.int64),
-        "fatalities": np.rint(np.bincount(inverse, weights=weights)).astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "q": keys // span + q.min(),
+            "r": keys % span + r0,
+            "incidents": np.bincount(inverse).astype(np.int64),
+            "fatalities": np.rint(np.bincount(inverse, weights=weights)).astype(np.int64),
+        }
+    )
 
 
 __all__ = [

@@ -16,8 +16,9 @@ from typing import Any
 __all__ = ["lazy_namespace"]
 
 
-def lazy_namespace(package: str, exports: Mapping[str, str],
-                   public: Iterable[str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+def lazy_namespace(
+    package: str, exports: Mapping[str, str], public: Iterable[str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for ``package``: a name of ``exports`` (name → module) is imported
     from its module when first asked for; ``__dir__`` lists ``public`` too."""
     names = sorted(public)

@@ -26,11 +26,13 @@ _SINGLE = ("start", "end", "alliance", "alliance_day", "bbox", "layers", "mode",
 
 def _arg(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     """An argparse ``type`` from a function raising ValueError: its message becomes the error."""
+
     def convert(text: str) -> Any:
         try:
             return parse(text)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
+
     convert.__name__ = getattr(parse, "__name__", "value")
     return convert
 
@@ -61,28 +63,53 @@ def add_view_options(parser: argparse.ArgumentParser, *, display: bool = True) -
     """The view options, in an argument group of their own; ``display`` adds ``--mode``/``--metric``
     (how the map shows the incidents: meaningful for a picture, not for a data file)."""
     parser._negative_number_matcher = NEGATIVE_VALUES  # noqa: SLF001 - argparse has no public hook
-    g = parser.add_argument_group("view", "which incidents and places, and how the map shows them "
-                                          "(default: the dashboard's opening view, all dates)")
-    g.add_argument("--view", type=_arg(parse_view), metavar="URL",
-                   help="a dashboard URL or its query string; the options below override it")
+    g = parser.add_argument_group(
+        "view",
+        "which incidents and places, and how the map shows them (default: the dashboard's opening view, all dates)",
+    )
+    g.add_argument(
+        "--view",
+        type=_arg(parse_view),
+        metavar="URL",
+        help="a dashboard URL or its query string; the options below override it",
+    )
     g.add_argument("--from", dest="start", type=_arg(parse_day), metavar="YYYY-MM-DD", help="first day")
     g.add_argument("--to", dest="end", type=_arg(parse_day), metavar="YYYY-MM-DD", help="last day")
-    g.add_argument("--type", dest="event_types", action="append", metavar="TYPE",
-                   help="event type, e.g. Battles (repeatable, or comma-separated)")
-    g.add_argument("--country", dest="countries", action="append", metavar="ISO3",
-                   help="country code(s), e.g. BFA,MLI")
+    g.add_argument(
+        "--type",
+        dest="event_types",
+        action="append",
+        metavar="TYPE",
+        help="event type, e.g. Battles (repeatable, or comma-separated)",
+    )
+    g.add_argument("--country", dest="countries", action="append", metavar="ISO3", help="country code(s), e.g. BFA,MLI")
     g.add_argument("--admin1", action="append", metavar="NAME", help="admin-1 unit name (repeatable)")
     g.add_argument("--actor", dest="actors", action="append", metavar="ACTOR", help="actor (repeatable)")
-    g.add_argument("--alliance", type=_arg(parse_alliance), metavar="ALLIANCE",
-                   help="only the members of aes, g5, ecowas or lga on the map's date")
-    g.add_argument("--on", dest="alliance_day", type=_arg(parse_day), metavar="YYYY-MM-DD",
-                   help="the map's date: alliances as on that day (default: --to, else today)")
-    g.add_argument("--source", dest="sources", action="append", metavar="NAME",
-                   help="dataset name, or 'articles' (repeatable)")
-    g.add_argument("--bbox", type=_arg(views.parse_bbox), metavar="W,S,E,N",
-                   help="the map's extent in degrees, e.g. -5,10,5,20")
-    g.add_argument("--layers", type=_arg(parse_layers), metavar="LAYER,...",
-                   help=f"layers shown: {', '.join(views.LAYERS)}, areas, all or none (default: the dashboard's)")
+    g.add_argument(
+        "--alliance",
+        type=_arg(parse_alliance),
+        metavar="ALLIANCE",
+        help="only the members of aes, g5, ecowas or lga on the map's date",
+    )
+    g.add_argument(
+        "--on",
+        dest="alliance_day",
+        type=_arg(parse_day),
+        metavar="YYYY-MM-DD",
+        help="the map's date: alliances as on that day (default: --to, else today)",
+    )
+    g.add_argument(
+        "--source", dest="sources", action="append", metavar="NAME", help="dataset name, or 'articles' (repeatable)"
+    )
+    g.add_argument(
+        "--bbox", type=_arg(views.parse_bbox), metavar="W,S,E,N", help="the map's extent in degrees, e.g. -5,10,5,20"
+    )
+    g.add_argument(
+        "--layers",
+        type=_arg(parse_layers),
+        metavar="LAYER,...",
+        help=f"layers shown: {', '.join(views.LAYERS)}, areas, all or none (default: the dashboard's)",
+    )
     if display:
         g.add_argument("--mode", choices=views.MODES, help="incidents as points, heatmap (density) or choropleth")
         g.add_argument("--metric", choices=views.METRICS, help="what the heatmap and choropleth count")
@@ -104,5 +131,12 @@ def view_from_args(args: argparse.Namespace) -> views.ViewFilter:
     return view
 
 
-__all__ = ["NEGATIVE_VALUES", "add_view_options", "parse_alliance", "parse_day", "parse_layers", "parse_view",
-           "view_from_args"]
+__all__ = [
+    "NEGATIVE_VALUES",
+    "add_view_options",
+    "parse_alliance",
+    "parse_day",
+    "parse_layers",
+    "parse_view",
+    "view_from_args",
+]

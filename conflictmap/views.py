@@ -93,9 +93,16 @@ class ViewFilter:
             except KeyError:
                 members = ()
         return IncidentQuery(
-            start=start, end=end, event_types=self.event_types, sub_event_types=self.sub_event_types,
-            actors=self.actors, countries=self.countries, admin1=self.admin1, members=members,
-            max_geo_precision=self.max_geo_precision, sources=self.sources,
+            start=start,
+            end=end,
+            event_types=self.event_types,
+            sub_event_types=self.sub_event_types,
+            actors=self.actors,
+            countries=self.countries,
+            admin1=self.admin1,
+            members=members,
+            max_geo_precision=self.max_geo_precision,
+            sources=self.sources,
         )
 
     # ----------------------------------------------------------------- URL
@@ -172,10 +179,24 @@ class ViewFilter:
 
 _TUPLES = {"event_types", "sub_event_types", "actors", "countries", "admin1", "sources"}
 _PARAM = {
-    "start": "from", "end": "to", "event_types": "type", "sub_event_types": "sub", "actors": "actor",
-    "countries": "country", "admin1": "admin1", "alliance": "alliance", "alliance_day": "on",
-    "max_geo_precision": "prec", "min_confidence": "conf", "sources": "source", "mode": "mode",
-    "metric": "metric", "step": "step", "period": "period", "selected": "sel", "layers": "layer",
+    "start": "from",
+    "end": "to",
+    "event_types": "type",
+    "sub_event_types": "sub",
+    "actors": "actor",
+    "countries": "country",
+    "admin1": "admin1",
+    "alliance": "alliance",
+    "alliance_day": "on",
+    "max_geo_precision": "prec",
+    "min_confidence": "conf",
+    "sources": "source",
+    "mode": "mode",
+    "metric": "metric",
+    "step": "step",
+    "period": "period",
+    "selected": "sel",
+    "layers": "layer",
     "bbox": "bbox",
 }
 
@@ -202,8 +223,9 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def preset_range(preset: str, today: date | None = None, first: date | None = None,
-                 last: date | None = None) -> tuple[date | None, date | None] | None:
+def preset_range(
+    preset: str, today: date | None = None, first: date | None = None, last: date | None = None
+) -> tuple[date | None, date | None] | None:
     """The (start, end) of a named preset; None for "custom"."""
     today = today or date.today()
     if preset == "last 30 days":
@@ -298,9 +320,17 @@ def layer_keys(text: str) -> tuple[str, ...]:
 
 #: How each single-valued field reads its URL value (a field not named here keeps the text).
 _READERS = {
-    "start": date.fromisoformat, "end": date.fromisoformat, "alliance_day": date.fromisoformat,
-    "max_geo_precision": int, "selected": int, "min_confidence": _unit_interval, "mode": _one_of(MODES),
-    "metric": _one_of(METRICS), "step": _one_of(STEPS), "period": _period, "bbox": parse_bbox,
+    "start": date.fromisoformat,
+    "end": date.fromisoformat,
+    "alliance_day": date.fromisoformat,
+    "max_geo_precision": int,
+    "selected": int,
+    "min_confidence": _unit_interval,
+    "mode": _one_of(MODES),
+    "metric": _one_of(METRICS),
+    "step": _one_of(STEPS),
+    "period": _period,
+    "bbox": parse_bbox,
     "alliance": _alliance,
 }
 
@@ -340,8 +370,14 @@ def count(store: Store, view: ViewFilter) -> int:
     return store.count_incidents(view.query())
 
 
-def incidents_frame(store: Store, view: ViewFilter, *, limit: int | None = None,
-                    columns: Iterable[str] = TABLE_COLUMNS, order: str = "newest") -> pd.DataFrame:
+def incidents_frame(
+    store: Store,
+    view: ViewFilter,
+    *,
+    limit: int | None = None,
+    columns: Iterable[str] = TABLE_COLUMNS,
+    order: str = "newest",
+) -> pd.DataFrame:
     """The incidents of ``view`` (one row per incident, corrections applied), newest first."""
     return store.incident_rows(view.query(), limit=limit, columns=columns, order=order)
 
@@ -358,10 +394,29 @@ def incidents_geoframe(store: Store, view: ViewFilter) -> gpd.GeoDataFrame:
 
 def map_points(store: Store, view: ViewFilter, *, limit: int) -> pd.DataFrame:
     """The few columns a map marker needs, for at most ``limit`` incidents."""
-    return incidents_frame(store, view, limit=limit, columns=[
-        "id", "lon", "lat", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities",
-        "location", "admin1", "country", "source", "summary", "single", "correction_id",
-    ])
+    return incidents_frame(
+        store,
+        view,
+        limit=limit,
+        columns=[
+            "id",
+            "lon",
+            "lat",
+            "event_date",
+            "event_type",
+            "sub_event_type",
+            "actor1",
+            "actor2",
+            "fatalities",
+            "location",
+            "admin1",
+            "country",
+            "source",
+            "summary",
+            "single",
+            "correction_id",
+        ],
+    )
 
 
 def admin1_totals(store: Store, view: ViewFilter) -> pd.DataFrame:
@@ -386,9 +441,14 @@ def timeseries(store: Store, view: ViewFilter, step: str = "month") -> pd.DataFr
     length = 7 if step == "month" else 4
     # by day and type first: the order of the date-led index, so SQLite streams instead of sorting
     days = store.incident_totals(view.query(), by=("day", "event_type"))
-    frame = pd.DataFrame({"period": days["day"].astype("string").str.slice(0, length),
-                          "event_type": days["event_type"].fillna("(none)"),
-                          "incidents": days["incidents"], "fatalities": days["fatalities"]})
+    frame = pd.DataFrame(
+        {
+            "period": days["day"].astype("string").str.slice(0, length),
+            "event_type": days["event_type"].fillna("(none)"),
+            "incidents": days["incidents"],
+            "fatalities": days["fatalities"],
+        }
+    )
     frame = frame.groupby(["period", "event_type"], as_index=False, dropna=False)[["incidents", "fatalities"]].sum()
     return frame.sort_values(["period", "event_type"], kind="stable").reset_index(drop=True)
 
@@ -422,14 +482,28 @@ def incident_detail(store: Store, incident_id: int) -> pd.DataFrame:
 
 #: The columns of :func:`places_frame` (and ``ref``, the polygon a place is drawn as).
 PLACE_COLUMNS = [
-    "name", "kind", "country", "admin1", "confidence", "mentions", "sentence", "surfaces",
-    "article_id", "article_title", "article_url", "article_date", "geonameid", "lat", "lon",
+    "name",
+    "kind",
+    "country",
+    "admin1",
+    "confidence",
+    "mentions",
+    "sentence",
+    "surfaces",
+    "article_id",
+    "article_title",
+    "article_url",
+    "article_date",
+    "geonameid",
+    "lat",
+    "lon",
 ]
 _PLACE_KEYS = ["article_id", "name", "kind", "ref", "lat", "lon"]
 
 
-def places_frame(store: Store, view: ViewFilter | None = None, *,
-                 article_ids: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+def places_frame(
+    store: Store, view: ViewFilter | None = None, *, article_ids: Iterable[str] | None = None
+) -> gpd.GeoDataFrame:
     """The places of the articles: one feature per distinct resolved place per article (EPSG:4326),
     what the map shows and every export writes; narrowed by ``view`` (article date, countries,
     admin-1, place confidence) and to ``article_ids`` when given.
@@ -474,16 +548,20 @@ def _all_places(store: Store, article_ids: Iterable[str] | None) -> gpd.GeoDataF
         )
 
     mentions = mentions.sort_values(["article_id", "start", "id"])
-    grouped = mentions.groupby(_PLACE_KEYS, dropna=False, sort=False).agg(
-        country=("country", "first"),
-        admin1=("admin1", "first"),
-        confidence=("confidence", "max"),
-        mentions=("id", "count"),
-        sentence=("sentence", "first"),
-        surfaces=("surface", lambda s: " | ".join(dict.fromkeys(s))),
-        geonameid=("geonameid", "first"),
-        first_start=("start", "min"),
-    ).reset_index()
+    grouped = (
+        mentions.groupby(_PLACE_KEYS, dropna=False, sort=False)
+        .agg(
+            country=("country", "first"),
+            admin1=("admin1", "first"),
+            confidence=("confidence", "max"),
+            mentions=("id", "count"),
+            sentence=("sentence", "first"),
+            surfaces=("surface", lambda s: " | ".join(dict.fromkeys(s))),
+            geonameid=("geonameid", "first"),
+            first_start=("start", "min"),
+        )
+        .reset_index()
+    )
 
     articles = store.articles()[["id", "title", "url", "published"]].rename(
         columns={"id": "article_id", "title": "article_title", "url": "article_url", "published": "article_date"}

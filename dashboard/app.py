@@ -121,20 +121,26 @@ def admin1_reforms() -> list[tuple[str, str]]:
 def store_signature(store: Store) -> tuple[Any, ...]:
     """Changes whenever the store's content changes: counts, the latest ingest time, the newest
     incident and the corrections (an undo changes ``undone``)."""
-    return (*sorted(store.counts().items()), store.latest_ingest(), store.max_incident_id(),
-            store.corrections_signature())
+    return (
+        *sorted(store.counts().items()),
+        store.latest_ingest(),
+        store.max_incident_id(),
+        store.corrections_signature(),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_places(db_path: str, signature: tuple[Any, ...], places_key: tuple[Any, ...], _store: Store,
-                _view: views.ViewFilter) -> Any:
+def load_places(
+    db_path: str, signature: tuple[Any, ...], places_key: tuple[Any, ...], _store: Store, _view: views.ViewFilter
+) -> Any:
     """The places of ``_view`` (a :func:`dashboard.view_map.places_view`), for the map and the table."""
     return views.places_frame(_store, _view)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_place_layers(db_path: str, signature: tuple[Any, ...], places_key: tuple[Any, ...], _places: Any,
-                      _names: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def load_place_layers(
+    db_path: str, signature: tuple[Any, ...], places_key: tuple[Any, ...], _places: Any, _names: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The places layers' features: rebuilt only when the store changes."""
     return placemarks.place_features(_places, _names)
 
@@ -149,41 +155,71 @@ def load_choices(db_path: str, signature: tuple[Any, ...], _store: Store) -> dic
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_view(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store,
-              _view: views.ViewFilter, _country_names: dict[str, str]) -> dict[str, Any]:
+def load_view(
+    db_path: str,
+    signature: tuple[Any, ...],
+    view_key: tuple[Any, ...],
+    _store: Store,
+    _view: views.ViewFilter,
+    _country_names: dict[str, str],
+) -> dict[str, Any]:
     """Everything the map, table and charts need for one view; aggregated past POINT_LIMIT.
     The overlay is built by :mod:`dashboard.view_map`, as in a map capture; hexagon bins depend on
     the map's extent, so they are left to :func:`load_heatmap` (``overlay`` None)."""
     total = views.count(_store, _view)
     mode, aggregated = view_map.drawn_mode(_view, total)
     if mode == "heatmap" and total:
-        return {"total": total, "aggregated": aggregated, "overlay": None,
-                "table": views.incidents_frame(_store, _view, limit=TABLE_ROWS)}
+        return {
+            "total": total,
+            "aggregated": aggregated,
+            "overlay": None,
+            "table": views.incidents_frame(_store, _view, limit=TABLE_ROWS),
+        }
     drawn = view_map.incident_overlay(_store, _view, _country_names)
     table = drawn.points if drawn.points is not None else views.incidents_frame(_store, _view, limit=TABLE_ROWS)
-    return {"total": drawn.total, "aggregated": drawn.aggregated, "overlay": drawn.overlay,
-            "table": table.head(TABLE_ROWS).reset_index(drop=True)}
+    return {
+        "total": drawn.total,
+        "aggregated": drawn.aggregated,
+        "overlay": drawn.overlay,
+        "table": table.head(TABLE_ROWS).reset_index(drop=True),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def load_coordinates(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store,
-                     _view: views.ViewFilter) -> pd.DataFrame:
+def load_coordinates(
+    db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store, _view: views.ViewFilter
+) -> pd.DataFrame:
     """The view's incident coordinates (kept so that a zoom re-bins them without a query)."""
     return views.coordinates(_store, _view)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_hex_bins(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], grid: hexgrid.HexGrid,
-                  _store: Store, _view: views.ViewFilter) -> pd.DataFrame:
+def load_hex_bins(
+    db_path: str,
+    signature: tuple[Any, ...],
+    view_key: tuple[Any, ...],
+    grid: hexgrid.HexGrid,
+    _store: Store,
+    _view: views.ViewFilter,
+) -> pd.DataFrame:
     """The view's incidents binned into the hexagons of ``grid``."""
     frame = load_coordinates(db_path, signature, view_key, _store, _view)
     return hexgrid.bin_points(frame["lon"].to_numpy(), frame["lat"].to_numpy(), frame["fatalities"].to_numpy(), grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_heatmap(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], grid: hexgrid.HexGrid,
-                 around: Any, total: int, aggregated: bool, _store: Store, _view: views.ViewFilter,
-                 _extent: Any) -> incident_layers.IncidentOverlay:
+def load_heatmap(
+    db_path: str,
+    signature: tuple[Any, ...],
+    view_key: tuple[Any, ...],
+    grid: hexgrid.HexGrid,
+    around: Any,
+    total: int,
+    aggregated: bool,
+    _store: Store,
+    _view: views.ViewFilter,
+    _extent: Any,
+) -> incident_layers.IncidentOverlay:
     """Hexagon bins of the view for a map showing ``_extent``, those around ``around`` when there
     are very many: keyed by the grid (which changes with the zoom), never by the exact extent."""
     bins = load_hex_bins(db_path, signature, view_key, grid, _store, _view)
@@ -191,8 +227,9 @@ def load_heatmap(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_charts(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store,
-                _view: views.ViewFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_charts(
+    db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], _store: Store, _view: views.ViewFilter
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The charts' data: incidents over time by type, and totals by admin-1 unit."""
     return views.timeseries(_store, _view), views.admin1_totals(_store, _view)
 
@@ -248,10 +285,12 @@ def ingest_uploads(store: Store, files: list[tuple[str, bytes]]) -> list[tuple[s
     bar = st.progress(0.0, text=f"Ingesting {_plural(len(files), 'file')}…")
     messages = []
     for i, (name, data) in enumerate(files):
+
         def step(done: int, total: int, i: int = i, name: str = name) -> None:
             share = (i + (done / total if total else 1.0)) / len(files)
-            bar.progress(min(share, 1.0), text=f"File {i + 1} of {len(files)}, {name}: {done:,} of "
-                                               f"{_plural(total, 'article')}")
+            bar.progress(
+                min(share, 1.0), text=f"File {i + 1} of {len(files)}, {name}: {done:,} of {_plural(total, 'article')}"
+            )
 
         if name.rsplit(".", 1)[-1].lower() in CORPUS_TYPES:
             messages.append(ingest_corpus(store, data, name, step))
@@ -268,13 +307,14 @@ def ingest_corpus(store: Store, data: bytes, name: str, step: Callable[[int, int
     from loaders.sources import read_bytes_source
 
     try:
-        result = run_batch(store, read_bytes_source(data, name), label=name,
-                           progress=lambda p: step(p.done, p.total))
+        result = run_batch(store, read_bytes_source(data, name), label=name, progress=lambda p: step(p.done, p.total))
     except Exception as exc:  # noqa: BLE001 - SourceError and friends: one line, the log the traceback
         _LOG.exception("ingest of %s failed", name)
         return ("error", f"{name}: could not be ingested ({str(exc)[:200]})")
-    msg = (f"{name}: {_plural(result.inserted, 'article')} added, {result.skipped:,} already in the store, "
-           f"{_plural(result.incidents, 'incident report')}")
+    msg = (
+        f"{name}: {_plural(result.inserted, 'article')} added, {result.skipped:,} already in the store, "
+        f"{_plural(result.incidents, 'incident report')}"
+    )
     if result.failed:
         reasons = "; ".join(str(e) for e in result.failed[:3]) + (" …" if len(result.failed) > 3 else "")
         msg += f"; {_plural(len(result.failed), 'entry', 'entries')} skipped ({reasons})"
@@ -299,7 +339,8 @@ def sidebar_ingest(store: Store) -> None:
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
             "Articles (.txt, .md, .html), corpora (.jsonl, .csv) or feeds (.rss, .atom, .xml)",
-            type=UPLOAD_TYPES, accept_multiple_files=True,
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
         )
         if st.form_submit_button("Ingest files") and files:
             messages = ingest_uploads(store, [(f.name, f.getvalue()) for f in files])
@@ -345,8 +386,15 @@ def view_key_of(view: views.ViewFilter) -> tuple[Any, ...]:
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(data.items()))
 
 
-def incidents_overlay(db_path: str, signature: tuple[Any, ...], view_key: tuple[Any, ...], store: Store,
-                      data: dict[str, Any], data_view: views.ViewFilter, extent: Any) -> incident_layers.IncidentOverlay:
+def incidents_overlay(
+    db_path: str,
+    signature: tuple[Any, ...],
+    view_key: tuple[Any, ...],
+    store: Store,
+    data: dict[str, Any],
+    data_view: views.ViewFilter,
+    extent: Any,
+) -> incident_layers.IncidentOverlay:
     """The view's incidents overlay; hexagon bins sized for the map's extent. When very many
     hexagons are clipped to an area around the extent, that area is kept until the map leaves it."""
     if data["overlay"] is not None:
@@ -356,8 +404,9 @@ def incidents_overlay(db_path: str, signature: tuple[Any, ...], view_key: tuple[
     window = ss.get("_hex_window")
     if window is None or window[0] != (view_key, grid) or not hexgrid.contains(window[1], extent):
         ss["_hex_window"] = window = ((view_key, grid), hexgrid.widened(extent))
-    return load_heatmap(db_path, signature, view_key, grid, window[1], data["total"], data["aggregated"],
-                        store, data_view, extent)
+    return load_heatmap(
+        db_path, signature, view_key, grid, window[1], data["total"], data["aggregated"], store, data_view, extent
+    )
 
 
 def main() -> None:
@@ -381,8 +430,12 @@ def main() -> None:
         view = filters.sidebar_filters(choices, static.country_names)
         st.header("Map")
         view = view.replace(layers=filters.layer_checkboxes())
-        online = st.toggle("Online tiles (needs internet)", value=False, key="online_tiles",
-                           help="Adds OpenStreetMap tiles under the borders. Off: the map works offline.")
+        online = st.toggle(
+            "Online tiles (needs internet)",
+            value=False,
+            key="online_tiles",
+            help="Adds OpenStreetMap tiles under the borders. Off: the map works offline.",
+        )
         sidebar_ingest(store)
     signature = store_signature(store)  # an ingest above changes it
     filters.sync_url(view)  # the whole view, extent and selection included: a copied URL reopens it
@@ -390,8 +443,11 @@ def main() -> None:
     data_view = view.replace(selected=None, bbox=None)
     view_key = view_key_of(view)
     places_view = view_map.places_view(view)
-    places_key = (*sorted((k, v) for k, v in places_view.as_dict().items() if not isinstance(v, tuple)),
-                  view.countries, view.admin1)
+    places_key = (
+        *sorted((k, v) for k, v in places_view.as_dict().items() if not isinstance(v, tuple)),
+        view.countries,
+        view.admin1,
+    )
 
     try:
         places = load_places(db_path, signature, places_key, store, places_view)
@@ -417,13 +473,26 @@ def main() -> None:
         f"({counts.get('resolved', 0)} resolved, {counts.get('unresolved', 0)} unresolved mentions) · store {db_path}"
     )
 
-    place_layers = (load_place_layers(db_path, signature, places_key, places, static.country_names)
-                    if places is not None else None)
+    place_layers = (
+        load_place_layers(db_path, signature, places_key, places, static.country_names) if places is not None else None
+    )
     map_panel.focus_from_url(store)
     selected = view.selected
     focus = st.session_state.get("focus")
-    map_panel.draw_map(view, day, online, static, places, place_layers, overlay, focus, signature, places_key,
-                       alliances_on(day), height=MAP_HEIGHT)
+    map_panel.draw_map(
+        view,
+        day,
+        online,
+        static,
+        places,
+        place_layers,
+        overlay,
+        focus,
+        signature,
+        places_key,
+        alliances_on(day),
+        height=MAP_HEIGHT,
+    )
 
     # One panel at a time (not tabs): a hidden panel costs nothing on a rerun.
     panel = st.segmented_control("Panel", PANELS, default=PANELS[0], key="panel", label_visibility="collapsed")
@@ -435,14 +504,37 @@ def main() -> None:
                 st.caption(f"The newest {len(table):,} of {data['total']:,} incidents. Select a row to focus the map.")
             else:
                 st.caption("Select a row to focus the map and show the incident's sources.")
-            shown_cols = [c for c in ["id", "event_date", "event_type", "sub_event_type", "actor1", "actor2",
-                                      "fatalities", "location", "admin1", "country", "source", "summary"]
-                          if c in table.columns]
+            shown_cols = [
+                c
+                for c in [
+                    "id",
+                    "event_date",
+                    "event_type",
+                    "sub_event_type",
+                    "actor1",
+                    "actor2",
+                    "fatalities",
+                    "location",
+                    "admin1",
+                    "country",
+                    "source",
+                    "summary",
+                ]
+                if c in table.columns
+            ]
             st.session_state["_table_rows"] = [
                 (int(i), None if pd.isna(la) else float(la), None if pd.isna(lo) else float(lo))
-                for i, la, lo in table[["id", "lat", "lon"]].itertuples(index=False, name=None)]
-            st.dataframe(table[shown_cols], hide_index=True, key="incident_table", on_select=map_panel.on_table_select,
-                         selection_mode="single-row", width="stretch", height=320)
+                for i, la, lo in table[["id", "lat", "lon"]].itertuples(index=False, name=None)
+            ]
+            st.dataframe(
+                table[shown_cols],
+                hide_index=True,
+                key="incident_table",
+                on_select=map_panel.on_table_select,
+                selection_mode="single-row",
+                width="stretch",
+                height=320,
+            )
         if selected is not None:
             st.subheader("Selected incident")
             panels.incident_detail(store, int(selected), choices["event_types"], _clear_caches)
@@ -459,14 +551,18 @@ def main() -> None:
             if places is None or len(places) == 0:
                 st.info("No places yet: add an article in the sidebar.")
             else:
-                ptable = pd.DataFrame({
-                    "name": places["name"],
-                    "kind": places["kind"],
-                    "country": places["country"].map(lambda c: static.country_names.get(c, c) if isinstance(c, str) else c),
-                    "admin-1": places["admin1"],
-                    "confidence": places["confidence"].astype(float).round(2),
-                    "article": places["article_title"],
-                })
+                ptable = pd.DataFrame(
+                    {
+                        "name": places["name"],
+                        "kind": places["kind"],
+                        "country": places["country"].map(
+                            lambda c: static.country_names.get(c, c) if isinstance(c, str) else c
+                        ),
+                        "admin-1": places["admin1"],
+                        "confidence": places["confidence"].astype(float).round(2),
+                        "article": places["article_title"],
+                    }
+                )
                 order = places["kind"].map(lambda k: KIND_ORDER.get(k, 9)).to_numpy()
                 ptable = ptable.assign(_o=order).sort_values(["_o", "name"], kind="stable").drop(columns="_o")
                 st.dataframe(ptable, hide_index=True, key="places_table")

@@ -249,4 +249,3 @@ def alliances_on(day: date) -> list[AllianceShape]:
         _LOG.warning("geodata.alliances is not available: no alliance layer")
         return []
     return alliance_shapes(alliance_layer(day))
-

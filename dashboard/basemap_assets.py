@@ -78,7 +78,9 @@ class BasemapData(GeoJsonData):
 
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__([], **kwargs)
-        self.data_js = f"(window.cmBasemap || {{}})[{js_literal(name)}] || {{\"type\": \"FeatureCollection\", \"features\": []}}"
+        self.data_js = (
+            f'(window.cmBasemap || {{}})[{js_literal(name)}] || {{"type": "FeatureCollection", "features": []}}'
+        )
 
 
 __all__ = ["BASE", "COMPONENT", "BasemapData", "BasemapScript", "asset_dir", "basemap_script", "publish"]

@@ -37,9 +37,19 @@ if TYPE_CHECKING:
 
 FORMATS = ("png", "pdf")
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-extensions", "--hide-scrollbars", "--mute-audio"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--mute-audio",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 #: How long the page must stay unchanged before the shot, and the longest wait for it (ms).
@@ -88,8 +98,10 @@ def chromium_path() -> Path:
     """Debian's Chromium (or ``$CONFLICTMAP_CHROMIUM``); CaptureError saying how to get it."""
     path = Path(os.environ.get("CONFLICTMAP_CHROMIUM") or CHROMIUM)
     if not path.exists():
-        raise CaptureError(f"Chromium not found at {path}: install Debian's chromium package "
-                           "(apt-get install chromium) or set CONFLICTMAP_CHROMIUM, or render without --capture")
+        raise CaptureError(
+            f"Chromium not found at {path}: install Debian's chromium package "
+            "(apt-get install chromium) or set CONFLICTMAP_CHROMIUM, or render without --capture"
+        )
     return path
 
 
@@ -122,13 +134,15 @@ class _CaptureStyle(SafeMacroElement):
 
 def _file_links(m: folium.Map) -> None:
     """Point the map's Leaflet links (relative to Streamlit's component route) at the installed files."""
-    bases = {web_assets.LEAFLET_BASE: Path(web_assets.LEAFLET_DIR),
-             web_assets.MARKERCLUSTER_BASE: Path(web_assets.MARKERCLUSTER_DIR)}
+    bases = {
+        web_assets.LEAFLET_BASE: Path(web_assets.LEAFLET_DIR),
+        web_assets.MARKERCLUSTER_BASE: Path(web_assets.MARKERCLUSTER_DIR),
+    }
 
     def local(url: str) -> str:
         for base, folder in bases.items():
             if url.startswith(base):
-                return (folder / url[len(base):]).resolve().as_uri()
+                return (folder / url[len(base) :]).resolve().as_uri()
         return url
 
     stack: list[Any] = [m]
@@ -141,12 +155,14 @@ def _file_links(m: folium.Map) -> None:
                 setattr(element, attr, [(name, local(url)) for name, url in links])
 
 
-def standalone_html(m: folium.Map, *, width: int, height: int, title: str = "", subtitle: str = "",
-                    controls: bool = False) -> str:
+def standalone_html(
+    m: folium.Map, *, width: int, height: int, title: str = "", subtitle: str = "", controls: bool = False
+) -> str:
     """The map as one HTML page that loads nothing but local files; a title box top left."""
     if title or subtitle:
         box = (f'<div class="cm-title">{esc(title)}</div>' if title else "") + (
-            f'<div class="cm-subtitle">{esc(subtitle)}</div>' if subtitle else "")
+            f'<div class="cm-subtitle">{esc(subtitle)}</div>' if subtitle else ""
+        )
         HtmlControl(box, position="topleft", css_class="cm-legend cm-capture-title").add_to(m)
     _CaptureStyle(width, height, controls).add_to(m)
     _file_links(m)
@@ -168,13 +184,25 @@ def _window_layers(window: Extent) -> StaticLayers:
 
     west, south, east, north = window
     countries = boundaries.countries()
-    layers = build_static_layers(countries.cx[west:east, south:north], boundaries.admin1().cx[west:east, south:north],
-                                 boundaries.areas().cx[west:east, south:north], boundaries.ATTRIBUTION)
+    layers = build_static_layers(
+        countries.cx[west:east, south:north],
+        boundaries.admin1().cx[west:east, south:north],
+        boundaries.areas().cx[west:east, south:north],
+        boundaries.ATTRIBUTION,
+    )
     return replace(layers, country_names=country_names(countries))
 
 
-def view_page(store: Store, view: views.ViewFilter, *, width: int, height: int, title: str | None = None,
-              subtitle: str | None = None, controls: bool = False) -> str:
+def view_page(
+    store: Store,
+    view: views.ViewFilter,
+    *,
+    width: int,
+    height: int,
+    title: str | None = None,
+    subtitle: str | None = None,
+    controls: bool = False,
+) -> str:
     """The standalone HTML of ``view``'s interactive map; ``title``/``subtitle`` default to words
     for the view (``""`` for none)."""
     static = visible_layers(view.bbox or from_latlng_bounds(SAHEL_BOUNDS), width, height)
@@ -184,8 +212,9 @@ def view_page(store: Store, view: views.ViewFilter, *, width: int, height: int, 
     if title is None:
         title = map_captions.default_title(view, drawn.total, static.country_names)
     if subtitle is None:
-        subtitle = map_captions.subtitle(view, drawn.total, drawn.mode, aggregated=drawn.aggregated,
-                                         country_names=static.country_names)
+        subtitle = map_captions.subtitle(
+            view, drawn.total, drawn.mode, aggregated=drawn.aggregated, country_names=static.country_names
+        )
     return standalone_html(m, width=width, height=height, title=title, subtitle=subtitle, controls=controls)
 
 
@@ -253,24 +282,36 @@ class Browser:
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             path = page_file() if callable(page_file) else Path(page_file)
             page.goto(path.resolve().as_uri(), wait_until="load")
-            page.wait_for_function("() => window.L && document.querySelector('.leaflet-container')",
-                                   timeout=DRAW_TIMEOUT_MS)
+            page.wait_for_function(
+                "() => window.L && document.querySelector('.leaflet-container')", timeout=DRAW_TIMEOUT_MS
+            )
             drawn = int(page.evaluate(_SETTLED, [QUIET_MS, DRAW_TIMEOUT_MS]))
             legends = page.evaluate(_LEGENDS)
             if fmt == "png":
                 data = page.screenshot(type="png", full_page=False)
             else:
                 page.emulate_media(media="screen")
-                data = page.pdf(width=f"{width}px", height=f"{height}px", print_background=True,
-                                prefer_css_page_size=True, page_ranges="1",
-                                margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
+                data = page.pdf(
+                    width=f"{width}px",
+                    height=f"{height}px",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    page_ranges="1",
+                    margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+                )
         except PlaywrightError as exc:
             raise CaptureError(f"Chromium could not capture the map: {str(exc).splitlines()[0]}") from None
         finally:
             context.close()
-        return Capture(data, fmt, legend="\n".join(text for text, _ in legends),
-                       legend_boxes=[tuple(box) for _, box in legends], drawn=drawn, blocked=blocked,
-                       errors=errors)
+        return Capture(
+            data,
+            fmt,
+            legend="\n".join(text for text, _ in legends),
+            legend_boxes=[tuple(box) for _, box in legends],
+            drawn=drawn,
+            blocked=blocked,
+            errors=errors,
+        )
 
 
 def capture_file(path: Path, *, width: int = 1920, height: int = 1080, fmt: str = "png") -> Capture:
@@ -280,9 +321,18 @@ def capture_file(path: Path, *, width: int = 1920, height: int = 1080, fmt: str 
         return browser.shoot(path, width=width, height=height, fmt=fmt)
 
 
-def capture_view(store: Store, view: views.ViewFilter, *, width: int = 1920, height: int = 1080, fmt: str = "png",
-                 title: str | None = None, subtitle: str | None = None, controls: bool = False,
-                 browser: Browser | None = None) -> Capture:
+def capture_view(
+    store: Store,
+    view: views.ViewFilter,
+    *,
+    width: int = 1920,
+    height: int = 1080,
+    fmt: str = "png",
+    title: str | None = None,
+    subtitle: str | None = None,
+    controls: bool = False,
+    browser: Browser | None = None,
+) -> Capture:
     """:func:`view_page`, written to a temporary folder and shot by ``browser`` (default: one started
     for this capture, while the page is built in a thread)."""
     _check_format(fmt)
@@ -290,10 +340,13 @@ def capture_view(store: Store, view: views.ViewFilter, *, width: int = 1920, hei
         if not 200 <= value <= 8000:
             raise CaptureError(f"{name} {value} px is out of range for a capture (200–8000)")
     chromium_path()  # fail before building the page
-    with tempfile.TemporaryDirectory(prefix="conflictmap-capture-") as folder, \
-            ThreadPoolExecutor(max_workers=1) as pool:
-        html = pool.submit(view_page, store, view, width=width, height=height, title=title, subtitle=subtitle,
-                           controls=controls)
+    with (
+        tempfile.TemporaryDirectory(prefix="conflictmap-capture-") as folder,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        html = pool.submit(
+            view_page, store, view, width=width, height=height, title=title, subtitle=subtitle, controls=controls
+        )
 
         def page_file() -> Path:
             path = Path(folder) / "map.html"
@@ -306,8 +359,16 @@ def capture_view(store: Store, view: views.ViewFilter, *, width: int = 1920, hei
             return started.shoot(page_file, width=width, height=height, fmt=fmt)
 
 
-def capture_map(store: Store, view: views.ViewFilter, *, width: int = 1920, height: int = 1080, fmt: str = "png",
-                title: str | None = None, subtitle: str | None = None) -> bytes:
+def capture_map(
+    store: Store,
+    view: views.ViewFilter,
+    *,
+    width: int = 1920,
+    height: int = 1080,
+    fmt: str = "png",
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> bytes:
     """The interactive map of ``view`` as PNG or PDF bytes, as the dashboard draws it."""
     return capture_view(store, view, width=width, height=height, fmt=fmt, title=title, subtitle=subtitle).data
 

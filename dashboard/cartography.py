@@ -127,9 +127,17 @@ def add_scale_bar(ax: Axes, extent: Extent, *, fontsize: float, color: str, box:
     label = f"{km:,.0f} km" if km >= 1 else f"{km * 1000:,.0f} m"
     hemi = "N" if lat0 >= 0 else "S"
     bar = AnchoredSizeBar(
-        ax.transData, km / km_per_deg, f"{label}  (true at {abs(lat0):.0f}° {hemi})", "lower left",
-        pad=0.45, borderpad=0.9, sep=4, color=color, frameon=True,
-        size_vertical=(extent[3] - extent[1]) / 260, fontproperties=FontProperties(size=fontsize),
+        ax.transData,
+        km / km_per_deg,
+        f"{label}  (true at {abs(lat0):.0f}° {hemi})",
+        "lower left",
+        pad=0.45,
+        borderpad=0.9,
+        sep=4,
+        color=color,
+        frameon=True,
+        size_vertical=(extent[3] - extent[1]) / 260,
+        fontproperties=FontProperties(size=fontsize),
     )
     bar.patch.set_facecolor(box)
     bar.patch.set_alpha(0.85)
@@ -142,10 +150,25 @@ def add_scale_bar(ax: Axes, extent: Extent, *, fontsize: float, color: str, box:
 def add_north_arrow(ax: Axes, *, fontsize: float, color: str, halo: str) -> Text:
     """An arrow and an N in the map's top right corner (north is up in this projection)."""
     arrow = ax.annotate(
-        "N", xy=(0.965, 0.955), xytext=(0.965, 0.865), xycoords="axes fraction", textcoords="axes fraction",
-        ha="center", va="center", fontsize=fontsize, fontweight="bold", color=color, zorder=50,
-        arrowprops={"facecolor": color, "edgecolor": halo, "width": fontsize * 0.35, "headwidth": fontsize * 1.1,
-                    "headlength": fontsize * 1.1, "shrink": 0.0},
+        "N",
+        xy=(0.965, 0.955),
+        xytext=(0.965, 0.865),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        fontweight="bold",
+        color=color,
+        zorder=50,
+        arrowprops={
+            "facecolor": color,
+            "edgecolor": halo,
+            "width": fontsize * 0.35,
+            "headwidth": fontsize * 1.1,
+            "headlength": fontsize * 1.1,
+            "shrink": 0.0,
+        },
         bbox={"boxstyle": "circle,pad=0.25", "facecolor": halo, "edgecolor": "none", "alpha": 0.85},
     )
     return arrow
@@ -167,18 +190,32 @@ def frame_axes(ax: Axes, extent: Extent, *, color: str, linewidth: float) -> Non
         spine.set_linewidth(linewidth)
 
 
-def add_inset(ax: Axes, geometries: Any, extent: Extent, context: Extent, *, land: str, sea: str, border: str,
-              mark: str) -> Extent:
+def add_inset(
+    ax: Axes, geometries: Any, extent: Extent, context: Extent, *, land: str, sea: str, border: str, mark: str
+) -> Extent:
     """A locator map: ``geometries`` (a GeoSeries) over ``context`` and the map's ``extent`` marked."""
     west, south, east, north = extent
-    frame = fit_extent(pad_extent((min(context[0], west), min(context[1], south),
-                                   max(context[2], east), max(context[3], north)), 0.03),
-                       *_axes_size(ax))
+    frame = fit_extent(
+        pad_extent(
+            (min(context[0], west), min(context[1], south), max(context[2], east), max(context[3], north)), 0.03
+        ),
+        *_axes_size(ax),
+    )
     ax.set_facecolor(sea)
-    shown = geometries.cx[frame[0]:frame[2], frame[1]:frame[3]]
+    shown = geometries.cx[frame[0] : frame[2], frame[1] : frame[3]]
     add_polygons(ax, shown.values, facecolors=land, edgecolors=border, linewidths=0.3)
-    ax.add_patch(Rectangle((west, south), east - west, north - south, facecolor=mark, alpha=0.18,
-                           edgecolor=mark, linewidth=1.6, zorder=5))
+    ax.add_patch(
+        Rectangle(
+            (west, south),
+            east - west,
+            north - south,
+            facecolor=mark,
+            alpha=0.18,
+            edgecolor=mark,
+            linewidth=1.6,
+            zorder=5,
+        )
+    )
     frame_axes(ax, frame, color=border, linewidth=0.6)
     return frame
 
@@ -202,12 +239,19 @@ class LabelCandidate:
     offset: float  # points from the anchor (the marker's radius)
 
 
-_POSITIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
-              (-1, -1, "right", "top"))
+_POSITIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"), (-1, -1, "right", "top"))
 
 
-def place_labels(ax: Axes, candidates: list[LabelCandidate], *, fontsize: float, color: str, halo: str,
-                 obstacles: list[Bbox] | None = None, limit: int = 80) -> list[Text]:
+def place_labels(
+    ax: Axes,
+    candidates: list[LabelCandidate],
+    *,
+    fontsize: float,
+    color: str,
+    halo: str,
+    obstacles: list[Bbox] | None = None,
+    limit: int = 80,
+) -> list[Text]:
     """Label as many ``candidates`` as fit, in order (most important first): each label tries four
     positions around its point and is dropped when every one overlaps a label, a marker, an
     ``obstacle`` (display boxes) or leaves the map. The kept labels never overlap."""
@@ -224,9 +268,15 @@ def place_labels(ax: Axes, candidates: list[LabelCandidate], *, fontsize: float,
     kept: list[Text] = []
     for c in candidates[:limit]:
         for dx, dy, ha, va in _POSITIONS:
-            where: dict[str, Any] = {"xy": (c.x, c.y), "xytext": (dx * (c.offset + 1.5), dy * (c.offset * 0.6 + 1)),
-                     "textcoords": "offset points", "ha": ha, "va": va, "fontsize": fontsize,
-                     "annotation_clip": False}
+            where: dict[str, Any] = {
+                "xy": (c.x, c.y),
+                "xytext": (dx * (c.offset + 1.5), dy * (c.offset * 0.6 + 1)),
+                "textcoords": "offset points",
+                "ha": ha,
+                "va": va,
+                "fontsize": fontsize,
+                "annotation_clip": False,
+            }
             text = ax.annotate(c.text, color=color, zorder=61, **where)
             text.set_parse_math(False)
             box = text.get_window_extent(renderer)
@@ -235,8 +285,13 @@ def place_labels(ax: Axes, candidates: list[LabelCandidate], *, fontsize: float,
                 taken.append(box)
                 kept.append(text)
                 # the halo is a second, stroked copy underneath: the label itself stays text in SVG/PDF
-                halo_text = ax.annotate(c.text, color=halo, zorder=60, **where, path_effects=[
-                    patheffects.Stroke(linewidth=fontsize * 0.28, foreground=halo)])
+                halo_text = ax.annotate(
+                    c.text,
+                    color=halo,
+                    zorder=60,
+                    **where,
+                    path_effects=[patheffects.Stroke(linewidth=fontsize * 0.28, foreground=halo)],
+                )
                 halo_text.set_parse_math(False)
                 break
             text.remove()
@@ -296,4 +351,3 @@ def legend_block(html_text: str) -> LegendBlock:
         elif not block.title:
             block.title = text
     return block
-

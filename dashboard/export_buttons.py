@@ -37,6 +37,7 @@ def sidebar_export(store: Store, view: views.ViewFilter) -> None:
             from conflictmap.exports import export_view_bytes
 
             return _made(lambda: export_view_bytes(store, view, fmt), f"the {fmt} export")
+
         return make
 
     def image(kind: str) -> Callable[[], bytes]:
@@ -49,31 +50,52 @@ def sidebar_export(store: Store, view: views.ViewFilter) -> None:
 
             fmt, options = IMAGE_EXPORTS[kind]
             return _made(lambda: render_map(store, view, fmt=fmt, **options), f"the {kind} map")
+
         return make
 
     st.markdown("**Data** (incidents, places, alliances, areas)")
     cols = st.columns(2)
     for i, (fmt, label) in enumerate(DATA_EXPORTS):
-        cols[i % 2].download_button(label, data=data_file(fmt), file_name=export_filename(view, fmt),
-                                    mime=MEDIA_TYPES[fmt], key=f"export_{fmt}", on_click="ignore", width="stretch")
+        cols[i % 2].download_button(
+            label,
+            data=data_file(fmt),
+            file_name=export_filename(view, fmt),
+            mime=MEDIA_TYPES[fmt],
+            key=f"export_{fmt}",
+            on_click="ignore",
+            width="stretch",
+        )
     st.markdown("**Presentation map**")
     stem = export_filename(view, "geojson").rsplit(".", 1)[0]
     for kind, label, suffix, mime in IMAGE_BUTTONS:
-        st.download_button(label, data=image(kind), file_name=f"{stem}{suffix}", mime=mime, key=f"export_{kind}",
-                           on_click="ignore", width="stretch")
+        st.download_button(
+            label,
+            data=image(kind),
+            file_name=f"{stem}{suffix}",
+            mime=mime,
+            key=f"export_{kind}",
+            on_click="ignore",
+            width="stretch",
+        )
 
 
 #: (format, button label) of the data downloads; their media types are :data:`conflictmap.exports.MEDIA_TYPES`.
 DATA_EXPORTS = [("geojson", "GeoJSON"), ("csv", "CSV"), ("gpkg", "GeoPackage"), ("kml", "KML")]
 #: The image downloads of the static renderer: kind → (format, :func:`render_map` options).
 IMAGE_EXPORTS: dict[str, tuple[str, dict[str, Any]]] = {
-    "png": ("png", {"width": 1920, "height": 1080}), "print": ("png", {"theme": "print", "paper": "a4"}),
-    "svg": ("svg", {}), "pdf": ("pdf", {})}
+    "png": ("png", {"width": 1920, "height": 1080}),
+    "print": ("png", {"theme": "print", "paper": "a4"}),
+    "svg": ("svg", {}),
+    "pdf": ("pdf", {}),
+}
 #: (kind, button label, file name suffix, media type) of the image downloads.
-IMAGE_BUTTONS = [("png", "PNG 1920×1080", ".png", "image/png"),
-                 ("print", "PNG for print (300 dpi)", "-print.png", "image/png"),
-                 ("svg", "SVG", ".svg", "image/svg+xml"), ("pdf", "PDF", ".pdf", "application/pdf"),
-                 ("capture", "PNG as seen (capture)", "-capture.png", "image/png")]
+IMAGE_BUTTONS = [
+    ("png", "PNG 1920×1080", ".png", "image/png"),
+    ("print", "PNG for print (300 dpi)", "-print.png", "image/png"),
+    ("svg", "SVG", ".svg", "image/svg+xml"),
+    ("pdf", "PDF", ".pdf", "application/pdf"),
+    ("capture", "PNG as seen (capture)", "-capture.png", "image/png"),
+]
 
 
 def _made(make: Callable[[], bytes], what: str) -> bytes:

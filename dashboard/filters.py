@@ -22,8 +22,13 @@ __all__ = [
     "sync_url",
 ]
 
-ALLIANCE_LABELS = {"": "any", "aes": "AES (Alliance of Sahel States)", "g5": "G5 Sahel", "ecowas": "ECOWAS",
-                   "lga": "Liptako-Gourma Authority"}
+ALLIANCE_LABELS = {
+    "": "any",
+    "aes": "AES (Alliance of Sahel States)",
+    "g5": "G5 Sahel",
+    "ecowas": "ECOWAS",
+    "lga": "Liptako-Gourma Authority",
+}
 PRECISIONS = {"any": None, "1 (exact place)": 1, "≤ 2 (near a place)": 2, "≤ 3 (admin-2 / region)": 3}
 MODE_LABELS = {"points": "Points (clustered)", "heatmap": "Heatmap (hexagon bins)", "choropleth": "Admin-1 choropleth"}
 
@@ -102,39 +107,65 @@ def sidebar_filters(choices: dict[str, Any], country_names: dict[str, str]) -> V
     st.header("Filters")
     st.selectbox("Date preset", PRESETS, key="f_preset", on_change=_apply_preset, args=(first, last))
     # a range: the widget's value is the pair of dates in ss["f_range"], which its overloads cannot see
-    start, end = cast("tuple[date, date]", st.slider("Date range", min_value=first, max_value=last, key="f_range",
-                                                     format="YYYY-MM-DD"))
+    start, end = cast(
+        "tuple[date, date]",
+        st.slider("Date range", min_value=first, max_value=last, key="f_range", format="YYYY-MM-DD"),
+    )
     types = st.multiselect("Event type", choices["event_types"], key="f_types")
     subs = sorted({s for t, s in choices["sub_event_types"] if not types or t in types})
     ss["f_subs"] = [s for s in ss.get("f_subs", []) if s in subs]
     st.multiselect("Sub-type", subs, key="f_subs")
     actors = list(dict.fromkeys([*ss.get("f_actors", []), *choices["actors"]]))
     st.multiselect("Actor", actors, key="f_actors")
-    st.multiselect("Country", choices["countries"], key="f_countries",
-                   format_func=lambda c: f"{country_names.get(c, c)} ({c})")
+    st.multiselect(
+        "Country", choices["countries"], key="f_countries", format_func=lambda c: f"{country_names.get(c, c)} ({c})"
+    )
     countries = ss["f_countries"]
     admin1 = sorted({a for c, a in choices["admin1"] if not countries or c in countries} | set(ss.get("f_admin1", [])))
     st.multiselect("Admin-1", admin1, key="f_admin1")
-    st.selectbox("Alliance (members on the map date)", list(ALLIANCE_LABELS), key="f_alliance",
-                 format_func=ALLIANCE_LABELS.__getitem__)
-    day = st.date_input("Map date (alliances and their members)", min_value=date(1970, 1, 1),
-                        format="YYYY-MM-DD", key="alliance_day",
-                        help="Empty: the end of the date range (or of the period shown).")
+    st.selectbox(
+        "Alliance (members on the map date)",
+        list(ALLIANCE_LABELS),
+        key="f_alliance",
+        format_func=ALLIANCE_LABELS.__getitem__,
+    )
+    day = st.date_input(
+        "Map date (alliances and their members)",
+        min_value=date(1970, 1, 1),
+        format="YYYY-MM-DD",
+        key="alliance_day",
+        help="Empty: the end of the date range (or of the period shown).",
+    )
     st.select_slider("Geo precision", list(PRECISIONS), key="f_prec")
-    st.slider("Place confidence at least", 0.0, 1.0, step=0.05, key="f_conf",
-              help="Geoparsed places from articles: the resolver's confidence.")
+    st.slider(
+        "Place confidence at least",
+        0.0,
+        1.0,
+        step=0.05,
+        key="f_conf",
+        help="Geoparsed places from articles: the resolver's confidence.",
+    )
     st.multiselect("Source", choices["sources"], key="f_sources")
 
     st.header("Display")
     st.radio("Mode", MODES, key="f_mode", format_func=MODE_LABELS.__getitem__, horizontal=False)
-    st.radio("Measure", ("count", "fatalities"), key="f_metric", horizontal=True,
-             format_func=lambda m: "Incidents" if m == "count" else "Fatalities")
+    st.radio(
+        "Measure",
+        ("count", "fatalities"),
+        key="f_metric",
+        horizontal=True,
+        format_func=lambda m: "Incidents" if m == "count" else "Fatalities",
+    )
     st.radio("Time step", ("month", "week"), key="f_step", horizontal=True)
     options = ["all", *periods(start, end, ss["f_step"])]
     if ss.get("f_period") not in options:
         ss["f_period"] = "all"
-    st.select_slider("Period shown", options, key="f_period",
-                     help="Step through the date range by month or week; 'all' shows the whole range.")
+    st.select_slider(
+        "Period shown",
+        options,
+        key="f_period",
+        help="Step through the date range by month or week; 'all' shows the whole range.",
+    )
     prev_col, next_col = st.columns(2)
     prev_col.button("◀ previous", key="period_prev", on_click=_step_period, args=(options, -1), width="stretch")
     next_col.button("next ▶", key="period_next", on_click=_step_period, args=(options, 1), width="stretch")
@@ -143,13 +174,23 @@ def sidebar_filters(choices: dict[str, Any], country_names: dict[str, str]) -> V
     view = ViewFilter(
         start=start if start != first else None,
         end=end if end != last else None,
-        event_types=tuple(types), sub_event_types=tuple(ss["f_subs"]), actors=tuple(ss["f_actors"]),
-        countries=tuple(countries), admin1=tuple(ss["f_admin1"]), alliance=ss["f_alliance"] or None,
+        event_types=tuple(types),
+        sub_event_types=tuple(ss["f_subs"]),
+        actors=tuple(ss["f_actors"]),
+        countries=tuple(countries),
+        admin1=tuple(ss["f_admin1"]),
+        alliance=ss["f_alliance"] or None,
         alliance_day=day or None,
-        max_geo_precision=PRECISIONS[ss["f_prec"]], min_confidence=float(ss["f_conf"]),
-        sources=tuple(ss["f_sources"]), mode=ss["f_mode"], metric=ss["f_metric"], step=ss["f_step"],
-        period=None if ss["f_period"] == "all" else ss["f_period"], selected=ss.get("selected"),
-        layers=tuple(k for k in LAYERS if ss.get(f"layer:{k}", False)), bbox=ss.get("map_bbox"),
+        max_geo_precision=PRECISIONS[ss["f_prec"]],
+        min_confidence=float(ss["f_conf"]),
+        sources=tuple(ss["f_sources"]),
+        mode=ss["f_mode"],
+        metric=ss["f_metric"],
+        step=ss["f_step"],
+        period=None if ss["f_period"] == "all" else ss["f_period"],
+        selected=ss.get("selected"),
+        layers=tuple(k for k in LAYERS if ss.get(f"layer:{k}", False)),
+        bbox=ss.get("map_bbox"),
     )
     return view
 

@@ -127,7 +127,7 @@ def class_colors(n: int) -> list[str]:
     """``n`` colours of :data:`PALETTE`, the darkest kept."""
     if n >= len(PALETTE):
         return PALETTE[:n]
-    return PALETTE[len(PALETTE) - n:]
+    return PALETTE[len(PALETTE) - n :]
 
 
 def legend_html(title: str, breaks: Sequence[float], colors: Sequence[str], note: str = "", low: float = 0) -> str:
@@ -135,8 +135,10 @@ def legend_html(title: str, breaks: Sequence[float], colors: Sequence[str], note
     rows = [f'<div class="cm-row"><b>{esc(title)}</b></div>']
     for b, color in zip(breaks, colors):
         label = f"{int(low)}" if int(low) == int(b) else f"{int(low)} – {int(b)}"
-        rows.append(f'<div class="cm-row"><span class="cm-sw" style="background:{color};border:1px solid #999"></span>'
-                    f"<span>{esc(label)}</span></div>")
+        rows.append(
+            f'<div class="cm-row"><span class="cm-sw" style="background:{color};border:1px solid #999"></span>'
+            f"<span>{esc(label)}</span></div>"
+        )
         low = b + 1
     if note:
         rows.append(f'<div class="cm-row cm-members">{esc(note)}</div>')
@@ -176,9 +178,14 @@ def points_overlay(frame: pd.DataFrame, total: int | None = None) -> IncidentOve
         "lat": frame["lat"].astype(float).round(5).tolist(),
         "t": [index[t] for t in frame["event_type"].fillna("(none)")],
         "date": [str(d)[:10] if d is not None else None for d in col("event_date")],
-        "sub": col("sub_event_type"), "a1": col("actor1"), "a2": col("actor2"),
+        "sub": col("sub_event_type"),
+        "a1": col("actor1"),
+        "a2": col("actor2"),
         "f": [int(v) if v is not None and v == v else None for v in col("fatalities")],
-        "loc": col("location"), "adm": col("admin1"), "c": col("country"), "src": col("source"),
+        "loc": col("location"),
+        "adm": col("admin1"),
+        "c": col("country"),
+        "src": col("source"),
         "s": col("summary", SUMMARY_CHARS),
         "fix": [v is not None for v in col("correction_id")],
         "types": types,
@@ -186,7 +193,8 @@ def points_overlay(frame: pd.DataFrame, total: int | None = None) -> IncidentOve
     }
     legend = "".join(
         f'<span class="cm-kindrow"><span class="cm-dot" style="background:{c}"></span>{esc(t)}</span>'
-        for t, c in zip(types, data["colors"]))
+        for t, c in zip(types, data["colors"])
+    )
     legend = f'<div class="cm-row"><b>Incidents by type</b></div><div class="cm-kinds">{legend}</div>'
     return IncidentOverlay("points", points=data, legend=legend, total=total if total is not None else len(frame))
 
@@ -195,8 +203,14 @@ def points_overlay(frame: pd.DataFrame, total: int | None = None) -> IncidentOve
 MAX_HEXAGONS = 6_000
 
 
-def hex_overlay(bins: pd.DataFrame, grid: HexGrid, metric: str = "count", total: int = 0, note: str = "",
-                around: tuple[float, float, float, float] | None = None) -> IncidentOverlay:
+def hex_overlay(
+    bins: pd.DataFrame,
+    grid: HexGrid,
+    metric: str = "count",
+    total: int = 0,
+    note: str = "",
+    around: tuple[float, float, float, float] | None = None,
+) -> IncidentOverlay:
     """Hexagons (``q, r`` from :func:`conflictmap.views.hex_bins` on ``grid``) coloured by class,
     with a legend naming the hexagon size. Past :data:`MAX_HEXAGONS`, only the hexagons whose centre
     lies within ``around`` (an extent, typically the map's, widened) are drawn; the legend says so."""
@@ -221,11 +235,13 @@ def hex_overlay(bins: pd.DataFrame, grid: HexGrid, metric: str = "count", total:
     cells = []
     for ring, (n, f) in zip(rings, bins[["incidents", "fatalities"]].itertuples(index=False, name=None)):
         value = n if metric == "count" else f
-        cells.append(feature(
-            {"type": "Polygon", "coordinates": [ring]},
-            _tooltip=f"{int(n):,} incident{'s' if n != 1 else ''} · {int(f):,} fatalities",
-            _style={"fillColor": colors[class_of(value, breaks)]},
-        ))
+        cells.append(
+            feature(
+                {"type": "Polygon", "coordinates": [ring]},
+                _tooltip=f"{int(n):,} incident{'s' if n != 1 else ''} · {int(f):,} fatalities",
+                _style={"fillColor": colors[class_of(value, breaks)]},
+            )
+        )
     title = f"{'Incidents' if metric == 'count' else 'Fatalities'} per hexagon · {grid.label()}"
     legend = legend_html(title, breaks, colors, note, low=low)
     return IncidentOverlay("heatmap", cells=cells, legend=legend, total=total, note=note)
@@ -260,14 +276,20 @@ def admin1_geometries() -> dict[tuple[str, str], dict]:
     return _ADMIN1_GEOMETRIES
 
 
-def choropleth_overlay(totals: pd.DataFrame, metric: str = "count", country_names: dict | None = None,
-                       geometries: dict[tuple[str, str], dict] | None = None) -> IncidentOverlay:
+def choropleth_overlay(
+    totals: pd.DataFrame,
+    metric: str = "count",
+    country_names: dict | None = None,
+    geometries: dict[tuple[str, str], dict] | None = None,
+) -> IncidentOverlay:
     """Admin-1 units coloured by incident count or fatalities (natural breaks), with a legend."""
     geometries = admin1_geometries() if geometries is None else geometries
     country_names = country_names or {}
     column = "incidents" if metric == "count" else "fatalities"
     total = int(totals["incidents"].sum()) if len(totals) else 0
-    known = totals[[(c, a) in geometries for c, a in zip(totals["country"], totals["admin1"])]] if len(totals) else totals
+    known = (
+        totals[[(c, a) in geometries for c, a in zip(totals["country"], totals["admin1"])]] if len(totals) else totals
+    )
     missing = total - (int(known["incidents"].sum()) if len(known) else 0)
     note = f"{missing} incident{'s' if missing != 1 else ''} outside a known admin-1 unit" if missing else ""
     if known.empty:
@@ -275,18 +297,23 @@ def choropleth_overlay(totals: pd.DataFrame, metric: str = "count", country_name
     breaks = natural_breaks(known[column].tolist())
     colors = class_colors(len(breaks))
     cells = []
-    for country, name, n, f in known[["country", "admin1", "incidents", "fatalities"]].itertuples(index=False, name=None):
+    for country, name, n, f in known[["country", "admin1", "incidents", "fatalities"]].itertuples(
+        index=False, name=None
+    ):
         value = n if metric == "count" else f
-        cells.append(feature(
-            geometries[(country, name)],
-            _tooltip=(f"<b>{esc(name)}</b> ({esc(country_names.get(country, country))})<br>"
-                      f"{int(n)} incidents · {int(f)} fatalities"),
-            _style={"fillColor": colors[class_of(value, breaks)]},
-        ))
+        cells.append(
+            feature(
+                geometries[(country, name)],
+                _tooltip=(
+                    f"<b>{esc(name)}</b> ({esc(country_names.get(country, country))})<br>"
+                    f"{int(n)} incidents · {int(f)} fatalities"
+                ),
+                _style={"fillColor": colors[class_of(value, breaks)]},
+            )
+        )
     title = f"{'Incidents' if metric == 'count' else 'Fatalities'} per admin-1 unit (natural breaks)"
     legend = legend_html(title, breaks, colors, note, low=int(known[column].min()))
-    return IncidentOverlay("choropleth", cells=cells, legend=legend, total=total,
-                           note=note)
+    return IncidentOverlay("choropleth", cells=cells, legend=legend, total=total, note=note)
 
 
 # --------------------------------------------------------------------------- the points element

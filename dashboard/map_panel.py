@@ -79,9 +79,21 @@ def focus_from_url(store: Store) -> None:
         _LOG.exception("cannot focus incident %s", selected)
 
 
-def draw_map(view: views.ViewFilter, day: date, online: bool, static: StaticLayers, places: Any,
-             place_layers: Any, overlay: IncidentOverlay, focus: Any, signature: tuple[Any, ...],
-             places_key: tuple[Any, ...], alliances: list[AllianceShape], *, height: int) -> None:
+def draw_map(
+    view: views.ViewFilter,
+    day: date,
+    online: bool,
+    static: StaticLayers,
+    places: Any,
+    place_layers: Any,
+    overlay: IncidentOverlay,
+    focus: Any,
+    signature: tuple[Any, ...],
+    places_key: tuple[Any, ...],
+    alliances: list[AllianceShape],
+    *,
+    height: int,
+) -> None:
     """The map: its own script (basemap by reference, alliances, places) changes only with the layers,
     the date, the places or the tiles, and then opens where the analyst was; the incidents go to
     streamlit-folium as a separate layer, swapped in place when the filters change."""
@@ -94,10 +106,28 @@ def draw_map(view: views.ViewFilter, day: date, online: bool, static: StaticLaye
         ss["_mount"] = (identity, view.bbox)
     # Rebuilt on every run: streamlit-folium consumes parts of a map when it renders it, so a map
     # object is never reused (the layers' features and JSON literals are cached, the build is cheap).
-    m = mapview.build_map(places, day=day, layers=layer_names, online_tiles=online, static=static,
-                          alliances=alliances, place_layers=place_layers, bbox=ss["_mount"][1],
-                          basemap_js=basemap_assets.publish(static), separate_incidents=True)
+    m = mapview.build_map(
+        places,
+        day=day,
+        layers=layer_names,
+        online_tiles=online,
+        static=static,
+        alliances=alliances,
+        place_layers=place_layers,
+        bbox=ss["_mount"][1],
+        basemap_js=basemap_assets.publish(static),
+        separate_incidents=True,
+    )
     group = mapview.incident_group(overlay, shown=mapview.LAYER_INCIDENTS in layer_names, separate=True)
-    st_folium(m, key=MAP_KEY, height=height, use_container_width=True, returned_objects=MAP_RETURNS,
-              on_change=on_map_change, feature_group_to_add=group, layer_control=mapview.layer_control(),
-              center=focus[0] if focus else None, zoom=focus[1] if focus else None)
+    st_folium(
+        m,
+        key=MAP_KEY,
+        height=height,
+        use_container_width=True,
+        returned_objects=MAP_RETURNS,
+        on_change=on_map_change,
+        feature_group_to_add=group,
+        layer_control=mapview.layer_control(),
+        center=focus[0] if focus else None,
+        zoom=focus[1] if focus else None,
+    )

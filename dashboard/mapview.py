@@ -116,6 +116,7 @@ def layer_keys(names: Iterable[str]) -> tuple[str, ...]:
     names = set(names)
     return tuple(k for k, name in LAYER_KEYS.items() if name in names)
 
+
 LAND_COLOR = "#f5f2ea"
 BORDER_COLOR = "#6f6f6f"
 ADMIN1_COLOR = "#8d8d8d"
@@ -155,8 +156,10 @@ def legend_html(day: date, alliances: Iterable[AllianceShape], country_names: Ma
             f'<span class="cm-sw" style="background:{fill};border:2px {border} {a.color}"></span>'
             f'<span><b>{esc(a.name)}</b><br><span class="cm-members">{members}</span></span></div>'
         )
-    rows.append('<div class="cm-row"><span class="cm-sw" style="background:#fdb86355;border:2px dashed #b35806"></span>'
-                "<span>Liptako-Gourma zone</span></div>")
+    rows.append(
+        '<div class="cm-row"><span class="cm-sw" style="background:#fdb86355;border:2px dashed #b35806"></span>'
+        "<span>Liptako-Gourma zone</span></div>"
+    )
     rows.append('<hr><div class="cm-kinds">')
     for kind in ("place", "admin1", "country", "area"):
         rows.append(
@@ -230,9 +233,9 @@ def build_map(
     ClusterAssets().add_to(m)  # always loaded: a later swap of the incidents may bring points
 
     if online_tiles:
-        folium.TileLayer(
-            "OpenStreetMap", name=LAYER_TILES, overlay=True, control=True, show=True, opacity=0.85
-        ).add_to(m)
+        folium.TileLayer("OpenStreetMap", name=LAYER_TILES, overlay=True, control=True, show=True, opacity=0.85).add_to(
+            m
+        )
 
     def basemap(features: list[dict], ref: str, **kw: Any) -> GeoJsonData:
         if basemap_js is None:
@@ -244,15 +247,30 @@ def build_map(
     land_opacity = 0.55 if online_tiles else 1.0
     countries = _group(m, LAYER_COUNTRIES, layers)
     basemap(
-        static.countries, "countries",
-        style={"color": BORDER_COLOR, "weight": 1.1, "fillColor": LAND_COLOR, "fillOpacity": land_opacity, "opacity": 0.9},
+        static.countries,
+        "countries",
+        style={
+            "color": BORDER_COLOR,
+            "weight": 1.1,
+            "fillColor": LAND_COLOR,
+            "fillOpacity": land_opacity,
+            "opacity": 0.9,
+        },
         pane="cm-countries",
     ).add_to(countries)
 
     admin1 = _group(m, LAYER_ADMIN1, layers)
     basemap(
-        static.admin1, "admin1",
-        style={"color": ADMIN1_COLOR, "weight": 0.6, "dashArray": "3 3", "fill": True, "fillOpacity": 0, "opacity": 0.8},
+        static.admin1,
+        "admin1",
+        style={
+            "color": ADMIN1_COLOR,
+            "weight": 0.6,
+            "dashArray": "3 3",
+            "fill": True,
+            "fillOpacity": 0,
+            "opacity": 0.8,
+        },
         pane="cm-admin1",
     ).add_to(admin1)
 
@@ -273,13 +291,15 @@ def build_map(
 
     zone = _group(m, LAYER_LIPTAKO, layers)
     basemap(
-        static.areas.get("liptako-gourma", []), "liptako-gourma",
+        static.areas.get("liptako-gourma", []),
+        "liptako-gourma",
         style={"color": "#b35806", "weight": 2.5, "dashArray": "6 4", "fillColor": "#fdb863", "fillOpacity": 0.22},
         pane="cm-zones",
     ).add_to(zone)
     sahel = _group(m, LAYER_SAHEL, layers)
     basemap(
-        static.areas.get("sahel", []), "sahel",
+        static.areas.get("sahel", []),
+        "sahel",
         style={"color": "#a6761d", "weight": 1, "fillColor": "#e6ab02", "fillOpacity": 0.12},
         pane="cm-zones",
     ).add_to(sahel)
@@ -343,13 +363,18 @@ def incident_group(overlay: Any, *, shown: bool = True, separate: bool = False) 
     elif overlay.cells:
         GeoJsonData(
             overlay.cells,
-            style={"color": "#555", "weight": 0.4 if overlay.mode == "heatmap" else 0.8, "opacity": 0.6,
-                   "fillOpacity": 0.72},
+            style={
+                "color": "#555",
+                "weight": 0.4 if overlay.mode == "heatmap" else 0.8,
+                "opacity": 0.6,
+                "fillOpacity": 0.72,
+            },
             pane="cm-density",
         ).add_to(group)
     if overlay.legend:
-        HtmlControl(overlay.legend, position="bottomleft", css_class="cm-legend cm-incident-legend",
-                    follow_layer=True).add_to(group)
+        HtmlControl(
+            overlay.legend, position="bottomleft", css_class="cm-legend cm-incident-legend", follow_layer=True
+        ).add_to(group)
     if separate and not shown:
         StartHidden().add_to(group)
     return group

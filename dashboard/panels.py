@@ -42,14 +42,36 @@ def incident_detail(store: Store, incident_id: int, event_types: list[str], on_c
         st.caption(f"Incident {incident_id} is not in the store any more.")
         return
     first = reports.iloc[0]
-    st.markdown(f"**Incident \\#{int(incident_id)}** · {md_escape(first['event_type'] or '')} · "
-                f"{md_escape(first['event_date'] or 'no date')} · {len(reports)} report"
-                f"{'s' if len(reports) != 1 else ''}")
-    cols = ["id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities", "location",
-            "admin1", "country", "lat", "lon", "geo_precision", "summary", "source_type", "source_dataset",
-            "source_row_id", "source_article_id", "source_sentence", "corrected"]
-    st.dataframe(reports[[c for c in cols if c in reports.columns]], hide_index=True, key="detail_table",
-                 width="stretch")
+    st.markdown(
+        f"**Incident \\#{int(incident_id)}** · {md_escape(first['event_type'] or '')} · "
+        f"{md_escape(first['event_date'] or 'no date')} · {len(reports)} report"
+        f"{'s' if len(reports) != 1 else ''}"
+    )
+    cols = [
+        "id",
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "actor2",
+        "fatalities",
+        "location",
+        "admin1",
+        "country",
+        "lat",
+        "lon",
+        "geo_precision",
+        "summary",
+        "source_type",
+        "source_dataset",
+        "source_row_id",
+        "source_article_id",
+        "source_sentence",
+        "corrected",
+    ]
+    st.dataframe(
+        reports[[c for c in cols if c in reports.columns]], hide_index=True, key="detail_table", width="stretch"
+    )
     for _, r in reports.iterrows():
         if isinstance(r.get("source_sentence"), str) and r["source_sentence"]:
             st.text(f"Report {int(r['id'])}: “{r['source_sentence']}”")
@@ -59,17 +81,25 @@ def incident_detail(store: Store, incident_id: int, event_types: list[str], on_c
     with st.form(f"correct_incident_{incident_id}", clear_on_submit=False):
         st.markdown("**Correct this incident** (stored with a timestamp; survives re-import; used by every export)")
         c1, c2, c3 = st.columns(3)
-        lat = c1.number_input("Latitude", value=None, min_value=-90.0, max_value=90.0, format="%.5f",
-                              key=f"fix_lat_{incident_id}")
-        lon = c2.number_input("Longitude", value=None, min_value=-180.0, max_value=180.0, format="%.5f",
-                              key=f"fix_lon_{incident_id}")
+        lat = c1.number_input(
+            "Latitude", value=None, min_value=-90.0, max_value=90.0, format="%.5f", key=f"fix_lat_{incident_id}"
+        )
+        lon = c2.number_input(
+            "Longitude", value=None, min_value=-180.0, max_value=180.0, format="%.5f", key=f"fix_lon_{incident_id}"
+        )
         options = ["(unchanged)", *event_types]
         etype = c3.selectbox("Event type", options, key=f"fix_type_{incident_id}")
         note = st.text_input("Note (why)", key=f"fix_note_{incident_id}")
         if st.form_submit_button("Save correction"):
             try:
-                corrections.correct_incident(store, incident_id, lat=lat, lon=lon,
-                                             event_type=None if etype == "(unchanged)" else etype, note=note or None)
+                corrections.correct_incident(
+                    store,
+                    incident_id,
+                    lat=lat,
+                    lon=lon,
+                    event_type=None if etype == "(unchanged)" else etype,
+                    note=note or None,
+                )
                 st.session_state["fix_message"] = ("success", f"Incident {incident_id} corrected.")
                 on_change()
             except CorrectionError as exc:
@@ -92,8 +122,11 @@ def split_form(store: Store, incident_id: int, reports: pd.DataFrame, on_change:
         report = st.selectbox("Report", list(labels), format_func=labels.__getitem__, key=f"split_pick_{incident_id}")
         if st.form_submit_button("Split out") and report is not None:
             others = store.split_incident(int(report))
-            text = (f"Report {report} is now an incident of its own (was merged with "
-                    f"{', '.join(map(str, others))})." if others else f"Report {report} was not merged; nothing changed.")
+            text = (
+                f"Report {report} is now an incident of its own (was merged with {', '.join(map(str, others))})."
+                if others
+                else f"Report {report} was not merged; nothing changed."
+            )
             st.session_state["fix_message"] = ("success", text)
             on_change()
 
@@ -117,14 +150,18 @@ def mention_corrections(store: Store, on_change: Callable[[], None]) -> None:
         st.caption("No mentions yet.")
         return
     titles = store.articles()[["id", "title"]].set_index("id")["title"].to_dict()
-    labels = {int(r.id): f"{r.name or r.surface} — {titles.get(r.article_id) or 'untitled'} [{r.start}]"
-              for r in mentions.itertuples()}
+    labels = {
+        int(r.id): f"{r.name or r.surface} — {titles.get(r.article_id) or 'untitled'} [{r.start}]"
+        for r in mentions.itertuples()
+    }
     mid = st.selectbox("Mention", list(labels), format_func=labels.__getitem__, key="fix_mention")
     if mid is None:  # never: a selectbox with options always has one chosen
         return
     row = mentions[mentions["id"] == mid].iloc[0]
-    st.text(f"Now: {row['name'] or row['surface']} ({row['kind']}) at "
-            f"{row['lat']}, {row['lon']} · sentence: {row['sentence'] or ''}")
+    st.text(
+        f"Now: {row['name'] or row['surface']} ({row['kind']}) at "
+        f"{row['lat']}, {row['lon']} · sentence: {row['sentence'] or ''}"
+    )
     candidates = pd.DataFrame()
     try:
         from geodata.gazetteer import load_gazetteer
@@ -135,9 +172,11 @@ def mention_corrections(store: Store, on_change: Callable[[], None]) -> None:
     with st.form("correct_mention"):
         options = ["(type coordinates)"] + [
             f"{c.name} ({c.kind}) · {c.admin1 or ''} {c.country or ''} · {c.lat:.4f}, {c.lon:.4f}"
-            for c in candidates.itertuples()]
-        pick = st.selectbox("Gazetteer candidate", range(len(options)), format_func=lambda i: options[i],
-                            key="fix_candidate")
+            for c in candidates.itertuples()
+        ]
+        pick = st.selectbox(
+            "Gazetteer candidate", range(len(options)), format_func=lambda i: options[i], key="fix_candidate"
+        )
         c1, c2, c3 = st.columns(3)
         lat = c1.number_input("Latitude", value=None, min_value=-90.0, max_value=90.0, format="%.5f", key="fix_mlat")
         lon = c2.number_input("Longitude", value=None, min_value=-180.0, max_value=180.0, format="%.5f", key="fix_mlon")
@@ -147,11 +186,15 @@ def mention_corrections(store: Store, on_change: Callable[[], None]) -> None:
                 kw: dict[str, Any] = {"kind": None if kind == "(unchanged)" else kind}
                 if pick:
                     c = candidates.iloc[pick - 1]
-                    kw.update(lat=float(c["lat"]), lon=float(c["lon"]), name=str(c["name"]),
-                              geonameid=int(c["geonameid"]) if pd.notna(c["geonameid"]) else None,
-                              country=c["country"] if pd.notna(c["country"]) else None,
-                              admin1=c["admin1"] if pd.notna(c["admin1"]) else None,
-                              ref=c["ref"] if pd.notna(c["ref"]) else None)
+                    kw.update(
+                        lat=float(c["lat"]),
+                        lon=float(c["lon"]),
+                        name=str(c["name"]),
+                        geonameid=int(c["geonameid"]) if pd.notna(c["geonameid"]) else None,
+                        country=c["country"] if pd.notna(c["country"]) else None,
+                        admin1=c["admin1"] if pd.notna(c["admin1"]) else None,
+                        ref=c["ref"] if pd.notna(c["ref"]) else None,
+                    )
                     kw["kind"] = kw["kind"] or str(c["kind"])
                 else:
                     kw.update(lat=lat, lon=lon)
@@ -183,14 +226,22 @@ def charts(series: pd.DataFrame, totals: pd.DataFrame, colors: dict[str, str]) -
             st.caption("No incidents in this view.")
         else:
             domain = sorted(series["event_type"].unique())
-            chart = alt.Chart(series).mark_bar().encode(
-                x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-60, labelOverlap=True)),
-                y=alt.Y("sum(incidents):Q", title="incidents"),
-                color=alt.Color("event_type:N", title="type",
-                                scale=alt.Scale(domain=domain, range=[colors.get(t, "#888") for t in domain]),
-                                legend=alt.Legend(orient="bottom", columns=2)),
-                tooltip=["period", "event_type", "incidents", "fatalities"],
-            ).properties(height=300)
+            chart = (
+                alt.Chart(series)
+                .mark_bar()
+                .encode(
+                    x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-60, labelOverlap=True)),
+                    y=alt.Y("sum(incidents):Q", title="incidents"),
+                    color=alt.Color(
+                        "event_type:N",
+                        title="type",
+                        scale=alt.Scale(domain=domain, range=[colors.get(t, "#888") for t in domain]),
+                        legend=alt.Legend(orient="bottom", columns=2),
+                    ),
+                    tooltip=["period", "event_type", "incidents", "fatalities"],
+                )
+                .properties(height=300)
+            )
             st.altair_chart(chart, width="stretch")
     with right:
         st.markdown("**Fatalities by admin-1 unit** (top 20)")
@@ -199,10 +250,16 @@ def charts(series: pd.DataFrame, totals: pd.DataFrame, colors: dict[str, str]) -
         else:
             top = totals.assign(unit=totals["admin1"].fillna("(unknown)") + " (" + totals["country"].fillna("?") + ")")
             top = top.sort_values("fatalities", ascending=False).head(20)
-            chart = alt.Chart(top).mark_bar(color="#b30000").encode(
-                x=alt.X("fatalities:Q"), y=alt.Y("unit:N", sort="-x", title=None),
-                tooltip=["unit", "fatalities", "incidents"],
-            ).properties(height=300)
+            chart = (
+                alt.Chart(top)
+                .mark_bar(color="#b30000")
+                .encode(
+                    x=alt.X("fatalities:Q"),
+                    y=alt.Y("unit:N", sort="-x", title=None),
+                    tooltip=["unit", "fatalities", "incidents"],
+                )
+                .properties(height=300)
+            )
             st.altair_chart(chart, width="stretch")
 
 
@@ -220,15 +277,28 @@ def alliance_timeline(day: date, country_names: dict[str, str]) -> None:
         start=frame["joined"].clip(lower=pd.Timestamp("2010-01-01")),
     )
     colors = {a.name: a.color for a in ALLIANCES}
-    bars = alt.Chart(frame).mark_bar(height=8).encode(
-        x=alt.X("start:T", title=None, scale=alt.Scale(domain=["2010-01-01", date.today().isoformat()])),
-        x2="left:T",
-        y=alt.Y("country:N", title=None),
-        yOffset="alliance:N",
-        color=alt.Color("alliance:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())),
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=["alliance", "country", alt.Tooltip("joined:T"), alt.Tooltip("left:T")],
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(height=8)
+        .encode(
+            x=alt.X("start:T", title=None, scale=alt.Scale(domain=["2010-01-01", date.today().isoformat()])),
+            x2="left:T",
+            y=alt.Y("country:N", title=None),
+            yOffset="alliance:N",
+            color=alt.Color(
+                "alliance:N",
+                scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
+            tooltip=["alliance", "country", alt.Tooltip("joined:T"), alt.Tooltip("left:T")],
+        )
     )
-    rule = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="#111", strokeDash=[4, 3]).encode(x="day:T")
+    rule = (
+        alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]}))
+        .mark_rule(color="#111", strokeDash=[4, 3])
+        .encode(x="day:T")
+    )
     st.altair_chart((bars + rule).properties(height=420), width="stretch")
-    st.caption(f"Memberships since 2010 (earlier joins drawn from 2010); the dashed line is the map date {day.isoformat()}.")
+    st.caption(
+        f"Memberships since 2010 (earlier joins drawn from 2010); the dashed line is the map date {day.isoformat()}."
+    )

@@ -57,7 +57,11 @@ def _place_geometry(row: Mapping[str, Any]) -> Any:
             polygon = None
         if polygon is not None and not polygon.is_empty:
             return polygon
-    if (geom is None or getattr(geom, "is_empty", True)) and _val(row, "lat") is not None and _val(row, "lon") is not None:
+    if (
+        (geom is None or getattr(geom, "is_empty", True))
+        and _val(row, "lat") is not None
+        and _val(row, "lon") is not None
+    ):
         return shapely.Point(float(row["lon"]), float(row["lat"]))
     return geom
 
@@ -89,7 +93,7 @@ def _place_popup(group: Sequence[Mapping[str, Any]], country_names: Mapping[str,
     n_articles = len({_first(r, "article_id", "article_title", "article_url") for r in group})
     parts.append(
         f'<div class="cm-meta">Confidence {conf} · {len(group)} mention{"s" if len(group) != 1 else ""}'
-        f' in {n_articles} article{"s" if n_articles != 1 else ""}</div>'
+        f" in {n_articles} article{'s' if n_articles != 1 else ''}</div>"
     )
     parts.append("<ul>")
     for row in group[:POPUP_MAX_MENTIONS]:

@@ -70,12 +70,36 @@ class Theme:
 
 
 THEMES = {
-    "light": Theme("light", paper="#ffffff", sea=SEA_COLOR, land=LAND_COLOR, border=BORDER_COLOR,
-                   admin1=ADMIN1_COLOR, text="#1b1b1b", muted="#4a4a4a", band="#1f3a4d", band_text="#ffffff",
-                   halo="#ffffff", greyscale=False, dpi=100),
-    "print": Theme("print", paper="#ffffff", sea="#ffffff", land="#efefef", border="#3a3a3a", admin1="#8a8a8a",
-                   text="#000000", muted="#333333", band="#ffffff", band_text="#000000", halo="#ffffff",
-                   greyscale=True, dpi=300),
+    "light": Theme(
+        "light",
+        paper="#ffffff",
+        sea=SEA_COLOR,
+        land=LAND_COLOR,
+        border=BORDER_COLOR,
+        admin1=ADMIN1_COLOR,
+        text="#1b1b1b",
+        muted="#4a4a4a",
+        band="#1f3a4d",
+        band_text="#ffffff",
+        halo="#ffffff",
+        greyscale=False,
+        dpi=100,
+    ),
+    "print": Theme(
+        "print",
+        paper="#ffffff",
+        sea="#ffffff",
+        land="#efefef",
+        border="#3a3a3a",
+        admin1="#8a8a8a",
+        text="#000000",
+        muted="#333333",
+        band="#ffffff",
+        band_text="#000000",
+        halo="#ffffff",
+        greyscale=True,
+        dpi=300,
+    ),
 }
 
 
@@ -148,8 +172,9 @@ def _incidents_mode(store: Store, view: views.ViewFilter, all_points: bool) -> _
     return _Incidents(mode if total else "empty", total, aggregated)
 
 
-def _incidents_data(store: Store, view: views.ViewFilter, plan: _Incidents, extent: Extent,
-                    country_names: dict[str, str]) -> _Incidents:
+def _incidents_data(
+    store: Store, view: views.ViewFilter, plan: _Incidents, extent: Extent, country_names: dict[str, str]
+) -> _Incidents:
     """The drawing data of ``plan``: points as arrays (no per-point object), else the interactive
     map's overlay (hexagons sized for the page's ``extent``, as the app sizes them for its own)."""
     if plan.mode == "points":
@@ -158,9 +183,18 @@ def _incidents_data(store: Store, view: views.ViewFilter, plan: _Incidents, exte
         kinds = frame["event_type"].fillna("(none)")
         types = sorted(kinds.unique().tolist())
         index = {t: i for i, t in enumerate(types)}
-        return _Incidents("points", plan.total, False, _Points(
-            frame["lon"].to_numpy(float), frame["lat"].to_numpy(float), kinds.map(index).to_numpy(int), types,
-            [incident_layers.type_color(t, i) for i, t in enumerate(types)]))
+        return _Incidents(
+            "points",
+            plan.total,
+            False,
+            _Points(
+                frame["lon"].to_numpy(float),
+                frame["lat"].to_numpy(float),
+                kinds.map(index).to_numpy(int),
+                types,
+                [incident_layers.type_color(t, i) for i, t in enumerate(types)],
+            ),
+        )
     if plan.mode == "heatmap":
         overlay = view_map.heatmap_overlay(store, view.replace(bbox=extent), plan.total, plan.aggregated)
         return _Incidents("heatmap", plan.total, plan.aggregated, overlay=overlay)
@@ -235,7 +269,7 @@ def _frame_geoms(frame: Any, extent: Extent, tolerance: float) -> np.ndarray:
     """The geometries of ``frame`` that show in ``extent``, fitted to the page (spatial index first)."""
     west, south, east, north = extent
     mx, my = (east - west) * 0.05, (north - south) * 0.05
-    sub = frame.cx[west - mx:east + mx, south - my:north + my]
+    sub = frame.cx[west - mx : east + mx, south - my : north + my]
     return _clip(sub.geometry.values, extent, tolerance)[0]
 
 
@@ -270,24 +304,40 @@ class _Painter:
         countries, admin1, areas = _boundaries()
         t = self.theme
         if "countries" in layers:
-            self.polygons(_frame_geoms(countries, self.extent, self.tolerance), facecolors=t.land,
-                          edgecolors=t.border, linewidths=self.lw(1.0), zorder=1)
+            self.polygons(
+                _frame_geoms(countries, self.extent, self.tolerance),
+                facecolors=t.land,
+                edgecolors=t.border,
+                linewidths=self.lw(1.0),
+                zorder=1,
+            )
             self._borders.append((self._line(t.border, 1.0), "Country border"))
         if "admin1" in layers:
-            self.polygons(_frame_geoms(admin1, self.extent, self.tolerance), edgecolors=t.admin1,
-                          linewidths=self.lw(0.55), linestyles=[(0, (3, 3))], zorder=2)
+            self.polygons(
+                _frame_geoms(admin1, self.extent, self.tolerance),
+                edgecolors=t.admin1,
+                linewidths=self.lw(0.55),
+                linestyles=[(0, (3, 3))],
+                zorder=2,
+            )
             self._borders.append((self._line(t.admin1, 0.8, (0, (3, 3))), "Admin-1 border"))
         for key, area_id, edge, fill, alpha, label in (
-                ("sahel", "sahel", "#a6761d", "#e6ab02", 0.12, "Sahel band"),
-                ("liptako", "liptako-gourma", "#b35806", "#fdb863", 0.22, "Liptako-Gourma zone")):
+            ("sahel", "sahel", "#a6761d", "#e6ab02", 0.12, "Sahel band"),
+            ("liptako", "liptako-gourma", "#b35806", "#fdb863", 0.22, "Liptako-Gourma zone"),
+        ):
             if key not in layers:
                 continue
             zone = _frame_geoms(areas[areas["id"] == area_id], self.extent, self.tolerance)
             dashed = key == "liptako"
             hatch = "oo" if t.greyscale and key == "sahel" else None
             self.polygons(zone, facecolors=_with_alpha(fill, alpha), edgecolors="none", hatch=hatch, zorder=3)
-            self.polygons(zone, edgecolors=edge, linewidths=self.lw(2.0 if dashed else 1.0),
-                          linestyles=[(0, (6, 4)) if dashed else "solid"], zorder=3)
+            self.polygons(
+                zone,
+                edgecolors=edge,
+                linewidths=self.lw(2.0 if dashed else 1.0),
+                linestyles=[(0, (6, 4)) if dashed else "solid"],
+                zorder=3,
+            )
             self._zones.append((self._patch(_with_alpha(fill, alpha * 2), edge, 1.6, dashed, hatch), label))
 
     def _line(self, color: str, width: float, style: Any = "-") -> Any:
@@ -298,8 +348,9 @@ class _Painter:
     def _patch(self, face: Any, edge: str, width: float, dashed: bool = False, hatch: str | None = None) -> Any:
         from matplotlib.patches import Patch
 
-        return Patch(facecolor=face, edgecolor=edge, linewidth=self.lw(width), linestyle="--" if dashed else "-",
-                     hatch=hatch)
+        return Patch(
+            facecolor=face, edgecolor=edge, linewidth=self.lw(width), linestyle="--" if dashed else "-", hatch=hatch
+        )
 
     def alliances(self, day: date, country_names: dict[str, str]) -> None:
         """The alliances as the dashboard draws them on ``day`` (the largest below; one with the
@@ -314,14 +365,25 @@ class _Painter:
                 if not same:
                     self.polygons(geoms, facecolors=_with_alpha(a.color, 0.18), edgecolors="none", zorder=4)
                     if hatch:
-                        self.polygons(geoms, edgecolors=_with_alpha(a.color, 0.5), hatch=hatch, linewidths=0,
-                                      zorder=4)
-                self.polygons(geoms, edgecolors=a.color, linewidths=self.lw(3.0 if same else 2.2),
-                              linestyles=[(0, (5, 3.5)) if same else "solid"], zorder=5)
-            names = (", ".join(country_names.get(m, m) for m in a.members) if len(a.members) <= 6
-                     else f"{len(a.members)} members")
-            entries.append((self._patch("none" if same else _with_alpha(a.color, 0.3), a.color, 2.0, same, hatch),
-                            f"{a.name} — {names or 'no members'}"))
+                        self.polygons(geoms, edgecolors=_with_alpha(a.color, 0.5), hatch=hatch, linewidths=0, zorder=4)
+                self.polygons(
+                    geoms,
+                    edgecolors=a.color,
+                    linewidths=self.lw(3.0 if same else 2.2),
+                    linestyles=[(0, (5, 3.5)) if same else "solid"],
+                    zorder=5,
+                )
+            names = (
+                ", ".join(country_names.get(m, m) for m in a.members)
+                if len(a.members) <= 6
+                else f"{len(a.members)} members"
+            )
+            entries.append(
+                (
+                    self._patch("none" if same else _with_alpha(a.color, 0.3), a.color, 2.0, same, hatch),
+                    f"{a.name} — {names or 'no members'}",
+                )
+            )
         self.section(f"Alliances on {day.isoformat()}", entries or [(self._patch("none", "none", 0), "none")])
 
     def place_areas(self, features: list[dict]) -> list[cartography.LabelCandidate]:
@@ -338,8 +400,11 @@ class _Painter:
         west, south, east, north = self.extent
         inside = shapely.clip_by_rect(geoms, west, south, east, north) if len(geoms) else geoms
         anchors = shapely.point_on_surface(inside) if len(geoms) else []
-        return [cartography.LabelCandidate(a.x, a.y, html.unescape(str(f["properties"].get("_tooltip", ""))), 2.0)
-                for f, a in zip(kept, anchors) if a is not None and not a.is_empty]
+        return [
+            cartography.LabelCandidate(a.x, a.y, html.unescape(str(f["properties"].get("_tooltip", ""))), 2.0)
+            for f, a in zip(kept, anchors)
+            if a is not None and not a.is_empty
+        ]
 
     def places(self, features: list[dict]) -> list[cartography.LabelCandidate]:
         """Place markers as the dashboard draws them (colour by kind, size by mentions); label candidates."""
@@ -353,16 +418,38 @@ class _Painter:
         colors = [f["properties"]["_style"]["fillColor"] for f in features]
         radius = np.array([f["properties"]["_style"].get("radius", 7) for f in features], dtype=float)
         radius = radius * 0.75 * self.scale
-        self.ax.scatter(xy[:, 0], xy[:, 1], s=(2 * radius) ** 2, c=colors, edgecolors="white",
-                        linewidths=self.lw(1.2), zorder=30)
+        self.ax.scatter(
+            xy[:, 0], xy[:, 1], s=(2 * radius) ** 2, c=colors, edgecolors="white", linewidths=self.lw(1.2), zorder=30
+        )
         kinds = [k for k in ("place", "region", "admin1", "country", "area") if KIND_COLORS[k] in set(colors)]
-        self.section("Places in the articles", [
-            (Line2D([], [], marker="o", linestyle="none", markersize=8 * self.scale, markerfacecolor=KIND_COLORS[k],
-                    markeredgecolor="white"), KIND_LABELS[k]) for k in kinds])
+        self.section(
+            "Places in the articles",
+            [
+                (
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        linestyle="none",
+                        markersize=8 * self.scale,
+                        markerfacecolor=KIND_COLORS[k],
+                        markeredgecolor="white",
+                    ),
+                    KIND_LABELS[k],
+                )
+                for k in kinds
+            ],
+        )
         order = np.argsort(-radius, kind="stable")
-        return [cartography.LabelCandidate(float(xy[i, 0]), float(xy[i, 1]),
-                                           html.unescape(str(features[i]["properties"].get("_tooltip", ""))),
-                                           float(radius[i])) for i in order]
+        return [
+            cartography.LabelCandidate(
+                float(xy[i, 0]),
+                float(xy[i, 1]),
+                html.unescape(str(features[i]["properties"].get("_tooltip", ""))),
+                float(radius[i]),
+            )
+            for i in order
+        ]
 
     def incidents(self, drawn: _Incidents) -> None:
         """The incidents as the interactive map draws them: points, or density or choropleth cells."""
@@ -385,16 +472,51 @@ class _Painter:
                 color = d.colors[i]
                 on = d.type_index == i
                 marker = PRINT_MARKERS[i % len(PRINT_MARKERS)]
-                self.ax.scatter(d.x[on], d.y[on], s=diameter ** 2, c=color, marker=marker, linewidths=edge,
-                                edgecolors="black", rasterized=True, zorder=20)
-                entries.append((Line2D([], [], marker=marker, linestyle="none", markersize=8 * self.scale,
-                                       markerfacecolor=color, markeredgecolor="black"), d.types[i]))
+                self.ax.scatter(
+                    d.x[on],
+                    d.y[on],
+                    s=diameter**2,
+                    c=color,
+                    marker=marker,
+                    linewidths=edge,
+                    edgecolors="black",
+                    rasterized=True,
+                    zorder=20,
+                )
+                entries.append(
+                    (
+                        Line2D(
+                            [],
+                            [],
+                            marker=marker,
+                            linestyle="none",
+                            markersize=8 * self.scale,
+                            markerfacecolor=color,
+                            markeredgecolor="black",
+                        ),
+                        d.types[i],
+                    )
+                )
         else:
             rgba = to_rgba_array(d.colors, alpha=0.9)[d.type_index]
-            self.ax.scatter(d.x, d.y, s=diameter ** 2, c=rgba, linewidths=edge, edgecolors="white",
-                            rasterized=True, zorder=20)
-            entries = [(Line2D([], [], marker="o", linestyle="none", markersize=8 * self.scale, markerfacecolor=c,
-                               markeredgecolor="white"), t) for t, c in zip(d.types, d.colors)]
+            self.ax.scatter(
+                d.x, d.y, s=diameter**2, c=rgba, linewidths=edge, edgecolors="white", rasterized=True, zorder=20
+            )
+            entries = [
+                (
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        linestyle="none",
+                        markersize=8 * self.scale,
+                        markerfacecolor=c,
+                        markeredgecolor="white",
+                    ),
+                    t,
+                )
+                for t, c in zip(d.types, d.colors)
+            ]
         self.section(f"Incidents by type ({total:,})", entries)
 
     def _cells(self, d: _Incidents) -> None:
@@ -403,10 +525,17 @@ class _Painter:
         block = cartography.legend_block(d.overlay.legend)
         if cells:
             geoms, keep = _clip([shapely.geometry.shape(c["geometry"]) for c in cells], self.extent, self.tolerance)
-            colors = [_with_alpha(c["properties"].get("_style", {}).get("fillColor", "#999999"), 0.72)
-                      for c, k in zip(cells, keep) if k]
-            style = {"facecolors": colors, "edgecolors": _with_alpha("#555555", 0.6),
-                     "linewidths": self.lw(0.3 if d.mode == "heatmap" else 0.7), "zorder": 10}
+            colors = [
+                _with_alpha(c["properties"].get("_style", {}).get("fillColor", "#999999"), 0.72)
+                for c, k in zip(cells, keep)
+                if k
+            ]
+            style = {
+                "facecolors": colors,
+                "edgecolors": _with_alpha("#555555", 0.6),
+                "linewidths": self.lw(0.3 if d.mode == "heatmap" else 0.7),
+                "zorder": 10,
+            }
             collection = cartography.add_polygons(self.ax, geoms, **style)
             if collection is not None and len(geoms) > 2000:
                 collection.set_rasterized(True)
@@ -427,8 +556,9 @@ def _with_alpha(color: str, alpha: float) -> tuple[float, float, float, float]:
     return to_rgba(color, min(1.0, alpha))
 
 
-def _draw_legend(ax: Axes, sections: list[tuple[str, list[tuple[Any, str]]]], *, fontsize: float, theme: Theme,
-                 wrap: int) -> Any:
+def _draw_legend(
+    ax: Axes, sections: list[tuple[str, list[tuple[Any, str]]]], *, fontsize: float, theme: Theme, wrap: int
+) -> Any:
     """One legend of titled sections, top left of ``ax``; smaller type until it fits."""
     from matplotlib.patches import Patch
 
@@ -455,9 +585,20 @@ def _draw_legend(ax: Axes, sections: list[tuple[str, list[tuple[Any, str]]]], *,
         old = ax.get_legend()
         if old is not None:
             old.remove()
-        legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1), frameon=False, fontsize=size,
-                           handlelength=1.5, handleheight=0.9, borderaxespad=0, labelspacing=0.42,
-                           handletextpad=0.6, labelcolor=theme.text)
+        legend = ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0, 1),
+            frameon=False,
+            fontsize=size,
+            handlelength=1.5,
+            handleheight=0.9,
+            borderaxespad=0,
+            labelspacing=0.42,
+            handletextpad=0.6,
+            labelcolor=theme.text,
+        )
         for text, is_bold in zip(legend.get_texts(), bold):
             text.set_parse_math(False)
             if is_bold:
@@ -481,10 +622,22 @@ def _size(width: int | None, height: int | None, dpi: int, paper: str | None) ->
     return width or 1920, height or 1080
 
 
-def render_map(store: Store, view: views.ViewFilter, *, fmt: str = "png", width: int | None = None,
-               height: int | None = None, dpi: int | None = None, theme: str = "light", labels: bool = False,
-               title: str | None = None, subtitle: str | None = None, legend: bool = True,
-               paper: str | None = None, all_points: bool = False) -> bytes:
+def render_map(
+    store: Store,
+    view: views.ViewFilter,
+    *,
+    fmt: str = "png",
+    width: int | None = None,
+    height: int | None = None,
+    dpi: int | None = None,
+    theme: str = "light",
+    labels: bool = False,
+    title: str | None = None,
+    subtitle: str | None = None,
+    legend: bool = True,
+    paper: str | None = None,
+    all_points: bool = False,
+) -> bytes:
     """The presentation map of ``view`` as PNG, SVG or PDF bytes.
 
     The page is ``width``×``height`` pixels at ``dpi`` (default 1920×1080; 100 dpi, 300 for the print
@@ -505,8 +658,19 @@ def render_map(store: Store, view: views.ViewFilter, *, fmt: str = "png", width:
     for name, value in (("width", width), ("height", height)):
         if not 200 <= value <= 20000:
             raise RenderError(f"{name} {value} px is out of range (200–20000)")
-    fig, title = _figure(store, view, t, width, height, dpi, labels=labels, title=title, subtitle=subtitle,
-                         legend=legend, all_points=all_points)
+    fig, title = _figure(
+        store,
+        view,
+        t,
+        width,
+        height,
+        dpi,
+        labels=labels,
+        title=title,
+        subtitle=subtitle,
+        legend=legend,
+        all_points=all_points,
+    )
     return _save(fig, fmt, dpi, title=title)
 
 
@@ -517,8 +681,16 @@ class _Words:
     footer: list[str]  # lines
 
 
-def _words(store: Store, view: views.ViewFilter, plan: _Incidents, names: dict[str, str], w_in: float,
-           title: str | None, subtitle: str | None, places: bool) -> _Words:
+def _words(
+    store: Store,
+    view: views.ViewFilter,
+    plan: _Incidents,
+    names: dict[str, str],
+    w_in: float,
+    title: str | None,
+    subtitle: str | None,
+    places: bool,
+) -> _Words:
     """Title, subtitle and sources, wrapped to the page's width."""
     scale = page_layout(w_in, REFERENCE_INCHES[1]).scale
     title = title if title is not None else map_captions.default_title(view, plan.total, names)
@@ -527,12 +699,27 @@ def _words(store: Store, view: views.ViewFilter, plan: _Incidents, names: dict[s
     per_line = lambda size: int(w_in * 72 * 0.96 / (size * scale * 0.56))  # DejaVu Sans ≈ 0.56 em
     datasets = map_captions.dataset_names(store, view) if plan.total else []
     footer = map_captions.sources_line(datasets, places=places)
-    return _Words(title, (textwrap.wrap(subtitle, max(20, per_line(15))) or [""])[:3],
-                  textwrap.wrap(footer, max(30, per_line(9))) or [""])
+    return _Words(
+        title,
+        (textwrap.wrap(subtitle, max(20, per_line(15))) or [""])[:3],
+        textwrap.wrap(footer, max(30, per_line(9))) or [""],
+    )
 
 
-def _figure(store: Store, view: views.ViewFilter, t: Theme, width: int, height: int, dpi: int, *, labels: bool,
-            title: str | None, subtitle: str | None, legend: bool, all_points: bool) -> tuple[Figure, str]:
+def _figure(
+    store: Store,
+    view: views.ViewFilter,
+    t: Theme,
+    width: int,
+    height: int,
+    dpi: int,
+    *,
+    labels: bool,
+    title: str | None,
+    subtitle: str | None,
+    legend: bool,
+    all_points: bool,
+) -> tuple[Figure, str]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -554,14 +741,32 @@ def _figure(store: Store, view: views.ViewFilter, t: Theme, width: int, height: 
     paint = _Painter(ax, t, extent, (extent[2] - extent[0]) / map_px[0], box.scale)
     candidates = _draw_layers(paint, view, drawn, points, areas, names)
     _furnish(ax, paint, extent, candidates if labels else [], t, box.scale)
-    cartography.add_inset(fig.add_axes(_rect(box.inset)), _inset_countries(), extent, AFRICA_EXTENT, land=t.land,
-                          sea=t.sea, border=t.border, mark="#c0392b" if not t.greyscale else "#000000")
+    cartography.add_inset(
+        fig.add_axes(_rect(box.inset)),
+        _inset_countries(),
+        extent,
+        AFRICA_EXTENT,
+        land=t.land,
+        sea=t.sea,
+        border=t.border,
+        mark="#c0392b" if not t.greyscale else "#000000",
+    )
     if legend:
         wrap = int((box.legend[2] - box.legend[0]) * w_in * 72 / (11 * box.scale * 0.55)) - 4
-        _draw_legend(fig.add_axes(_rect(box.legend)), paint.sections, fontsize=11 * box.scale, theme=t,
-                     wrap=max(16, wrap))
-    fig.text(0.01, box.footer[3] - 5 * box.scale / 72 / h_in, "\n".join(words.footer), ha="left", va="top",
-             fontsize=9 * box.scale, color=t.muted, linespacing=1.35, parse_math=False)
+        _draw_legend(
+            fig.add_axes(_rect(box.legend)), paint.sections, fontsize=11 * box.scale, theme=t, wrap=max(16, wrap)
+        )
+    fig.text(
+        0.01,
+        box.footer[3] - 5 * box.scale / 72 / h_in,
+        "\n".join(words.footer),
+        ha="left",
+        va="top",
+        fontsize=9 * box.scale,
+        color=t.muted,
+        linespacing=1.35,
+        parse_math=False,
+    )
     return fig, words.title
 
 
@@ -580,8 +785,14 @@ def _place_features(store: Store, view: views.ViewFilter, names: dict[str, str])
     return (points if "places" in view.layers else []), (areas if "place_areas" in view.layers else [])
 
 
-def _draw_layers(paint: _Painter, view: views.ViewFilter, drawn: _Incidents, points: list[dict], areas: list[dict],
-                 names: dict[str, str]) -> list[cartography.LabelCandidate]:
+def _draw_layers(
+    paint: _Painter,
+    view: views.ViewFilter,
+    drawn: _Incidents,
+    points: list[dict],
+    areas: list[dict],
+    names: dict[str, str],
+) -> list[cartography.LabelCandidate]:
     """The layers in the dashboard's stacking order; label candidates (towns first, then areas)."""
     layers = set(view.layers)
     paint.basemap(layers)
@@ -594,16 +805,23 @@ def _draw_layers(paint: _Painter, view: views.ViewFilter, drawn: _Incidents, poi
     return candidates
 
 
-def _furnish(ax: Axes, paint: _Painter, extent: Extent, candidates: list[cartography.LabelCandidate], t: Theme,
-             s: float) -> None:
+def _furnish(
+    ax: Axes, paint: _Painter, extent: Extent, candidates: list[cartography.LabelCandidate], t: Theme, s: float
+) -> None:
     """Limits, frame, scale bar, north arrow and (when asked) the labels of the map."""
     cartography.frame_axes(ax, extent, color=t.border, linewidth=0.8 * s)
     bar = cartography.add_scale_bar(ax, extent, fontsize=10 * s, color=t.text, box=t.halo)
     arrow = cartography.add_north_arrow(ax, fontsize=14 * s, color=t.text, halo=t.halo)
     if candidates:
         renderer = cartography.renderer_of(ax)
-        cartography.place_labels(ax, candidates, fontsize=10.5 * s, color=t.text, halo=t.halo,
-                                 obstacles=[bar.get_window_extent(renderer), arrow.get_window_extent(renderer)])
+        cartography.place_labels(
+            ax,
+            candidates,
+            fontsize=10.5 * s,
+            color=t.text,
+            halo=t.halo,
+            obstacles=[bar.get_window_extent(renderer), arrow.get_window_extent(renderer)],
+        )
 
 
 @cached(maxsize=1)
@@ -617,17 +835,37 @@ def _title_band(fig: Figure, box: Layout, t: Theme, title: str, sub_lines: list[
     from matplotlib.patches import Rectangle
 
     x0, y0, x1, y1 = box.title
-    fig.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, transform=fig.transFigure, facecolor=t.band,
-                             edgecolor="none", zorder=0))
+    fig.add_artist(
+        Rectangle((x0, y0), x1 - x0, y1 - y0, transform=fig.transFigure, facecolor=t.band, edgecolor="none", zorder=0)
+    )
     if t.band == t.paper:  # the print theme: a rule under the title instead of a dark band
-        fig.add_artist(Rectangle((0.01, y0), 0.98, 1.2 * s / 72 / fig.get_figheight(), transform=fig.transFigure,
-                                 facecolor=t.text, edgecolor="none"))
+        fig.add_artist(
+            Rectangle(
+                (0.01, y0),
+                0.98,
+                1.2 * s / 72 / fig.get_figheight(),
+                transform=fig.transFigure,
+                facecolor=t.text,
+                edgecolor="none",
+            )
+        )
     h = fig.get_figheight()
     top = y1 - 14 * s / 72 / h
-    fig.text(0.012, top, title, ha="left", va="top", fontsize=30 * s, fontweight="bold", color=t.band_text,
-             parse_math=False)
-    fig.text(0.012, top - (30 * 1.2 + 8) * s / 72 / h, "\n".join(sub_lines), ha="left", va="top", fontsize=15 * s,
-             color=t.band_text, linespacing=1.3, parse_math=False, alpha=0.92)
+    fig.text(
+        0.012, top, title, ha="left", va="top", fontsize=30 * s, fontweight="bold", color=t.band_text, parse_math=False
+    )
+    fig.text(
+        0.012,
+        top - (30 * 1.2 + 8) * s / 72 / h,
+        "\n".join(sub_lines),
+        ha="left",
+        va="top",
+        fontsize=15 * s,
+        color=t.band_text,
+        linespacing=1.3,
+        parse_math=False,
+        alpha=0.92,
+    )
 
 
 def _save(fig: Figure, fmt: str, dpi: int, *, title: str) -> bytes:

@@ -48,16 +48,21 @@ def drawn_mode(view: views.ViewFilter, total: int) -> tuple[str, bool]:
     return view.mode, False
 
 
-def heatmap_overlay(store: Store, view: views.ViewFilter, total: int, aggregated: bool,
-                    bins: pd.DataFrame | None = None, around: Any = None) -> incident_layers.IncidentOverlay:
+def heatmap_overlay(
+    store: Store,
+    view: views.ViewFilter,
+    total: int,
+    aggregated: bool,
+    bins: pd.DataFrame | None = None,
+    around: Any = None,
+) -> incident_layers.IncidentOverlay:
     """Hexagon bins sized for the view's extent (``bbox``; None: the Sahel). ``bins``: the view's
     :func:`views.hex_bins` on :func:`hexgrid.grid_for_extent` of that extent, if the caller has them;
     ``around``: where to keep hexagons when there are too many (default: the extent, widened)."""
     grid = hexgrid.grid_for_extent(view.bbox)
     if bins is None:
         bins = views.hex_bins(store, view, grid)
-    note = (f"{total:,} incidents: more than {incident_layers.POINT_LIMIT:,}, shown as density"
-            if aggregated else "")
+    note = f"{total:,} incidents: more than {incident_layers.POINT_LIMIT:,}, shown as density" if aggregated else ""
     around = hexgrid.widened(view.bbox) if around is None else around
     return incident_layers.hex_overlay(bins, grid, view.metric, total, note, around=around)
 
@@ -80,8 +85,15 @@ def incident_overlay(store: Store, view: views.ViewFilter, country_names: dict[s
 
 def places_view(view: views.ViewFilter) -> views.ViewFilter:
     """The part of ``view`` that narrows the places layer (dates, countries, admin-1, confidence)."""
-    return views.ViewFilter(start=view.start, end=view.end, countries=view.countries, admin1=view.admin1,
-                            min_confidence=view.min_confidence, step=view.step, period=view.period)
+    return views.ViewFilter(
+        start=view.start,
+        end=view.end,
+        countries=view.countries,
+        admin1=view.admin1,
+        min_confidence=view.min_confidence,
+        step=view.step,
+        period=view.period,
+    )
 
 
 def view_places(store: Store, view: views.ViewFilter) -> Any:
@@ -91,8 +103,14 @@ def view_places(store: Store, view: views.ViewFilter) -> Any:
     return views.places_frame(store, places_view(view))
 
 
-def build_view_map(store: Store, view: views.ViewFilter, *, static: StaticLayers | None = None,
-                   incidents: MapIncidents | None = None, height: int | str = "100%") -> folium.Map:
+def build_view_map(
+    store: Store,
+    view: views.ViewFilter,
+    *,
+    static: StaticLayers | None = None,
+    incidents: MapIncidents | None = None,
+    height: int | str = "100%",
+) -> folium.Map:
     """The dashboard's folium map of ``view``: its layers shown, its extent (``bbox``) or the Sahel.
 
     ``static`` (the display basemap) defaults to the bundled layers; ``incidents`` to
@@ -104,11 +122,25 @@ def build_view_map(store: Store, view: views.ViewFilter, *, static: StaticLayers
     if incidents is None:
         incidents = incident_overlay(store, view, static.country_names)
     m = mapview.build_map(
-        view_places(store, view), day=day, layers={LAYER_NAMES[k] for k in view.layers if k in LAYER_NAMES},
-        static=static, alliances=alliances_on(day), incidents=incidents.overlay, height=height, bbox=view.bbox,
+        view_places(store, view),
+        day=day,
+        layers={LAYER_NAMES[k] for k in view.layers if k in LAYER_NAMES},
+        static=static,
+        alliances=alliances_on(day),
+        incidents=incidents.overlay,
+        height=height,
+        bbox=view.bbox,
     )
     return m
 
 
-__all__ = ["LAYER_NAMES", "MapIncidents", "build_view_map", "drawn_mode", "heatmap_overlay",
-           "incident_overlay", "places_view", "view_places"]
+__all__ = [
+    "LAYER_NAMES",
+    "MapIncidents",
+    "build_view_map",
+    "drawn_mode",
+    "heatmap_overlay",
+    "incident_overlay",
+    "places_view",
+    "view_places",
+]

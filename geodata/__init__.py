@@ -58,8 +58,9 @@ __all__ = [
 #: Where each public name lives.
 _EXPORTS = {
     **dict.fromkeys(("ALLIANCES", "Alliance", "alliance", "alliance_layer", "members_on"), "geodata.alliances"),
-    **dict.fromkeys(("ATTRIBUTION", "admin1", "areas", "countries", "geometry_for", "locate", "locate_many"),
-                    "geodata.boundaries"),
+    **dict.fromkeys(
+        ("ATTRIBUTION", "admin1", "areas", "countries", "geometry_for", "locate", "locate_many"), "geodata.boundaries"
+    ),
     "haversine_km": "geodata.distance",
     **dict.fromkeys(("Entry", "Gazetteer", "add_geonames_dump", "load_gazetteer", "write_tier"), "geodata.gazetteer"),
     "normalise": "geodata.names",

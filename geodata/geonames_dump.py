@@ -56,8 +56,7 @@ def _open_text(path: Path) -> IO[str]:
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
     if name.endswith(".zip"):
         archive = zipfile.ZipFile(path)
-        members = [m for m in archive.namelist()
-                   if m.lower().endswith(".txt") and "readme" not in m.lower()]
+        members = [m for m in archive.namelist() if m.lower().endswith(".txt") and "readme" not in m.lower()]
         if not members:
             raise GazetteerDataError(f"{path.name}: the zip holds no GeoNames .txt file")
         return io.TextIOWrapper(archive.open(members[0]), encoding="utf-8", errors="replace")
@@ -93,8 +92,9 @@ def read_dump(path: Path, result: AddResult) -> Iterator[dict[str, Any]]:
                 gid = int(cols[0])
                 lat, lon = float(cols[4]), float(cols[5])
             except ValueError:
-                problem(f"line {lineno}: geonameid {cols[0]!r} or coordinates "
-                        f"({cols[4]!r}, {cols[5]!r}) are not numbers")
+                problem(
+                    f"line {lineno}: geonameid {cols[0]!r} or coordinates ({cols[4]!r}, {cols[5]!r}) are not numbers"
+                )
                 continue
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 problem(f"line {lineno}: coordinates out of range (lat {lat}, lon {lon})")
@@ -104,7 +104,15 @@ def read_dump(path: Path, result: AddResult) -> Iterator[dict[str, Any]]:
                 continue
             alts = [a for a in cols[3].split(",") if a and usable_alternate(a)]
             names = list(dict.fromkeys([cols[1], cols[2], *alts]))
-            yield {"geonameid": gid, "name": cols[1], "lat": lat, "lon": lon, "fclass": cols[6],
-                   "feature": cols[7], "cc": cols[8], "admin1_code": cols[10],
-                   "population": int(cols[14]) if cols[14].strip().isdigit() else None,
-                   "alternates": "|".join(names[1:])}
+            yield {
+                "geonameid": gid,
+                "name": cols[1],
+                "lat": lat,
+                "lon": lon,
+                "fclass": cols[6],
+                "feature": cols[7],
+                "cc": cols[8],
+                "admin1_code": cols[10],
+                "population": int(cols[14]) if cols[14].strip().isdigit() else None,
+                "alternates": "|".join(names[1:]),
+            }

@@ -18,8 +18,21 @@ from conflictmap.caches import cached
 __all__ = ["abbreviation_variants", "fold", "fold_char", "is_latin", "normalise", "short_forms"]
 
 # Letters that NFKD does not decompose into a base letter plus accents.
-_SPECIAL = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
-            "œ": "oe", "Œ": "oe", "ı": "i", "ð": "d", "þ": "th"}
+_SPECIAL = {
+    "ø": "o",
+    "Ø": "o",
+    "ł": "l",
+    "Ł": "l",
+    "đ": "d",
+    "Đ": "d",
+    "æ": "ae",
+    "Æ": "ae",
+    "œ": "oe",
+    "Œ": "oe",
+    "ı": "i",
+    "ð": "d",
+    "þ": "th",
+}
 _APOSTROPHES = "'’‘`´ʼʻ′"
 # Hyphens, dashes and the underscore separate words like a space does ("Liptako-Gourma").
 _SEPARATORS = "-‐‑‒–—―_/"
@@ -105,8 +118,13 @@ def is_latin(name: str) -> bool:
 
 # Abbreviations news writes for the first word of a name ("St. Petersburg", "Mt. Pleasant",
 # "Ft. Worth"), as normalised keys: each form of a group is indexed when one is.
-_ABBREVIATED = (("saint", "st.", "st"), ("sainte", "ste.", "ste"), ("mount", "mt.", "mt"),
-                ("fort", "ft.", "ft"), ("port", "pt."))
+_ABBREVIATED = (
+    ("saint", "st.", "st"),
+    ("sainte", "ste.", "ste"),
+    ("mount", "mt.", "mt"),
+    ("fort", "ft.", "ft"),
+    ("port", "pt."),
+)
 _ABBREVIATION_OF = {form: group for group in _ABBREVIATED for form in group}
 
 
@@ -121,26 +139,101 @@ def abbreviation_variants(key: str) -> list[str]:
             continue
         for form in group:
             if form != word:
-                out.append(" ".join([*words[:i], form, *words[i + 1:]]))
+                out.append(" ".join([*words[:i], form, *words[i + 1 :]]))
     return out
 
 
 # Words of a subdivision's official name that writers leave out ("Dagestan, Respublika",
 # "Gorodskoy Okrug X", "Comuna Y", "Z County", "District Municipality of Muskoka").
-_GENERIC_HEADS = tuple(w + " " for w in (
-    "comuna", "municipio", "municipiul", "municipality of", "district municipality of", "regional municipality of",
-    "county of", "city of", "town of", "township of", "province of", "region of", "republic of", "state of",
-    "departamento de", "departamento del", "provincia de", "provincia di", "provincia del", "distrito de",
-    "partido de", "gorodskoy okrug", "amphoe", "huyen", "kabupaten", "kota", "powiat", "gemeente", "obshtina",
-    "okres", "opcina", "oras", "muang", "markaz", "daira de", "daira d'", "shahrestan e", "srok",
-    "respublika", "oblast'", "kraj", "kraje", "wilaya de", "wilaya d'", "prefecture de", "cercle de",
-))
-_GENERIC_TAILS = tuple(" " + w for w in (
-    "county", "parish", "borough", "district", "municipality", "rayon", "raion", "region", "province",
-    "prefecture", "governorate", "oblast", "oblast'", "krai", "kray", "okrug", "republic", "respublika",
-    "department", "departement", "state", "territory", "shi", "ilcesi", "pagasts", "kommun", "kommune",
-    "tumani", "jaras", "audany", "city and borough", "census area", "regional municipality",
-))
+_GENERIC_HEADS = tuple(
+    w + " "
+    for w in (
+        "comuna",
+        "municipio",
+        "municipiul",
+        "municipality of",
+        "district municipality of",
+        "regional municipality of",
+        "county of",
+        "city of",
+        "town of",
+        "township of",
+        "province of",
+        "region of",
+        "republic of",
+        "state of",
+        "departamento de",
+        "departamento del",
+        "provincia de",
+        "provincia di",
+        "provincia del",
+        "distrito de",
+        "partido de",
+        "gorodskoy okrug",
+        "amphoe",
+        "huyen",
+        "kabupaten",
+        "kota",
+        "powiat",
+        "gemeente",
+        "obshtina",
+        "okres",
+        "opcina",
+        "oras",
+        "muang",
+        "markaz",
+        "daira de",
+        "daira d'",
+        "shahrestan e",
+        "srok",
+        "respublika",
+        "oblast'",
+        "kraj",
+        "kraje",
+        "wilaya de",
+        "wilaya d'",
+        "prefecture de",
+        "cercle de",
+    )
+)
+_GENERIC_TAILS = tuple(
+    " " + w
+    for w in (
+        "county",
+        "parish",
+        "borough",
+        "district",
+        "municipality",
+        "rayon",
+        "raion",
+        "region",
+        "province",
+        "prefecture",
+        "governorate",
+        "oblast",
+        "oblast'",
+        "krai",
+        "kray",
+        "okrug",
+        "republic",
+        "respublika",
+        "department",
+        "departement",
+        "state",
+        "territory",
+        "shi",
+        "ilcesi",
+        "pagasts",
+        "kommun",
+        "kommune",
+        "tumani",
+        "jaras",
+        "audany",
+        "city and borough",
+        "census area",
+        "regional municipality",
+    )
+)
 
 
 def short_forms(name: str) -> list[str]:
@@ -153,7 +246,7 @@ def short_forms(name: str) -> list[str]:
     for form in [key, *forms]:
         for head in _GENERIC_HEADS:
             if form.startswith(head):
-                forms.append(form[len(head):])
+                forms.append(form[len(head) :])
         for tail in _GENERIC_TAILS:
             if form.endswith(tail):
                 forms.append(form[: -len(tail)].rstrip(" ,"))

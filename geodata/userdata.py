@@ -49,8 +49,17 @@ class AddResult:
 
 #: Candidate columns, most specific first. ``{n}`` is the admin level.
 NAME_COLUMNS = ("shapeName", "NAME_{n}", "ADM{n}_EN", "ADM{n}_FR", "admin{n}Name", "name", "NAME", "nom", "NOM")
-CODE_COLUMNS = ("shapeISO", "iso_3166_2", "HASC_{n}", "GID_{n}", "ADM{n}_PCODE", "admin{n}Pcode",
-                "shapeID", "code", "CODE")
+CODE_COLUMNS = (
+    "shapeISO",
+    "iso_3166_2",
+    "HASC_{n}",
+    "GID_{n}",
+    "ADM{n}_PCODE",
+    "admin{n}Pcode",
+    "shapeID",
+    "code",
+    "CODE",
+)
 COUNTRY_COLUMNS = ("shapeGroup", "adm0_a3", "GID_0", "ISO", "iso_a3", "ISO3", "iso3", "country")
 TYPE_COLUMNS = ("ENGTYPE_{n}", "TYPE_{n}", "type_en", "type", "shapeType")
 
@@ -58,7 +67,9 @@ TYPE_COLUMNS = ("ENGTYPE_{n}", "TYPE_{n}", "type_en", "type", "shapeType")
 def _level(frame: pd.DataFrame, path: Path) -> int | None:
     """Admin level from geoBoundaries ``shapeType``, GADM/OCHA column names, or the file name."""
     if "shapeType" in frame.columns:
-        found = re.search(r"ADM(\d)", str(frame["shapeType"].dropna().iloc[0] if frame["shapeType"].notna().any() else ""))
+        found = re.search(
+            r"ADM(\d)", str(frame["shapeType"].dropna().iloc[0] if frame["shapeType"].notna().any() else "")
+        )
         if found:
             return int(found.group(1))
     for n in range(5, 0, -1):
@@ -94,8 +105,10 @@ def _to_wgs84(frame: gpd.GeoDataFrame, notes: list[str], name: str) -> gpd.GeoDa
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
         if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
-            notes.append("The file declares no coordinate system; its coordinates fit longitude/latitude "
-                         "ranges, so EPSG:4326 (WGS 84) was assumed.")
+            notes.append(
+                "The file declares no coordinate system; its coordinates fit longitude/latitude "
+                "ranges, so EPSG:4326 (WGS 84) was assumed."
+            )
             return frame.set_crs("EPSG:4326")
         raise MissingCRSError(
             f"{name} declares no coordinate system and its coordinates are not longitudes/latitudes; "
@@ -133,8 +146,10 @@ def add_boundaries(path: str | Path, *, level: int | None = None) -> AddResult:
     if detected is None and level == 1:
         notes.append("The admin level could not be detected; level 1 was assumed.")
     columns = {
-        "name": _pick(frame, NAME_COLUMNS, level), "code": _pick(frame, CODE_COLUMNS, level),
-        "country": _pick(frame, COUNTRY_COLUMNS, level), "type": _pick(frame, TYPE_COLUMNS, level),
+        "name": _pick(frame, NAME_COLUMNS, level),
+        "code": _pick(frame, CODE_COLUMNS, level),
+        "country": _pick(frame, COUNTRY_COLUMNS, level),
+        "type": _pick(frame, TYPE_COLUMNS, level),
     }
     if columns["name"] is None:
         raise BoundaryFileError(f"{path.name} has no name column (looked for {', '.join(NAME_COLUMNS[:6])}…).")
@@ -154,15 +169,19 @@ def _layer(frame: gpd.GeoDataFrame, columns: dict[str, str | None], source: str,
     codes = frame[columns["code"]].astype("string") if columns["code"] else pd.Series(pd.NA, index=frame.index)
     fallback = pd.Series([f"{source}#{i}" for i in range(len(frame))], index=frame.index)
     types = frame[columns["type"]].astype("string") if columns["type"] else pd.Series(f"ADM{level}", index=frame.index)
-    out = gpd.GeoDataFrame({
-        "country": _country_codes(frame, columns["country"]),
-        "code": codes.where(codes.notna() & (codes.str.strip() != ""), fallback).astype(object),
-        "name": names.astype(object),
-        "name_alt": "",
-        "type": types.astype(object),
-        "reform": f"user file {source}",
-        "source": source,
-        "level": level,
-        "geometry": [clean(g) for g in frame.geometry],
-    }, geometry="geometry", crs="EPSG:4326")
+    out = gpd.GeoDataFrame(
+        {
+            "country": _country_codes(frame, columns["country"]),
+            "code": codes.where(codes.notna() & (codes.str.strip() != ""), fallback).astype(object),
+            "name": names.astype(object),
+            "name_alt": "",
+            "type": types.astype(object),
+            "reform": f"user file {source}",
+            "source": source,
+            "level": level,
+            "geometry": [clean(g) for g in frame.geometry],
+        },
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
     return out[out.geometry.notna() & out["name"].notna()].reset_index(drop=True)

@@ -74,9 +74,7 @@ def read_article(
 
     suffix = Path(name).suffix.lower()
     if suffix not in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES:
-        raise ArticleError(
-            f"{name}: unsupported file type '{suffix}'; conflictmap reads {', '.join(SUPPORTED)} files"
-        )
+        raise ArticleError(f"{name}: unsupported file type '{suffix}'; conflictmap reads {', '.join(SUPPORTED)} files")
     if not data.strip():
         raise ArticleError(f"{name}: the file is empty")
     kind = _binary_kind(data)
@@ -272,10 +270,32 @@ class _VisibleText(HTMLParser):
     """Text a reader would see: never what sits inside script, style, template or similar."""
 
     _HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
-    _BLOCK = frozenset({
-        "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header",
-        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption", "hr",
-    })
+    _BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "tr",
+            "table",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "figcaption",
+            "hr",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -65,15 +65,17 @@ class Analysed:
     incident_sources: list[tuple] = field(default_factory=list)
 
 
-def analyse(article: Article, *, extract_incidents: bool = True,
-            geoparse: Callable[..., list[Mention]] | None = None) -> Analysed:
+def analyse(
+    article: Article, *, extract_incidents: bool = True, geoparse: Callable[..., list[Mention]] | None = None
+) -> Analysed:
     """Geoparse ``article`` and read its incidents, touching no store (runs on workers)."""
     mentions, found = _read(article, extract_incidents, geoparse)
     return Analysed(article, mentions, *_incident_rows(article, found, None))
 
 
-def _read(article: Article, extract_incidents: bool,
-          geoparse: Callable[..., list[Mention]] | None) -> tuple[list[Mention], list]:
+def _read(
+    article: Article, extract_incidents: bool, geoparse: Callable[..., list[Mention]] | None
+) -> tuple[list[Mention], list]:
     """The article's mentions and the incidents read from it (none when extraction fails)."""
     if geoparse is None:
         from loaders.geoparse import geoparse as default_geoparse
@@ -118,8 +120,10 @@ def _place_all(incidents: Sequence[Any]) -> Any:
     placer = Placer()
     if incidents:
         try:
-            placer.place(np.array([i.lat if i.lat is not None else np.nan for i in incidents], dtype=float),
-                         np.array([i.lon if i.lon is not None else np.nan for i in incidents], dtype=float))
+            placer.place(
+                np.array([i.lat if i.lat is not None else np.nan for i in incidents], dtype=float),
+                np.array([i.lon if i.lon is not None else np.nan for i in incidents], dtype=float),
+            )
         except Exception:  # logged: each article is placed on its own then (and logs its error)
             log.exception("placing the incidents of a chunk failed")
             return None
@@ -142,8 +146,10 @@ def analyse_many(articles: Sequence[Article], extract_incidents: bool = True) ->
     process time."""
     read = [_read(a, extract_incidents, None) for a in articles]
     placer = _place_all([inc for _, found in read for inc in found])
-    return [([_mention_values(m) for m in mentions], *_incident_rows(a, found, placer))
-            for a, (mentions, found) in zip(articles, read)]
+    return [
+        ([_mention_values(m) for m in mentions], *_incident_rows(a, found, placer))
+        for a, (mentions, found) in zip(articles, read)
+    ]
 
 
 #: An Article as the client sends it to a worker: the tuple of its init fields (the id is the hash
@@ -174,10 +180,18 @@ def _rejoin(articles: Sequence[Article], results: Sequence[tuple[list, list, lis
 
 def warm_up() -> None:
     """Load what :func:`analyse` needs (gazetteer, boundaries) so the first task is not slow."""
-    for lang, text in (("en", "DJIBO, March 3, 2024 – Gunmen attacked a military post in Djibo, Burkina Faso,"
-                               " on March 2, killing 5 soldiers."),
-                       ("fr", "DORI, 3 mars 2024 – Des hommes armés ont attaqué un poste militaire à Dori, au"
-                              " Burkina Faso, le 2 mars, tuant 5 soldats.")):
+    for lang, text in (
+        (
+            "en",
+            "DJIBO, March 3, 2024 – Gunmen attacked a military post in Djibo, Burkina Faso,"
+            " on March 2, killing 5 soldiers.",
+        ),
+        (
+            "fr",
+            "DORI, 3 mars 2024 – Des hommes armés ont attaqué un poste militaire à Dori, au"
+            " Burkina Faso, le 2 mars, tuant 5 soldats.",
+        ),
+    ):
         analyse(Article(text=text, date="2024-03-03", lang=lang))
 
 
@@ -286,8 +300,16 @@ def run_batch(
 
     def report() -> None:
         if progress is not None:
-            progress(Progress(result.inserted + result.skipped, result.total, result.inserted, result.skipped,
-                              len(failed), time.perf_counter() - started))
+            progress(
+                Progress(
+                    result.inserted + result.skipped,
+                    result.total,
+                    result.inserted,
+                    result.skipped,
+                    len(failed),
+                    time.perf_counter() - started,
+                )
+            )
 
     report()
     pending: list[Row] = []
@@ -317,7 +339,7 @@ def run_batch(
         warm_up()  # loading the gazetteer is not the batch's throughput (as for the workers)
         t0 = time.perf_counter()
         for i in range(0, len(todo), chunk_size):
-            chunk = todo[i:i + chunk_size]
+            chunk = todo[i : i + chunk_size]
             write(_rejoin(chunk, analyse_many(chunk, extract_incidents)))
     else:
         with _client(workers, scheduler, client) as dask_client:
@@ -334,8 +356,14 @@ def run_batch(
     return result
 
 
-def _analyse_on_dask(dask_client: Any, todo: list[Article], workers: int, chunk_size: int,
-                     extract_incidents: bool, write: Callable[[list[Row]], None]) -> None:
+def _analyse_on_dask(
+    dask_client: Any,
+    todo: list[Article],
+    workers: int,
+    chunk_size: int,
+    extract_incidents: bool,
+    write: Callable[[list[Row]], None],
+) -> None:
     """Analyse ``todo`` in Dask tasks and hand the results to ``write`` in input order, with
     about 3 tasks per worker in flight."""
     nworkers = max(1, len(dask_client.scheduler_info().get("workers", {})) or workers)
@@ -343,8 +371,7 @@ def _analyse_on_dask(dask_client: Any, todo: list[Article], workers: int, chunk_
     it = iter(_chunks(todo, chunk_size, nworkers))
 
     def submit(chunk: list[Article]) -> None:
-        window.append((chunk, dask_client.submit(analyse_packed, _pack_articles(chunk), extract_incidents,
-                                                 pure=False)))
+        window.append((chunk, dask_client.submit(analyse_packed, _pack_articles(chunk), extract_incidents, pure=False)))
 
     for chunk in it:
         submit(chunk)
@@ -366,7 +393,7 @@ def _chunks(todo: list[Article], largest: int, workers: int) -> list[list[Articl
     out, i = [], 0
     while i < len(todo):
         size = max(1, min(largest, max(SMALLEST_CHUNK, -(-(len(todo) - i) // (2 * workers)))))
-        out.append(todo[i:i + size])
+        out.append(todo[i : i + size])
         i += size
     return out
 
@@ -427,10 +454,16 @@ def _client(workers: int, scheduler: str | None, client: Any) -> Iterator[Any]:
             opened = stack.enter_context(Client(scheduler))
         else:
             stack.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
-            ))
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=max(1, workers),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+            )
             # results come straight from the worker, not relayed by the scheduler (which runs
             # in this process: a relay would receive and send every result once more)
             opened = stack.enter_context(Client(cluster, direct_to_workers=True))

@@ -36,8 +36,9 @@ class Weights:
     min_belief: float = 0.01  # smaller beliefs are noise from long candidate lists
 
 
-def context_scores(span_keys: list[int | None], scored_all: list[list[tuple[float, float, Entry, bool]]],
-                   w: Weights) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def context_scores(
+    span_keys: list[int | None], scored_all: list[list[tuple[float, float, Entry, bool]]], w: Weights
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per span, per candidate (in ``scored_all`` order): (bonus to add to its score, the other names'
     belief in its country, their belief in its first-level region)."""
     sizes = [len(s) for s in scored_all]
@@ -87,13 +88,14 @@ def context_scores(span_keys: list[int | None], scored_all: list[list[tuple[floa
     out = []
     pos = 0
     for size in sizes:
-        out.append((bonus[pos:pos + size], ctx_c[pos:pos + size], ctx_a[pos:pos + size]))
+        out.append((bonus[pos : pos + size], ctx_c[pos : pos + size], ctx_a[pos : pos + size]))
         pos += size
     return out
 
 
-def _others(belief: np.ndarray, key_of: np.ndarray, value_of: np.ndarray, has: np.ndarray, n_keys: int,
-            n_values: int) -> np.ndarray:
+def _others(
+    belief: np.ndarray, key_of: np.ndarray, value_of: np.ndarray, has: np.ndarray, n_keys: int, n_values: int
+) -> np.ndarray:
     """Per candidate: the mean, over the *other* names, of their (normalised) belief in its value."""
     out = np.zeros(len(belief))
     if n_keys <= 1 or n_values == 0:
@@ -112,8 +114,9 @@ class _Nearness:
     The best ``near_top`` point candidates of each distinct name take part; their pairwise distances
     are computed once per text."""
 
-    def __init__(self, span_keys: list[int | None], scored_all: list[list[tuple[float, float, Entry, bool]]],
-                 w: Weights, n: int) -> None:
+    def __init__(
+        self, span_keys: list[int | None], scored_all: list[list[tuple[float, float, Entry, bool]]], w: Weights, n: int
+    ) -> None:
         self.n = n
         self.slot_of = np.full(n, -1, dtype=np.int64)
         first: dict = {}
@@ -131,7 +134,7 @@ class _Nearness:
         for g, (key, idx) in enumerate(first.items()):
             scored = scored_all[idx]
             order = sorted((k for k, x in enumerate(scored) if x[2].kind == "place"), key=lambda k: -scored[k][0])
-            for k in order[:w.near_top]:
+            for k in order[: w.near_top]:
                 slots[(key, k)] = len(lats)
                 lats.append(scored[k][2].lat)
                 lons.append(scored[k][2].lon)

@@ -75,8 +75,9 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return geo_distance.haversine_km(lat1, lon1, lat2, lon2, radius_km=EARTH_RADIUS_KM)
 
 
-def match_spans(pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]], *,
-                overlap: bool = False) -> list[tuple[int, int]]:
+def match_spans(
+    pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]], *, overlap: bool = False
+) -> list[tuple[int, int]]:
     """One-to-one (pred index, gold index) pairs: identical spans, or overlapping ones when ``overlap``.
 
     Overlap matching is greedy in text order, preferring the gold span that overlaps most.
@@ -137,8 +138,14 @@ def error_summary(errors: Sequence[float]) -> dict[str, float]:
     if not n:
         return {"n": 0, "acc161": 0.0, "within10": 0.0, "mean_km": 0.0, "median_km": 0.0, "auc": 0.0}
     median = errs[n // 2] if n % 2 else (errs[n // 2 - 1] + errs[n // 2]) / 2
-    return {"n": n, "acc161": acc_at(errs, 161), "within10": acc_at(errs, 10.0001),
-            "mean_km": sum(errs) / n, "median_km": median, "auc": auc(errs)}
+    return {
+        "n": n,
+        "acc161": acc_at(errs, 161),
+        "within10": acc_at(errs, 10.0001),
+        "mean_km": sum(errs) / n,
+        "median_km": median,
+        "auc": auc(errs),
+    }
 
 
 def _error(lat: float | None, lon: float | None, glat: float, glon: float) -> float:
@@ -171,8 +178,9 @@ def _has_coords(t: dict) -> bool:
     return t.get("lat") is not None and t.get("lon") is not None
 
 
-def evaluate_corpus(path: str | Path, *, mode: str = "both", limit: int | None = None,
-                    docs: list[dict] | None = None) -> dict[str, Any]:
+def evaluate_corpus(
+    path: str | Path, *, mode: str = "both", limit: int | None = None, docs: list[dict] | None = None
+) -> dict[str, Any]:
     """Recognition and resolution scores on an LGL-format corpus.
 
     ``mode``: ``gold`` (resolve gold spans), ``e2e`` (geoparse) or ``both``.
@@ -183,10 +191,13 @@ def evaluate_corpus(path: str | Path, *, mode: str = "both", limit: int | None =
     if docs is None:
         docs = read_corpus(path, limit)
     load_gazetteer()
-    out: dict[str, Any] = {"corpus": str(path), "docs": len(docs),
-                           "toponyms": sum(len(d["toponyms"]) for d in docs),
-                           "toponyms_with_coords": sum(_has_coords(t) for d in docs for t in d["toponyms"]),
-                           "tiers": _tiers()}
+    out: dict[str, Any] = {
+        "corpus": str(path),
+        "docs": len(docs),
+        "toponyms": sum(len(d["toponyms"]) for d in docs),
+        "toponyms_with_coords": sum(_has_coords(t) for d in docs for t in d["toponyms"]),
+        "tiers": _tiers(),
+    }
     if mode in ("gold", "both"):
         errors = []
         started = time.perf_counter()
@@ -195,8 +206,11 @@ def evaluate_corpus(path: str | Path, *, mode: str = "both", limit: int | None =
             mentions = resolve(d["text"], [(t["start"], t["end"]) for t in gold])
             errors += [_error(m.lat, m.lon, t["lat"], t["lon"]) for m, t in zip(mentions, gold)]
         elapsed = time.perf_counter() - started
-        out["gold_spans"] = {**error_summary(errors), "docs_per_s": len(docs) / elapsed if elapsed else 0.0,
-                             "resolved": sum(e < MAX_ERROR_KM for e in errors) / len(errors) if errors else 0.0}
+        out["gold_spans"] = {
+            **error_summary(errors),
+            "docs_per_s": len(docs) / elapsed if elapsed else 0.0,
+            "resolved": sum(e < MAX_ERROR_KM for e in errors) / len(errors) if errors else 0.0,
+        }
     if mode in ("e2e", "both"):
         n_pred = n_gold = n_exact = n_overlap = 0
         errors, n_coords = [], 0
@@ -226,8 +240,9 @@ def evaluate_corpus(path: str | Path, *, mode: str = "both", limit: int | None =
     return out
 
 
-def gazetteer_ceiling(path: str | Path, *, limit: int | None = None, km: float = 161.0,
-                      docs: list[dict] | None = None) -> dict[str, float]:
+def gazetteer_ceiling(
+    path: str | Path, *, limit: int | None = None, km: float = 161.0, docs: list[dict] | None = None
+) -> dict[str, float]:
     """Per gazetteer tier (and all tiers together): share of gold toponyms with coordinates that have
     any candidate within ``km`` of the gold point — the best any ranking could do. A span's candidates
     are the ones ``loaders.resolve`` weighs: its name's, its place's ("Kanawha River"), its region's
@@ -250,10 +265,13 @@ def gazetteer_ceiling(path: str | Path, *, limit: int | None = None, km: float =
         for t, span in zip(gold, spans):
             total += 1
             ids = [i for i, _ in gaz.candidates(span.key)] if span.key is not None else []
-            if (country := demonym_country(gaz, d["text"][t["start"]:t["end"]])) is not None:
+            if (country := demonym_country(gaz, d["text"][t["start"] : t["end"]])) is not None:
                 ids.append(country.entry_id)
-            near = {"bundled" if tiers[i] == "curated" or tiers[i].split(":")[0] == "bundled" else tiers[i] for i in ids
-                    if haversine_km(lat[i], lon[i], t["lat"], t["lon"]) < km}
+            near = {
+                "bundled" if tiers[i] == "curated" or tiers[i].split(":")[0] == "bundled" else tiers[i]
+                for i in ids
+                if haversine_km(lat[i], lon[i], t["lat"], t["lon"]) < km
+            }
             for tier in near:
                 hits[tier] = hits.get(tier, 0) + 1
             if near:
@@ -292,10 +310,15 @@ def evaluate_acled(path: str | Path, *, limit: int | None = None) -> dict[str, A
         by_prec.setdefault(str(row.get("geo_precision") or "?"), []).append(err)
     elapsed = time.perf_counter() - started
     all_errors = [e for errs in by_prec.values() for e in errs]
-    return {"corpus": str(path), "rows": len(rows), "no_location": none, "tiers": _tiers(),
-            "rows_per_s": len(rows) / elapsed if elapsed else 0.0,
-            "all": error_summary(all_errors),
-            "by_geo_precision": {p: error_summary(errs) for p, errs in sorted(by_prec.items())}}
+    return {
+        "corpus": str(path),
+        "rows": len(rows),
+        "no_location": none,
+        "tiers": _tiers(),
+        "rows_per_s": len(rows) / elapsed if elapsed else 0.0,
+        "all": error_summary(all_errors),
+        "by_geo_precision": {p: error_summary(errs) for p, errs in sorted(by_prec.items())},
+    }
 
 
 # ---------------------------------------------------------------- command line
@@ -320,11 +343,19 @@ def _table(rows: Iterable[tuple[str, str]]) -> str:
 
 
 def _format_errors(title: str, s: dict) -> str:
-    rows = [("toponyms scored", str(s["n"])), ("Acc@161km", _pct(s["acc161"])),
-            ("within 10 km", _pct(s["within10"])), ("median error", f"{s['median_km']:.1f} km"),
-            ("mean error", f"{s['mean_km']:.1f} km"), ("AUC (lower is better)", f"{s['auc']:.3f}")]
-    for key, label in (("acc161_of_all", "Acc@161km of all gold"), ("within10_of_all", "within 10 km of all gold"),
-                       ("resolved", "resolved"), ):
+    rows = [
+        ("toponyms scored", str(s["n"])),
+        ("Acc@161km", _pct(s["acc161"])),
+        ("within 10 km", _pct(s["within10"])),
+        ("median error", f"{s['median_km']:.1f} km"),
+        ("mean error", f"{s['mean_km']:.1f} km"),
+        ("AUC (lower is better)", f"{s['auc']:.3f}"),
+    ]
+    for key, label in (
+        ("acc161_of_all", "Acc@161km of all gold"),
+        ("within10_of_all", "within 10 km of all gold"),
+        ("resolved", "resolved"),
+    ):
         if key in s:
             rows.append((label, _pct(s[key])))
     if "docs_per_s" in s:
@@ -341,19 +372,25 @@ def format_report(result: dict) -> str:
             parts.append(_format_errors(f"geo_precision {p}", s))
         parts.append(f"rows with no location: {result['no_location']}; rows per second: {result['rows_per_s']:.0f}")
         return "\n\n".join(parts)
-    parts[0] += (f": {result['docs']} documents, {result['toponyms']} toponyms "
-                 f"({result['toponyms_with_coords']} with coordinates); gazetteer tiers: {', '.join(result['tiers'])}")
+    parts[0] += (
+        f": {result['docs']} documents, {result['toponyms']} toponyms "
+        f"({result['toponyms_with_coords']} with coordinates); gazetteer tiers: {', '.join(result['tiers'])}"
+    )
     if "recognition" in result:
         rec = result["recognition"]
-        rows = [(f"{kind} spans", f"P {_pct(r['precision'])}  R {_pct(r['recall'])}  F1 {_pct(r['f1'])}"
-                 f"  ({r['match']} matched, {r['pred']} predicted, {r['gold']} gold)")
-                for kind, r in rec.items()]
+        rows = [
+            (
+                f"{kind} spans",
+                f"P {_pct(r['precision'])}  R {_pct(r['recall'])}  F1 {_pct(r['f1'])}"
+                f"  ({r['match']} matched, {r['pred']} predicted, {r['gold']} gold)",
+            )
+            for kind, r in rec.items()
+        ]
         parts.append(f"Recognition (geoparse)\n{_table(rows)}")
     if "gold_spans" in result:
         parts.append(_format_errors("Resolution with gold spans (resolve)", result["gold_spans"]))
     if "end_to_end" in result:
-        parts.append(_format_errors("Resolution end to end (geoparse; recognised gold toponyms)",
-                                    result["end_to_end"]))
+        parts.append(_format_errors("Resolution end to end (geoparse; recognised gold toponyms)", result["end_to_end"]))
     if "ceiling" in result:
         rows = [(k, _pct(v)) for k, v in result["ceiling"].items() if k != "n"]
         parts.append(f"Gazetteer ceiling (a candidate within 161 km)\n{_table(rows)}")
@@ -361,17 +398,26 @@ def format_report(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="conflictmap evaluate",
-                                     description="Score the geoparser on an annotated corpus (LGL JSONL) "
-                                                 "or on ACLED event rows (CSV).")
+    parser = argparse.ArgumentParser(
+        prog="conflictmap evaluate",
+        description="Score the geoparser on an annotated corpus (LGL JSONL) or on ACLED event rows (CSV).",
+    )
     parser.add_argument("corpus", type=Path, help="LGL-format .jsonl or ACLED export .csv")
     parser.add_argument("--format", choices=("lgl", "acled", "auto"), default="auto")
-    parser.add_argument("--mode", choices=("gold", "e2e", "both"), default="both",
-                        help="LGL: resolve gold spans, geoparse end to end, or both (default)")
+    parser.add_argument(
+        "--mode",
+        choices=("gold", "e2e", "both"),
+        default="both",
+        help="LGL: resolve gold spans, geoparse end to end, or both (default)",
+    )
     parser.add_argument("--ceiling", action="store_true", help="LGL: also report each gazetteer tier's ceiling")
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents or rows")
-    parser.add_argument("--split", choices=("tune", "test"), default=None,
-                        help="LGL: only one half of the documents (by SHA-256 of the id)")
+    parser.add_argument(
+        "--split",
+        choices=("tune", "test"),
+        default=None,
+        help="LGL: only one half of the documents (by SHA-256 of the id)",
+    )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args(argv)
     if not args.corpus.is_file():

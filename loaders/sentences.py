@@ -24,7 +24,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos = stop
         cut = start
         for m in _END.finditer(text, start, stop):
-            before = text[cut:m.start()].rsplit(None, 1)  # its last word is all that is needed
+            before = text[cut : m.start()].rsplit(None, 1)  # its last word is all that is needed
             last = before[-1].lower().rstrip(".") if before else ""
             if last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue

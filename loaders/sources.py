@@ -123,8 +123,13 @@ def _one(read: Callable[[], Article], where: str) -> Article | SourceError:
 
 def _folder(folder: Path, **kw: Any) -> Iterator[Article | SourceError]:
     readable = ARTICLE_SUFFIXES | CORPUS_SUFFIXES | FEED_SUFFIXES | URL_LIST_SUFFIXES
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in readable
-                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in readable
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
     yield from iter_articles(files, **kw)
 
 
@@ -310,7 +315,7 @@ def _renamed(item: Article | SourceError, tmp: str, filename: str) -> Article | 
     if isinstance(item, SourceError):
         return SourceError(item.where.replace(tmp, filename), item.message.replace(tmp, filename))
     if item.path and item.path.startswith(tmp):
-        return dataclasses.replace(item, path=filename + item.path[len(tmp):])
+        return dataclasses.replace(item, path=filename + item.path[len(tmp) :])
     return item
 
 

@@ -14,15 +14,21 @@ __all__ = ["street_spans"]
 _WORD = r"(?:[A-Z][\w'’]*(?<!\.)|[A-Z][a-z]?\.|\d+(?:st|nd|rd|th))"
 # The word a street name ends with ("Main Street", "N. Poplar St."), and the words and codes a
 # numbered road starts with ("Highway 19", "RN3").
-_STREET_WORD = (r"(?:Street|St\.(?! [A-Z])|Avenue|Ave\.?|Drive|Dr\.(?! [A-Z])|Road|Rd\.?|Boulevard|Blvd\.?|Lane|"
-                r"Ln\.?|Parkway|Pkwy\.?|Highway|Hwy\.?|Pike|Trail|Freeway|Expressway|Turnpike|Terrace|Circle)(?![\w-])")
-_ROAD_WORDS = (r"(?:(?:State |U\.S\. |US |County |Farm to Market )?(?:Highway|Hwy\.?|Route|Road)|Interstate|"
-               r"County Road|State Road|Route nationale|Route Nationale|Route départementale)")
+_STREET_WORD = (
+    r"(?:Street|St\.(?! [A-Z])|Avenue|Ave\.?|Drive|Dr\.(?! [A-Z])|Road|Rd\.?|Boulevard|Blvd\.?|Lane|"
+    r"Ln\.?|Parkway|Pkwy\.?|Highway|Hwy\.?|Pike|Trail|Freeway|Expressway|Turnpike|Terrace|Circle)(?![\w-])"
+)
+_ROAD_WORDS = (
+    r"(?:(?:State |U\.S\. |US |County |Farm to Market )?(?:Highway|Hwy\.?|Route|Road)|Interstate|"
+    r"County Road|State Road|Route nationale|Route Nationale|Route départementale)"
+)
 _ROAD_CODES = r"(?:I-|US-|SR-|RN ?)"
 _NAMED = re.compile(
-    rf"(?<![\w.])(?!(?:The|A|An|In|On|At|Of|To|From|And|For|By)\b){_WORD}(?:[ -]{_WORD}){{0,3}} {_STREET_WORD}")
+    rf"(?<![\w.])(?!(?:The|A|An|In|On|At|Of|To|From|And|For|By)\b){_WORD}(?:[ -]{_WORD}){{0,3}} {_STREET_WORD}"
+)
 _NUMBERED = re.compile(
-    rf"(?<![\w.]){_ROAD_WORDS} \d+[A-Z]?(?: (?:North|South|East|West))?(?!\w)|(?<![\w.-]){_ROAD_CODES}\d+(?![\w-])")
+    rf"(?<![\w.]){_ROAD_WORDS} \d+[A-Z]?(?: (?:North|South|East|West))?(?!\w)|(?<![\w.-]){_ROAD_CODES}\d+(?![\w-])"
+)
 # What every match of each pattern holds. No match crosses a line (the patterns hold no line
 # break), so only the lines holding one are searched: less than half of a news text.
 _NAMED_WORDS = re.compile(_STREET_WORD)
@@ -44,8 +50,9 @@ def street_spans(text: str, stop: frozenset[str] = frozenset()) -> list[tuple[in
     """(start, end) of each street or road name, in text order, not overlapping. Numbered roads
     first; a named one loses its leading words that are in ``stop`` (lower-case frequent words:
     "Take Highway 19", "Near Main Street")."""
-    taken = [(m.start(), m.end()) for a, b in _lines_holding(_NUMBERED_WORDS, text)
-             for m in _NUMBERED.finditer(text, a, b)]
+    taken = [
+        (m.start(), m.end()) for a, b in _lines_holding(_NUMBERED_WORDS, text) for m in _NUMBERED.finditer(text, a, b)
+    ]
     named = [m for a, b in _lines_holding(_NAMED_WORDS, text) for m in _NAMED.finditer(text, a, b)]
     for m in named:
         start, end = m.start(), m.end()

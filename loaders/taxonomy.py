@@ -98,17 +98,19 @@ DISORDER_TYPE = {
     "Strategic developments": "Strategic developments",
 }
 
-_FOLD = {"explosions/remote violence": "Explosions/Remote violence",
-         "remote violence": "Explosions/Remote violence",  # pre-2019 ACLED name
-         "violence against civilians": "Violence against civilians",
-         "riots/protests": "Riots",  # pre-2019 combined type: the sub-type decides, else Riots
-         "battle": "Battles",
-         "battle-no change of territory": "Battles",
-         "battle-government regains territory": "Battles",
-         "battle-non-state actor overtakes territory": "Battles",
-         "non-violent activity": "Strategic developments",
-         "headquarters or base established": "Strategic developments",
-         "non-violent transfer of territory": "Strategic developments"}
+_FOLD = {
+    "explosions/remote violence": "Explosions/Remote violence",
+    "remote violence": "Explosions/Remote violence",  # pre-2019 ACLED name
+    "violence against civilians": "Violence against civilians",
+    "riots/protests": "Riots",  # pre-2019 combined type: the sub-type decides, else Riots
+    "battle": "Battles",
+    "battle-no change of territory": "Battles",
+    "battle-government regains territory": "Battles",
+    "battle-non-state actor overtakes territory": "Battles",
+    "non-violent activity": "Strategic developments",
+    "headquarters or base established": "Strategic developments",
+    "non-violent transfer of territory": "Strategic developments",
+}
 _TYPE_BY_KEY = {t.lower(): t for t in EVENT_TYPES} | _FOLD
 _SUB_BY_KEY = {s.lower(): s for s in SUB_EVENT_TYPES}
 
@@ -127,6 +129,7 @@ def normalise_sub_event_type(value: object) -> str | None:
 
 
 # --------------------------------------------------------------------------- classifier
+
 
 def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
@@ -150,51 +153,232 @@ _PREFIX_RX = re.compile(r"^\s*(" + "|".join(map(re.escape, _PREFIX)) + r")\s*:",
 def strip_prefix(note: str) -> str:
     """The note without an ACLED coder's prefix ("Looting: ..." -> "...")."""
     m = _PREFIX_RX.match(note)
-    return note[m.end():].lstrip() if m else note
+    return note[m.end() :].lstrip() if m else note
 
 
-DEFUSAL = _rx(r"\bdefus", r"\bdismantl", r"\bd[ée]samor", r"(discovered|found|seized|d[ée]couvert)[^.]{0,40}\b(IED|EEI|explosive|engin explosif|landmine|mine)s?\b")
-AIR = _rx(r"\bair ?strikes?\b", r"\bdrone (strike|attack)", r"\bair force\b", r"\bbombed\b", r"\bfrappes? a[ée]rienne", r"\bbombardements? a[ée]rien", r"\bfrappes? de drone", r"\bhelicopter gunship", r"\bh[ée]licopt[èe]re")
+DEFUSAL = _rx(
+    r"\bdefus",
+    r"\bdismantl",
+    r"\bd[ée]samor",
+    r"(discovered|found|seized|d[ée]couvert)[^.]{0,40}\b(IED|EEI|explosive|engin explosif|landmine|mine)s?\b",
+)
+AIR = _rx(
+    r"\bair ?strikes?\b",
+    r"\bdrone (strike|attack)",
+    r"\bair force\b",
+    r"\bbombed\b",
+    r"\bfrappes? a[ée]rienne",
+    r"\bbombardements? a[ée]rien",
+    r"\bfrappes? de drone",
+    r"\bhelicopter gunship",
+    r"\bh[ée]licopt[èe]re",
+)
 SUICIDE = _rx(r"\bsuicide bomb", r"\bkamikaze", r"\bvehicle[- ]borne")
-SHELLING = _rx(r"\bshell(ed|ing)\b", r"\bmortars?\b", r"\brockets?\b", r"\bartillery\b", r"\bobus\b", r"\btirs? de roquette")
-IED = _rx(r"\bIEDs?\b", r"\bEEI\b", r"\blandmines?\b", r"\bmines? (explosion|blast)", r"\bexplosive device", r"\bengins? explosifs?", r"\bstruck an? (IED|mine|explosive)", r"\broadside bomb", r"\bdetonat", r"\bsaut[ée] sur une mine")
-COMBINED = _rx(r"\bair-ground", r"\bground operation", r"\bcommandos?\b", r"\bgunfire\b", r"\bambush", r"\bembuscade", r"\bcomplex attack", r"\bopération terrestre", r"\btirs nourris")
+SHELLING = _rx(
+    r"\bshell(ed|ing)\b", r"\bmortars?\b", r"\brockets?\b", r"\bartillery\b", r"\bobus\b", r"\btirs? de roquette"
+)
+IED = _rx(
+    r"\bIEDs?\b",
+    r"\bEEI\b",
+    r"\blandmines?\b",
+    r"\bmines? (explosion|blast)",
+    r"\bexplosive device",
+    r"\bengins? explosifs?",
+    r"\bstruck an? (IED|mine|explosive)",
+    r"\broadside bomb",
+    r"\bdetonat",
+    r"\bsaut[ée] sur une mine",
+)
+COMBINED = _rx(
+    r"\bair-ground",
+    r"\bground operation",
+    r"\bcommandos?\b",
+    r"\bgunfire\b",
+    r"\bambush",
+    r"\bembuscade",
+    r"\bcomplex attack",
+    r"\bopération terrestre",
+    r"\btirs nourris",
+)
 GRENADE = _rx(r"\bgrenades?\b")
-PROTEST = _rx(r"\bdemonstrat", r"\bprotest", r"\bsit-in\b", r"\bmarch(ed|es)?\b(?! \d)", r"\bmanifest", r"\brallied\b", r"\brally\b", r"\bstrike action", r"\bwent on strike", r"\bgr[èe]ve\b", r"\bmarche\b", r"\brassembl", r"\bblocked (the )?(road|traffic)")
-RIOT = _rx(r"\briot", r"\bstormed\b", r"\bset fire", r"\bset ablaze", r"\btorched", r"\bburn(ed|t)?\b", r"\bvandal", r"\bdestroy", r"\bdestruction", r"\bloot", r"\bthrew stones", r"\bmutin", r"\b[ée]meute", r"\bsaccag", r"\bincendi", r"\bcass(e|é)", r"\blynch", r"\bmob\b", r"\boccupied\b", r"\bbarricad", r"\bstreet fighting", r"\bstones\b", r"\bpierres\b")
+PROTEST = _rx(
+    r"\bdemonstrat",
+    r"\bprotest",
+    r"\bsit-in\b",
+    r"\bmarch(ed|es)?\b(?! \d)",
+    r"\bmanifest",
+    r"\brallied\b",
+    r"\brally\b",
+    r"\bstrike action",
+    r"\bwent on strike",
+    r"\bgr[èe]ve\b",
+    r"\bmarche\b",
+    r"\brassembl",
+    r"\bblocked (the )?(road|traffic)",
+)
+RIOT = _rx(
+    r"\briot",
+    r"\bstormed\b",
+    r"\bset fire",
+    r"\bset ablaze",
+    r"\btorched",
+    r"\bburn(ed|t)?\b",
+    r"\bvandal",
+    r"\bdestroy",
+    r"\bdestruction",
+    r"\bloot",
+    r"\bthrew stones",
+    r"\bmutin",
+    r"\b[ée]meute",
+    r"\bsaccag",
+    r"\bincendi",
+    r"\bcass(e|é)",
+    r"\blynch",
+    r"\bmob\b",
+    r"\boccupied\b",
+    r"\bbarricad",
+    r"\bstreet fighting",
+    r"\bstones\b",
+    r"\bpierres\b",
+)
 INTERVENTION = _rx(r"\btear ?gas", r"\bdispersed\b", r"\bbroke up\b", r"\bgaz lacrymog", r"\bdispers")
-EXCESSIVE = _rx(r"(fired (live )?(ammunition|bullets|shots) (at|on)|opened fire on|shot (dead )?(at )?)\s+(the\s+)?(protesters|demonstrators|manifestants)", r"(protesters|demonstrators|manifestants)\s+(were|was)\s+(shot|killed)", r"tir[ée] sur (les )?manifestants")
-MOB = _rx(r"\bmob\b", r"\blynch", r"\bcommunal violence", r"\bmanhunt", r"\bvigilante justice", r"\bjustice populaire", r"\bfought with (machetes|sticks|knives)", r"\bbeaten to death")
-ABDUCT = _rx(r"\babduct", r"\bkidnap", r"\benlev", r"\bforced disappearance", r"\bforceful disappearance", r"\bhostages?\b", r"\botages?\b", r"\bdisappeared\b", r"\bkidnapp")
+EXCESSIVE = _rx(
+    r"(fired (live )?(ammunition|bullets|shots) (at|on)|opened fire on|shot (dead )?(at )?)\s+(the\s+)?(protesters|demonstrators|manifestants)",
+    r"(protesters|demonstrators|manifestants)\s+(were|was)\s+(shot|killed)",
+    r"tir[ée] sur (les )?manifestants",
+)
+MOB = _rx(
+    r"\bmob\b",
+    r"\blynch",
+    r"\bcommunal violence",
+    r"\bmanhunt",
+    r"\bvigilante justice",
+    r"\bjustice populaire",
+    r"\bfought with (machetes|sticks|knives)",
+    r"\bbeaten to death",
+)
+ABDUCT = _rx(
+    r"\babduct",
+    r"\bkidnap",
+    r"\benlev",
+    r"\bforced disappearance",
+    r"\bforceful disappearance",
+    r"\bhostages?\b",
+    r"\botages?\b",
+    r"\bdisappeared\b",
+    r"\bkidnapp",
+)
 SEXUAL = _rx(r"\brap(e|ed|ing)\b", r"\bsexual", r"\bviol(é|ée|ées|és|s)?\b(?! de)", r"\bsexuel")
-CLASH = _rx(r"\bclash", r"\bfought\b", r"\bfighting\b", r"\bfight\b", r"\bgun ?battle", r"\bexchange of fire", r"\bexchanged fire", r"\bskirmish", r"\baffrontement", r"\baccrochage", r"\bcombats?\b", r"\bneutrali[sz]", r"\bambush", r"\bembuscade", r"\brepelled\b", r"\brepoussé", r"\briposte", r"\bconflict between", r"\bintercommunal violence", r"\bconfrontation", r"\bdispute between", r"\bretaliat",
-           r"\bweekend of violence", r"\bland dispute between", r"\brepr[ée]sailles")
+CLASH = _rx(
+    r"\bclash",
+    r"\bfought\b",
+    r"\bfighting\b",
+    r"\bfight\b",
+    r"\bgun ?battle",
+    r"\bexchange of fire",
+    r"\bexchanged fire",
+    r"\bskirmish",
+    r"\baffrontement",
+    r"\baccrochage",
+    r"\bcombats?\b",
+    r"\bneutrali[sz]",
+    r"\bambush",
+    r"\bembuscade",
+    r"\brepelled\b",
+    r"\brepoussé",
+    r"\briposte",
+    r"\bconflict between",
+    r"\bintercommunal violence",
+    r"\bconfrontation",
+    r"\bdispute between",
+    r"\bretaliat",
+    r"\bweekend of violence",
+    r"\bland dispute between",
+    r"\brepr[ée]sailles",
+)
 TERRITORY_GOV = _rx(r"\b(regained|retook|recaptured|reprise?|repris) (control|the town|la ville|le contr[ôo]le)")
-TERRITORY_NSA = _rx(r"\b(took|taken|seized|captured|overran|overtook|pris) (control of|over) (the )?(town|village|city|base|camp|la ville|le contr[ôo]le)")
-ATTACK = _rx(r"\battack", r"\bkill", r"\bshot\b", r"\bshoot", r"\bexecut", r"\bmassacr", r"\bmurder", r"\bassault", r"\bbeat(en)?\b", r"\btortur", r"\bwounded\b", r"\binjur", r"\battaqu", r"\btu[ée]", r"\bassassin", r"\bmorts?\b", r"\bbless[ée]", r"\bex[ée]cut", r"\bhacked\b", r"\bstabbed\b")
+TERRITORY_NSA = _rx(
+    r"\b(took|taken|seized|captured|overran|overtook|pris) (control of|over) (the )?(town|village|city|base|camp|la ville|le contr[ôo]le)"
+)
+ATTACK = _rx(
+    r"\battack",
+    r"\bkill",
+    r"\bshot\b",
+    r"\bshoot",
+    r"\bexecut",
+    r"\bmassacr",
+    r"\bmurder",
+    r"\bassault",
+    r"\bbeat(en)?\b",
+    r"\btortur",
+    r"\bwounded\b",
+    r"\binjur",
+    r"\battaqu",
+    r"\btu[ée]",
+    r"\bassassin",
+    r"\bmorts?\b",
+    r"\bbless[ée]",
+    r"\bex[ée]cut",
+    r"\bhacked\b",
+    r"\bstabbed\b",
+)
 ARMED_TARGET = _rx(
     r"\b(soldiers?|troops?|army|military|gendarmes?|gendarmerie|policem[ae]n|police officers?|VDPs?|volunteer fighters|"
     r"volunteers for the defen[cs]e|militants?|jihadists?|terrorists?|insurgents?|fighters|FDS|FAMa|soldats?|militaires?|"
-    r"djihadistes?|terroristes?|assaillants|forces|Koglweogo|dozos?|patrol|convoy|military post|military base|base|camp militaire|poste)\b")
-CIVILIAN_TARGET = _rx(r"\b(civilians?|villagers?|farmers?|herders?|residents?|inhabitants|women|children|men|man|woman|boy|girl|"
-                      r"nurse|teacher|chief|imam|pastor|traders?|merchants?|family|worshippers|passengers|civils?|villageois|"
-                      r"habitants|femmes|enfants|hommes|commer[çc]ants|fid[èe]les|orpailleurs|gold miners|individual|people)\b")
-LOOTING = _rx(r"\bloot", r"\bburn(ed|t)?\b", r"\bdestroy", r"\bseiz", r"\bstole", r"\bsteal", r"\bvandali", r"\bpill", r"\bincendi", r"\bd[ée]trui", r"\brobb", r"\bransack", r"\bset fire", r"\btorched", r"\bemport")
+    r"djihadistes?|terroristes?|assaillants|forces|Koglweogo|dozos?|patrol|convoy|military post|military base|base|camp militaire|poste)\b"
+)
+CIVILIAN_TARGET = _rx(
+    r"\b(civilians?|villagers?|farmers?|herders?|residents?|inhabitants|women|children|men|man|woman|boy|girl|"
+    r"nurse|teacher|chief|imam|pastor|traders?|merchants?|family|worshippers|passengers|civils?|villageois|"
+    r"habitants|femmes|enfants|hommes|commer[çc]ants|fid[èe]les|orpailleurs|gold miners|individual|people)\b"
+)
+LOOTING = _rx(
+    r"\bloot",
+    r"\bburn(ed|t)?\b",
+    r"\bdestroy",
+    r"\bseiz",
+    r"\bstole",
+    r"\bsteal",
+    r"\bvandali",
+    r"\bpill",
+    r"\bincendi",
+    r"\bd[ée]trui",
+    r"\brobb",
+    r"\bransack",
+    r"\bset fire",
+    r"\btorched",
+    r"\bemport",
+)
 ARREST = _rx(r"\barrest", r"\bdetain", r"\binterpell", r"\barr[êe]t[ée]", r"\bapprehend")
-AGREEMENT = _rx(r"\bagreement\b", r"\bpeace deal", r"\baccord\b", r"\bceasefire", r"\bcessez-le-feu", r"\bsigned\b", r"\bsign[ée]")
-CHANGE = _rx(r"\bcheckpoints?\b", r"\bcurfew", r"\bcouvre-feu", r"\bbanned\b", r"\bsuspend", r"\bimposed\b", r"\bdissolv", r"\bjoined\b", r"\bdefect", r"\brecruit")
+AGREEMENT = _rx(
+    r"\bagreement\b", r"\bpeace deal", r"\baccord\b", r"\bceasefire", r"\bcessez-le-feu", r"\bsigned\b", r"\bsign[ée]"
+)
+CHANGE = _rx(
+    r"\bcheckpoints?\b",
+    r"\bcurfew",
+    r"\bcouvre-feu",
+    r"\bbanned\b",
+    r"\bsuspend",
+    r"\bimposed\b",
+    r"\bdissolv",
+    r"\bjoined\b",
+    r"\bdefect",
+    r"\brecruit",
+)
 BASE = _rx(r"\bestablished (a )?(base|camp|headquarters)", r"\binstall[ée] (une )?base", r"\bnew (military )?base")
 KILLED_ARMED = re.compile(
     r"(kill\w*|neutrali[sz]\w*|tu[ée]\w*)\W+(?:\w+\W+){0,5}?(soldiers?|troops|militants?|jihadists?|terrorists?|gendarmes?|"
     r"policem[ae]n|police officers|volunteer fighters|VDPs?|fighters|insurgents|assailants|soldats|militaires|djihadistes|terroristes|assaillants)\b"
     r"|(soldiers?|troops|militants?|jihadists?|terrorists?|gendarmes?|policem[ae]n|police officers|volunteer fighters|VDPs?|fighters|soldats|militaires|djihadistes|terroristes)"
     r"\W+(?:\w+\W+){0,3}?(were|was|have been|ont été|a été|sont)\W+(?:\w+\W+){0,2}?(killed|tu[ée]s?|wounded|bless[ée]s?)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 ATTACK_ARMED = re.compile(
     r"(attack\w*|ambush\w*|attaqu\w*|assault\w*|raid\w*|target\w*)\W+(?:\w+\W+){0,4}?(soldiers?|troops|army|military|gendarmes?|gendarmerie|"
     r"police (station|post|officers?)|VDPs?|volunteer fighters|patrol|convoy|base|post|camp|FDS|FAMa|soldats|militaires|"
     r"position|positions|d[ée]tachement|poste)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def classify(text: str, actors: list | None = None, *, lead: str | None = None) -> tuple[str, str]:

@@ -51,8 +51,15 @@ def test_every_membership_cites_a_source():
 
 @pytest.mark.parametrize(
     ("name", "alliance_id"),
-    [("AES", "aes"), ("Alliance des États du Sahel", "aes"), ("Confederation of Sahel States", "aes"),
-     ("CEDEAO", "ecowas"), ("g5 sahel", "g5"), ("ALG", "lga"), ("Autorité du Liptako-Gourma", "lga")],
+    [
+        ("AES", "aes"),
+        ("Alliance des États du Sahel", "aes"),
+        ("Confederation of Sahel States", "aes"),
+        ("CEDEAO", "ecowas"),
+        ("g5 sahel", "g5"),
+        ("ALG", "lga"),
+        ("Autorité du Liptako-Gourma", "lga"),
+    ],
 )
 def test_alliances_are_found_by_their_names(name, alliance_id):
     assert alliance(name).id == alliance_id

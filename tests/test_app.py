@@ -82,8 +82,9 @@ def test_unreadable_text_is_an_error_not_an_exception(app: AppTest) -> None:
     assert at.error, "no error message"
 
 
-def test_the_view_comes_from_the_url_and_the_export_buttons_name_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                   gazetteer_index) -> None:
+def test_the_view_comes_from_the_url_and_the_export_buttons_name_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gazetteer_index
+) -> None:
     """Layers, extent and dates of a copied URL reach the sidebar, and go back into the URL; the
     Export section offers every data and image format of that view, named by its dates."""
     monkeypatch.setenv("CONFLICTMAP_DB", str(tmp_path / "app.db"))
@@ -98,23 +99,45 @@ def test_the_view_comes_from_the_url_and_the_export_buttons_name_it(tmp_path: Pa
     assert at.query_params["layer"] == ["countries", "incidents"]
     assert at.query_params["bbox"] == "-6.0000,9.0000,3.0000,16.0000"
     buttons = {b.label: b for b in at.get("download_button")}
-    assert {"GeoJSON", "CSV", "GeoPackage", "KML", "PNG 1920×1080", "PNG for print (300 dpi)", "SVG", "PDF",
-            "PNG as seen (capture)"} <= set(buttons)
+    assert {
+        "GeoJSON",
+        "CSV",
+        "GeoPackage",
+        "KML",
+        "PNG 1920×1080",
+        "PNG for print (300 dpi)",
+        "SVG",
+        "PDF",
+        "PNG as seen (capture)",
+    } <= set(buttons)
     at.checkbox(key="layer:sahel").check().run()
     assert at.query_params["layer"] == ["countries", "sahel", "incidents"]
 
 
-def test_an_analyst_splits_a_wrong_merge_from_the_incident_detail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                  gazetteer_index) -> None:
+def test_an_analyst_splits_a_wrong_merge_from_the_incident_detail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gazetteer_index
+) -> None:
     """Two reports linked as one incident: the detail offers each report; "Split out" makes the
     chosen one an incident of its own, and the store keeps them apart."""
     from conflictmap.store import INCIDENT_COLUMNS, Store
 
     def row(key: str, summary: str) -> tuple:
         v = dict.fromkeys(INCIDENT_COLUMNS)
-        v.update(event_date="2024-03-02", event_type="Battles", sub_event_type="Armed clash", lat=14.1, lon=-1.6,
-                 location="Djibo", country="BFA", admin1="Sahel", geo_precision=1, summary=summary,
-                 source_kind="dataset", origin="acled", source_key=f"acled:{key}")
+        v.update(
+            event_date="2024-03-02",
+            event_type="Battles",
+            sub_event_type="Armed clash",
+            lat=14.1,
+            lon=-1.6,
+            location="Djibo",
+            country="BFA",
+            admin1="Sahel",
+            geo_precision=1,
+            summary=summary,
+            source_kind="dataset",
+            origin="acled",
+            source_key=f"acled:{key}",
+        )
         return tuple(v[c] for c in INCIDENT_COLUMNS)
 
     db = tmp_path / "app.db"

@@ -88,8 +88,12 @@ def test_every_module_has_a_layer() -> None:
 
 
 def test_imports_go_with_the_direction_of_the_house() -> None:
-    wrong = sorted(f"{m} ({layer_of(m)}) imports {t} ({layer_of(t)})"
-                   for m, targets in GRAPH.items() for t in targets if layer_of(t) not in LAYERS[layer_of(m)])
+    wrong = sorted(
+        f"{m} ({layer_of(m)}) imports {t} ({layer_of(t)})"
+        for m, targets in GRAPH.items()
+        for t in targets
+        if layer_of(t) not in LAYERS[layer_of(m)]
+    )
     assert not wrong, "imports against loaders → store → exports/dashboard:\n" + "\n".join(wrong)
 
 

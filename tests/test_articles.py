@@ -172,11 +172,18 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_given_metadata_wins() -> None:
     article = read_article(
-        b"Headline\n\nBody text here.", filename="a.txt", title="Mine", date="2023-09-16",
-        source_name="Reuters", url="https://example.org/a",
+        b"Headline\n\nBody text here.",
+        filename="a.txt",
+        title="Mine",
+        date="2023-09-16",
+        source_name="Reuters",
+        url="https://example.org/a",
     )
     assert (article.title, article.date, article.source, article.url) == (
-        "Mine", "2023-09-16", "Reuters", "https://example.org/a",
+        "Mine",
+        "2023-09-16",
+        "Reuters",
+        "https://example.org/a",
     )
 
 
@@ -205,7 +212,8 @@ def test_article_is_a_plain_value() -> None:
 def test_news_page_main_text_without_navigation_or_comments() -> None:
     body = "".join(
         f"<p>Paragraphe {i} : des hommes armés ont attaqué le poste de Djibo dans la province du Soum, "
-        "selon des sources sécuritaires locales.</p>" for i in range(8)
+        "selon des sources sécuritaires locales.</p>"
+        for i in range(8)
     )
     html = f"""<html><head><title>Attaque à Djibo | Le Journal</title>
       <meta property="article:published_time" content="2023-09-16T10:00:00Z"></head>

@@ -44,10 +44,18 @@ def dump(db: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(db)
     try:
         out = {}
-        for table, order in (("articles", "id"), ("mentions", "id"), ("incidents", "id"),
-                             ("incident_sources", "id"), ("incident_links", "incident_id")):
-            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
-                    if r[1] not in {"ingested_at", "created_at", "linked_at"}]
+        for table, order in (
+            ("articles", "id"),
+            ("mentions", "id"),
+            ("incidents", "id"),
+            ("incident_sources", "id"),
+            ("incident_links", "incident_id"),
+        ):
+            cols = [
+                r[1]
+                for r in conn.execute(f"PRAGMA table_info({table})")
+                if r[1] not in {"ingested_at", "created_at", "linked_at"}
+            ]
             quoted = ", ".join(f'"{c}"' for c in cols)
             out[table] = conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {order}").fetchall()
         return out
@@ -66,8 +74,11 @@ def serial_db(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_analyse_is_pure_and_finds_places_and_incidents() -> None:
-    a = Article(text="DJIBO, March 3, 2024 – Gunmen attacked a military post in Djibo on March 2, killing 5 soldiers.",
-                date="2024-03-03", lang="en")
+    a = Article(
+        text="DJIBO, March 3, 2024 – Gunmen attacked a military post in Djibo on March 2, killing 5 soldiers.",
+        date="2024-03-03",
+        lang="en",
+    )
     got = analyse(a)
     assert any(m.name == "Djibo" for m in got.mentions)
     assert len(got.incident_rows) == len(got.incident_sources) >= 1
@@ -122,8 +133,13 @@ def test_sigkill_mid_run_then_resume_stores_every_article_once(corpus: Path, ser
     db = tmp_path / "killed.db"
     script = tmp_path / "runner.py"
     script.write_text(RUNNER, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(db), str(corpus)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(db), str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=os.environ.copy(),
+    )
     try:
         lines = []
         for line in proc.stdout:  # wait for the third commit, then kill without warning

@@ -40,12 +40,12 @@ def test_sahel_countries_are_all_there():
 @pytest.mark.parametrize(
     ("lon", "lat", "expected"),
     [
-        (-0.520, 14.033, ("BFA", "Sahel")),       # Gorgadji
+        (-0.520, 14.033, ("BFA", "Sahel")),  # Gorgadji
         (2.11, 13.51, ("NER", "Niamey")),
-        (-1.52, 12.37, ("BFA", "Centre")),        # Ouagadougou
+        (-1.52, 12.37, ("BFA", "Centre")),  # Ouagadougou
         (-7.99, 12.64, ("MLI", "Bamako")),
-        (2.35, 48.85, ("FRA", None)),             # outside the admin-1 coverage
-        (-30.0, 0.0, (None, None)),               # Atlantic
+        (2.35, 48.85, ("FRA", None)),  # outside the admin-1 coverage
+        (-30.0, 0.0, (None, None)),  # Atlantic
     ],
 )
 def test_locate(lon, lat, expected):
@@ -53,8 +53,8 @@ def test_locate(lon, lat, expected):
 
 
 def test_a_point_just_off_the_coast_takes_the_nearest_unit():
-    assert boundaries.locate(-17.52, 14.70) == ("SEN", "Dakar")    # ~3 km off the Natural Earth coast
-    assert boundaries.locate(-17.65, 14.70) == (None, None)        # ~13 km out
+    assert boundaries.locate(-17.52, 14.70) == ("SEN", "Dakar")  # ~3 km off the Natural Earth coast
+    assert boundaries.locate(-17.65, 14.70) == (None, None)  # ~13 km out
 
 
 def test_locate_many_handles_bad_coordinates():
@@ -115,8 +115,20 @@ def test_unreadable_file_is_a_clear_error(user_home, tmp_path):
 
 def test_points_only_file_is_refused(user_home, tmp_path):
     points = tmp_path / "towns.geojson"
-    points.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "Dori"}, "geometry": {"type": "Point", "coordinates": [-0.03, 14.03]}}]}))
+    points.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Dori"},
+                        "geometry": {"type": "Point", "coordinates": [-0.03, 14.03]},
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(userdata.NoPolygonsError, match="no polygon"):
         userdata.add_boundaries(points)
 

@@ -21,6 +21,7 @@ from dashboard import capture, incident_layers, mapview, view_map
 pytestmark = pytest.mark.e2e
 SAHEL = views.ViewFilter(bbox=SAHEL_BBOX)
 
+
 @pytest.fixture(scope="module")
 def shot(store, chromium: Path) -> capture.Capture:
     return capture.capture_view(store, SAHEL, title="Sahel <b>incidents</b> & places")
@@ -44,7 +45,7 @@ def test_legend_in_the_page_and_in_the_picture(shot: capture.Capture) -> None:
     assert len(shot.legend_boxes) >= 3  # title, incidents legend, alliances legend
     for x, y, w, h in shot.legend_boxes:
         assert w > 60 and h > 20
-        region = rgb[int(y) + 2:int(y + h) - 2, int(x) + 2:int(x + w) - 2]
+        region = rgb[int(y) + 2 : int(y + h) - 2, int(x) + 2 : int(x + w) - 2]
         light = (region.min(axis=2) > 225).mean()
         dark = (region.max(axis=2) < 110).mean()
         assert light > 0.5 and dark > 0.005  # a white box with text in it
@@ -64,8 +65,9 @@ def test_pdf_is_one_page_of_the_viewport(store, chromium: Path) -> None:
 def test_one_browser_for_many_captures(store, chromium: Path) -> None:
     with capture.Browser() as browser:
         points = capture.capture_view(store, SAHEL, width=800, height=600, browser=browser)
-        choropleth = capture.capture_view(store, SAHEL.replace(mode="choropleth"), width=800, height=600,
-                                          browser=browser)
+        choropleth = capture.capture_view(
+            store, SAHEL.replace(mode="choropleth"), width=800, height=600, browser=browser
+        )
     assert "Incidents by type" in points.legend and "admin-1 unit" in choropleth.legend
     assert points.data != choropleth.data
     assert Image.open(io.BytesIO(choropleth.data)).size == (800, 600)
@@ -77,7 +79,8 @@ def test_requests_off_the_machine_are_blocked(tmp_path: Path, chromium: Path) ->
         '<!doctype html><html><head><link rel="stylesheet" href="https://unpkg.com/leaflet.css"></head>'
         '<body><img src="http://example.org/x.png"><script src="../x.js"></script>'
         '<div class="leaflet-container"></div><script>window.L = {};</script></body></html>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     shot = capture.capture_file(page, width=400, height=300)
     assert sorted(shot.blocked) == ["http://example.org/x.png", "https://unpkg.com/leaflet.css"]
     assert Image.open(io.BytesIO(shot.data)).size == (400, 300)
@@ -100,7 +103,7 @@ def test_the_app_and_the_capture_draw_the_same_overlay(store) -> None:
     assert drawn.overlay.points["types"] == ["Battles"]
     burkina = (-6.0, 9.0, 4.5, 16.0)
     html = view_map.build_view_map(store, views.ViewFilter(bbox=burkina)).get_root().render()
-    last_fit = html[html.rindex("fitBounds("):].split(")")[0]
+    last_fit = html[html.rindex("fitBounds(") :].split(")")[0]
     assert str(mapview.fit_box(burkina)) in last_fit  # the map opens on the view's extent, as in the app
 
 
@@ -114,8 +117,25 @@ def test_cli_render_capture(db: Path, tmp_path: Path, capsys, monkeypatch, chrom
     from conflictmap.cli import main
 
     out = tmp_path / "live.png"
-    assert main(["--db", str(db), "render", "--capture", "--mode", "heatmap", "--width", "1200", "--height", "800",
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(db),
+                "render",
+                "--capture",
+                "--mode",
+                "heatmap",
+                "--width",
+                "1200",
+                "--height",
+                "800",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert Image.open(out).size == (1200, 800)
     monkeypatch.setenv("CONFLICTMAP_CHROMIUM", str(tmp_path / "no-chromium"))
     assert main(["--db", str(db), "render", "--capture", "-o", str(tmp_path / "x.png")]) == 1

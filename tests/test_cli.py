@@ -27,7 +27,11 @@ def run(*args: str, timeout: float = 300, home: Path | None = None) -> subproces
     env = {**os.environ, **({"CONFLICTMAP_HOME": str(home)} if home else {})}
     return subprocess.run(
         [sys.executable, "-m", "conflictmap.cli", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env=env,
     )
 
 
@@ -106,7 +110,7 @@ def test_geoparse_json(seed_article: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     mentions = json.loads(proc.stdout)
     text = read_article(seed_article).text
-    assert mentions and all(text[m["start"]:m["end"]] == m["text"] for m in mentions)
+    assert mentions and all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
     assert {"start", "end", "text", "name", "kind", "lat", "lon", "ref"} <= set(mentions[0])
 
 
@@ -128,8 +132,21 @@ def test_bad_file_among_good_ones_loses_nothing(seed_article: Path, tmp_path: Pa
 def _store_with_article(db: Path, seed_article: Path) -> str:
     article = read_article(seed_article)
     i = article.text.index("Gorgadji")
-    gorgadji = Mention(i, i + 8, "Gorgadji", "Gorgadji", "place", 14.0333, -0.52, 2360000, "BFA", "Sahel",
-                       0.9, "Soldiers from Burkina Faso patrol on the road of Gorgadji", None)
+    gorgadji = Mention(
+        i,
+        i + 8,
+        "Gorgadji",
+        "Gorgadji",
+        "place",
+        14.0333,
+        -0.52,
+        2360000,
+        "BFA",
+        "Sahel",
+        0.9,
+        "Soldiers from Burkina Faso patrol on the road of Gorgadji",
+        None,
+    )
     with Store(db) as store:
         return store.add_article(article, [gorgadji])[0]
 

@@ -28,8 +28,14 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "dashboard" / "app.py"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOT = Path("/tmp/conflictmap-e2e.png")
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -87,10 +93,28 @@ def server(seeded_db: Path) -> Iterator[str]:
     log = seeded_db.parent / "streamlit.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP),
-             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(APP),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -131,12 +155,19 @@ def test_readme_serve_starts_on_a_first_run(tmp_path: Path) -> None:
     port = _free_port()
     home = tmp_path / "home"
     home.mkdir()
-    env = dict(os.environ, HOME=str(home), CONFLICTMAP_HOME=str(tmp_path / "cm"), PYTHONUNBUFFERED="1",
-               BROWSER="true")  # a first run opens a browser: a no-op command here
+    env = dict(
+        os.environ, HOME=str(home), CONFLICTMAP_HOME=str(tmp_path / "cm"), PYTHONUNBUFFERED="1", BROWSER="true"
+    )  # a first run opens a browser: a no-op command here
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "conflictmap"), "serve", "--port", str(port)],
-                                cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "conflictmap"), "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_healthy(proc, f"http://127.0.0.1:{port}", log, seconds=60)
         assert "Email:" not in log.read_text()
@@ -369,8 +400,14 @@ def _wait_count_change(page, before: int, timeout_s: float = 30) -> int:
 
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the sidebar selectbox/multiselect labelled ``label``."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"], '
-                       '[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label).first
+    box = (
+        page.locator(
+            '[data-testid="stSidebar"] [data-testid="stSelectbox"], '
+            '[data-testid="stSidebar"] [data-testid="stMultiSelect"]'
+        )
+        .filter(has_text=label)
+        .first
+    )
     box.locator("input").first.click()
     page.get_by_role("option", name=option, exact=True).first.click()
     page.keyboard.press("Escape")
@@ -378,8 +415,10 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def _incident_ids(frame) -> set[int]:
-    return {int(re.search(r"cm-incident-(\d+)", c).group(1))
-            for c in frame.locator("path.cm-incident").evaluate_all("els => els.map(e => e.getAttribute('class'))")}
+    return {
+        int(re.search(r"cm-incident-(\d+)", c).group(1))
+        for c in frame.locator("path.cm-incident").evaluate_all("els => els.map(e => e.getAttribute('class'))")
+    }
 
 
 def test_incidents_filters_modes_url_and_correction(browser_page, server: str, seeded_db: Path) -> None:
@@ -530,8 +569,10 @@ def _live_map(page):
 
 def _extent(page) -> tuple[tuple[float, float, float, float], int]:
     """(west, south, east, north) shown by the map, and its zoom."""
-    b = _live_map(page).evaluate("(() => { const b = window.map.getBounds();"
-                                 " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), window.map.getZoom()]; })()")
+    b = _live_map(page).evaluate(
+        "(() => { const b = window.map.getBounds();"
+        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), window.map.getZoom()]; })()"
+    )
     return (b[0], b[1], b[2], b[3]), int(b[4])
 
 
@@ -557,8 +598,10 @@ def test_selecting_a_row_writes_sel_and_the_url_reopens_it(browser_page, server:
     with sqlite3.connect(seeded_db) as conn:
         lat, lon = conn.execute("SELECT lat, lon FROM incidents WHERE id = ?", (chosen,)).fetchone()
     # the map went to the incident, and the URL's extent follows
-    href = _wait_href(page, lambda h: _bbox_of(h) is not None and _inside((lon, lat), _bbox_of(h))
-                      and _bbox_of(h)[2] - _bbox_of(h)[0] < 2)
+    href = _wait_href(
+        page,
+        lambda h: _bbox_of(h) is not None and _inside((lon, lat), _bbox_of(h)) and _bbox_of(h)[2] - _bbox_of(h)[0] < 2,
+    )
     extent, zoom = _extent(page)
     assert zoom >= 10 and _inside((lon, lat), extent)
 
@@ -581,8 +624,10 @@ def test_layers_and_extent_live_in_the_url(browser_page, server: str) -> None:
     extent, zoom = _extent(page)
     assert zoom > 5 and extent[0] <= -6 and extent[2] >= 3 and extent[1] <= 9 and extent[3] >= 16, (extent, zoom)
     assert extent[2] - extent[0] < 30, extent  # not the whole Sahel (the default opening)
-    control = {label.inner_text().strip(): label.locator("input").is_checked()
-               for label in frame.locator(".leaflet-control-layers-overlays label").all()}
+    control = {
+        label.inner_text().strip(): label.locator("input").is_checked()
+        for label in frame.locator(".leaflet-control-layers-overlays label").all()
+    }
     assert control["Country borders"] and control["Incidents"] and not control["Admin-1 borders"], control
     assert frame.locator(".leaflet-cm-admin1-pane path").count() == 0
     assert frame.locator(".leaflet-cm-countries-pane path").count() > 50
@@ -604,12 +649,16 @@ def test_layers_and_extent_live_in_the_url(browser_page, server: str) -> None:
 
     # panning writes the new extent; a layer switched on in the sidebar keeps it
     _live_map(page).evaluate("window.map.setView([14.0, 0.0], 8)")
-    href = _wait_href(page, lambda h: _bbox_of(h) is not None and _inside((0.0, 14.0), _bbox_of(h))
-                      and _bbox_of(h)[2] - _bbox_of(h)[0] < 8)
+    href = _wait_href(
+        page,
+        lambda h: _bbox_of(h) is not None and _inside((0.0, 14.0), _bbox_of(h)) and _bbox_of(h)[2] - _bbox_of(h)[0] < 8,
+    )
     panned, _ = _extent(page)
     sidebar.get_by_text("Admin-1 borders", exact=True).click()
     href = _wait_href(page, lambda h: "admin1" in _params(h).get("layer", []))
-    page.frame_locator(LIVE_IFRAME).locator(".leaflet-cm-admin1-pane path").first.wait_for(state="attached", timeout=30_000)
+    page.frame_locator(LIVE_IFRAME).locator(".leaflet-cm-admin1-pane path").first.wait_for(
+        state="attached", timeout=30_000
+    )
     after, _ = _extent(page)
     assert all(abs(a - b) < 0.05 for a, b in zip(after, panned)), (after, panned)
     assert page.errors == [], page.errors  # type: ignore[attr-defined]
@@ -626,13 +675,15 @@ def test_heatmap_is_hexagons_sized_by_the_zoom(browser_page, server: str) -> Non
     corners = _live_map(page).evaluate(
         "Array.from(document.querySelectorAll('.leaflet-cm-density-pane path'))"
         ".map(p => p.getAttribute('d')).filter(d => d && d.length > 10)"
-        ".map(d => (d.match(/[ML]/g) || []).length)")
+        ".map(d => (d.match(/[ML]/g) || []).length)"
+    )
     assert corners and set(corners) == {6}, corners[:10]
     # zoom in: the same map, finer hexagons
     live = _live_map(page)
     live.evaluate("window.__cm_same_map = true; window.map.setView([14.0, -1.5], 9)")
-    frame.locator(".cm-incident-legend", has_text="per hexagon").filter(
-        has_not_text=f"{wide:g} km hexagons").wait_for(timeout=30_000)
+    frame.locator(".cm-incident-legend", has_text="per hexagon").filter(has_not_text=f"{wide:g} km hexagons").wait_for(
+        timeout=30_000
+    )
     fine = float(re.search(r"([\d.]+) km hexagons", frame.locator(".cm-incident-legend").inner_text()).group(1))
     assert fine < wide
     assert _live_map(page).evaluate("window.__cm_same_map === true")  # swapped in place, not reloaded

@@ -70,21 +70,23 @@ def test_acled_sample_imports_200_equal_to_the_file_and_again_adds_none(store):
 
 
 def _acled_2023(tmp_path: Path) -> Path:
-    header = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
-              "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
-              "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
-              "tags,timestamp")
+    header = (
+        "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+        "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
+        "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
+        "tags,timestamp"
+    )
     rows = [
-        'MLI1,2023-03-05,2023,1,Political violence,Battles,Armed clash,Military Forces of Mali (2021-),Wagner Group,1,'
-        'JNIM: Group for Support of Islam and Muslims,,2,12,,466,Western Africa,Mali,Mopti,Djenne,Djenne,Djenne,'
+        "MLI1,2023-03-05,2023,1,Political violence,Battles,Armed clash,Military Forces of Mali (2021-),Wagner Group,1,"
+        "JNIM: Group for Support of Islam and Muslims,,2,12,,466,Western Africa,Mali,Mopti,Djenne,Djenne,Djenne,"
         '13.9061,-4.5533,1,Test,National,"Invented row one,\nwith a line break.",4,,1700000000',
-        'MLI2,2023-03-06,2023,1,Political violence,Picnic,Armed clash,A,,1,,,0,10,,466,Western Africa,Mali,Mopti,'
-        'Djenne,Djenne,Djenne,13.9,-4.55,1,Test,National,bad type,0,,1700000000',
-        'MLI3,2023-03-07,2023,1,Political violence,Violence against civilians,Attack,A,,1,Civilians (Mali),,7,17,'
-        'Civilian targeting,466,Western Africa,Mali,Mopti,Djenne,Djenne,Djenne,13.9,-4.55,2,Test,National,ok,two,'
-        'women targeted,1700000000',
-        'MLI4,2023-03-08,2023,1,Demonstrations,Protests,Peaceful protest,Protesters (Mali),,6,,,0,60,,466,'
-        'Western Africa,Mali,Bamako,Bamako,Bamako,Bamako,12.65,-8.0,1,Test,National,ok,0,crowd size=dozens,1700000000',
+        "MLI2,2023-03-06,2023,1,Political violence,Picnic,Armed clash,A,,1,,,0,10,,466,Western Africa,Mali,Mopti,"
+        "Djenne,Djenne,Djenne,13.9,-4.55,1,Test,National,bad type,0,,1700000000",
+        "MLI3,2023-03-07,2023,1,Political violence,Violence against civilians,Attack,A,,1,Civilians (Mali),,7,17,"
+        "Civilian targeting,466,Western Africa,Mali,Mopti,Djenne,Djenne,Djenne,13.9,-4.55,2,Test,National,ok,two,"
+        "women targeted,1700000000",
+        "MLI4,2023-03-08,2023,1,Demonstrations,Protests,Peaceful protest,Protesters (Mali),,6,,,0,60,,466,"
+        "Western Africa,Mali,Bamako,Bamako,Bamako,Bamako,12.65,-8.0,1,Test,National,ok,0,crowd size=dozens,1700000000",
     ]
     path = tmp_path / "acled2023.csv"
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
@@ -138,23 +140,44 @@ def test_ucdp_sample_precision_mapping_and_bad_rows(store):
 
 def test_generic_csv_with_mapping_and_geojson(store, tmp_path):
     csv_path = tmp_path / "mine.csv"
-    csv_path.write_text("ref,when,what,y,x,dead,place\n"
-                        "a1,2022-05-01,Battles,12.37,-1.52,3,Ouagadougou\n"
-                        "a2,2022-05-02,Air/drone strike,14.1,-1.63,,Djibo\n"
-                        "a3,someday,Riots,14.1,-1.63,1,Djibo\n", encoding="utf-8")
+    csv_path.write_text(
+        "ref,when,what,y,x,dead,place\n"
+        "a1,2022-05-01,Battles,12.37,-1.52,3,Ouagadougou\n"
+        "a2,2022-05-02,Air/drone strike,14.1,-1.63,,Djibo\n"
+        "a3,someday,Riots,14.1,-1.63,1,Djibo\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataImportError):
         import_events(store, csv_path, format="generic")  # no mapping: date/lat/lon unknown
-    mapping = {"ref": "row_id", "when": "event_date", "what": "event_type", "y": "lat", "x": "lon",
-               "dead": "fatalities", "place": "location"}
+    mapping = {
+        "ref": "row_id",
+        "when": "event_date",
+        "what": "event_type",
+        "y": "lat",
+        "x": "lon",
+        "dead": "fatalities",
+        "place": "location",
+    }
     result = import_events(store, csv_path, mapping=mapping, learn_places=False)
     assert (result.added, result.bad) == (2, 1)
     got = store.incidents().set_index("source_row_id")
     assert got.loc["a2", "event_type"] == "Explosions/Remote violence"  # from the sub-type
     assert got.loc["a1", "fatalities"] == 3
     gj = tmp_path / "events.geojson"
-    gj.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [2.1, 13.5]},
-         "properties": {"id": "n1", "date": "2022-06-01", "event_type": "Protests", "fatalities": 0}}]}))
+    gj.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [2.1, 13.5]},
+                        "properties": {"id": "n1", "date": "2022-06-01", "event_type": "Protests", "fatalities": 0},
+                    }
+                ],
+            }
+        )
+    )
     result = import_events(store, gj, learn_places=False)
     assert result.added == 1
     assert store.incidents().set_index("source_row_id").loc["n1", "country"] == "NER"
@@ -177,13 +200,19 @@ def test_learned_gazetteer_tier(store, tmp_path):
 def test_reports_of_one_incident_are_linked_and_can_be_split(store, tmp_path):
     a = tmp_path / "a.csv"
     b = tmp_path / "b.csv"
-    a.write_text("id,date,type,lat,lon,location\n"
-                 "1,2022-05-01,Battles,14.1000,-1.6300,Djibo\n"
-                 "2,2022-05-01,Battles,12.3700,-1.5200,Ouagadougou\n", encoding="utf-8")
-    b.write_text("id,date,type,lat,lon,location\n"
-                 "x,2022-05-02,Battles,14.1500,-1.6000,Djibo town\n"   # ~6 km, next day: same incident
-                 "y,2022-05-01,Protests,12.3700,-1.5200,Ouagadougou\n"  # other type: not linked
-                 "z,2022-05-05,Battles,14.1000,-1.6300,Djibo\n", encoding="utf-8")  # 4 days later: not linked
+    a.write_text(
+        "id,date,type,lat,lon,location\n"
+        "1,2022-05-01,Battles,14.1000,-1.6300,Djibo\n"
+        "2,2022-05-01,Battles,12.3700,-1.5200,Ouagadougou\n",
+        encoding="utf-8",
+    )
+    b.write_text(
+        "id,date,type,lat,lon,location\n"
+        "x,2022-05-02,Battles,14.1500,-1.6000,Djibo town\n"  # ~6 km, next day: same incident
+        "y,2022-05-01,Protests,12.3700,-1.5200,Ouagadougou\n"  # other type: not linked
+        "z,2022-05-05,Battles,14.1000,-1.6300,Djibo\n",
+        encoding="utf-8",
+    )  # 4 days later: not linked
     import_events(store, a, learn_places=False)
     result = import_events(store, b, learn_places=False)
     assert result.linked == 2
@@ -229,7 +258,8 @@ def test_learned_places_win_in_the_geoparser(store, tmp_path):
         "Nord,Koumbri,13.7012,-2.0534,1,Own test row.,2\n"
         "OWN2,2023-03-02,1,Battles,Armed clash,JNIM,Burkina Faso,Centre-Nord,Tassara,13.1046,-1.0987,1,Own test row.,4\n"
         "OWN3,2023-03-03,1,Battles,Armed clash,JNIM,Burkina Faso,Centre-Ouest,Sam,12.0950,-2.0100,1,Own test row.,1\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = import_events(store, path)
     assert result.added == 3 and result.places_learned == 3
     tier = pd.read_parquet(tier_path()).set_index("name")
@@ -241,10 +271,14 @@ def test_learned_places_win_in_the_geoparser(store, tmp_path):
         assert found, f"{name} not found in {text!r}"
         return found[0].lat, found[0].lon
 
-    assert point("Gunmen killed two civilians in an attack in Koumbri, in northern Burkina Faso.",
-                 "Koumbri") == (13.7012, -2.0534)
-    assert point("JNIM fighters clashed with the army in Tassara, Burkina Faso, on Thursday.",
-                 "Tassara") == (13.1046, -1.0987)
+    assert point("Gunmen killed two civilians in an attack in Koumbri, in northern Burkina Faso.", "Koumbri") == (
+        13.7012,
+        -2.0534,
+    )
+    assert point("JNIM fighters clashed with the army in Tassara, Burkina Faso, on Thursday.", "Tassara") == (
+        13.1046,
+        -1.0987,
+    )
     assert point("Soldiers repelled an attack in Sam, Burkina Faso, on Friday.", "Sam") == (12.095, -2.01)
 
 
@@ -262,8 +296,10 @@ def test_the_session_gazetteer_never_holds_a_test_s_learned_places(gazetteer_ind
 
 
 def _incident_indexes(store: Store) -> set[str]:
-    return {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
-                                              " AND tbl_name = 'incidents'")}
+    return {
+        r[0]
+        for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents'")
+    }
 
 
 def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(store):
@@ -349,8 +385,12 @@ def test_a_file_of_several_chunks_read_in_a_child_process_counts_every_row(store
         out.writerow(header)
         for k in range(60):
             for i, row in enumerate(rows):
-                out.writerow([f"{v}-{k}" if j == rid else "not a date" if (j == day and i == k) else v
-                              for j, v in enumerate(row)])
+                out.writerow(
+                    [
+                        f"{v}-{k}" if j == rid else "not a date" if (j == day and i == k) else v
+                        for j, v in enumerate(row)
+                    ]
+                )
     with Store(tmp_path / "in_process.db") as serial:
         expected = import_events(serial, path, learn_places=False, reader_process=False, chunksize=5000)
     got = import_events(store, path, learn_places=False, reader_process=True, chunksize=5000)

@@ -22,30 +22,69 @@ TEXT_A = "Le Mali et le Niger. Attaque à Gorgadji, au Mali. Un village, Kourbo-
 TEXT_B = "Burkina Faso: Gorgadji again, in the Sahel region of Burkina Faso."
 
 
-def mention(text: str, surface: str, name: str, kind: str, lat, lon, *, nth: int = 0, ref=None,
-            conf: float = 0.9, country=None, admin1=None, gid=None) -> Mention:
+def mention(
+    text: str,
+    surface: str,
+    name: str,
+    kind: str,
+    lat,
+    lon,
+    *,
+    nth: int = 0,
+    ref=None,
+    conf: float = 0.9,
+    country=None,
+    admin1=None,
+    gid=None,
+) -> Mention:
     start = -1
     for _ in range(nth + 1):
         start = text.index(surface, start + 1)
-    return Mention(start, start + len(surface), surface, name, kind, lat, lon, gid, country, admin1,
-                   conf if lat is not None else 0.0, text[max(0, start - 10): start + 20], ref)
+    return Mention(
+        start,
+        start + len(surface),
+        surface,
+        name,
+        kind,
+        lat,
+        lon,
+        gid,
+        country,
+        admin1,
+        conf if lat is not None else 0.0,
+        text[max(0, start - 10) : start + 20],
+        ref,
+    )
 
 
 def filled_store(path: Path) -> tuple[Store, str, str]:
     store = Store(path)
-    a, _ = store.add_article(Article(text=TEXT_A, title="Attaque <b>à</b> Gorgadji", date="2023-09-16",
-                                     url="https://example.org/a"), [
-        mention(TEXT_A, "Mali", "Mali", "country", 17.57, -3.99, ref="country:MLI", conf=0.8, country="MLI"),
-        mention(TEXT_A, "Niger", "Niger", "country", 17.6, 8.08, ref="country:NER", country="NER"),
-        mention(TEXT_A, "Gorgadji", "Gorgadji", "place", 14.0333, -0.5167, country="BFA", admin1="Sahel", gid=2360000),
-        mention(TEXT_A, "Mali", "Mali", "country", 17.57, -3.99, nth=1, ref="country:MLI", conf=0.95, country="MLI"),
-        mention(TEXT_A, "Kourbo-Nord", "Kourbo-Nord", "place", None, None),
-    ])
-    b, _ = store.add_article(Article(text=TEXT_B, title="Gorgadji again", date="2023-09-17"), [
-        mention(TEXT_B, "Burkina Faso", "Burkina Faso", "country", 12.24, -1.56, ref="country:BFA", country="BFA"),
-        mention(TEXT_B, "Gorgadji", "Gorgadji", "place", 14.0333, -0.5167, country="BFA", admin1="Sahel", gid=2360000),
-        mention(TEXT_B, "Burkina Faso", "Burkina Faso", "country", 12.24, -1.56, nth=1, ref="country:BFA", country="BFA"),
-    ])
+    a, _ = store.add_article(
+        Article(text=TEXT_A, title="Attaque <b>à</b> Gorgadji", date="2023-09-16", url="https://example.org/a"),
+        [
+            mention(TEXT_A, "Mali", "Mali", "country", 17.57, -3.99, ref="country:MLI", conf=0.8, country="MLI"),
+            mention(TEXT_A, "Niger", "Niger", "country", 17.6, 8.08, ref="country:NER", country="NER"),
+            mention(
+                TEXT_A, "Gorgadji", "Gorgadji", "place", 14.0333, -0.5167, country="BFA", admin1="Sahel", gid=2360000
+            ),
+            mention(
+                TEXT_A, "Mali", "Mali", "country", 17.57, -3.99, nth=1, ref="country:MLI", conf=0.95, country="MLI"
+            ),
+            mention(TEXT_A, "Kourbo-Nord", "Kourbo-Nord", "place", None, None),
+        ],
+    )
+    b, _ = store.add_article(
+        Article(text=TEXT_B, title="Gorgadji again", date="2023-09-17"),
+        [
+            mention(TEXT_B, "Burkina Faso", "Burkina Faso", "country", 12.24, -1.56, ref="country:BFA", country="BFA"),
+            mention(
+                TEXT_B, "Gorgadji", "Gorgadji", "place", 14.0333, -0.5167, country="BFA", admin1="Sahel", gid=2360000
+            ),
+            mention(
+                TEXT_B, "Burkina Faso", "Burkina Faso", "country", 12.24, -1.56, nth=1, ref="country:BFA", country="BFA"
+            ),
+        ],
+    )
     return store, a, b
 
 
@@ -151,8 +190,9 @@ def test_geojson_is_rfc7946() -> None:
 
     back = gpd.read_file(io.StringIO(text))
     assert len(back) == 3 and back.crs.to_epsg() == 4326
-    assert back.geometry.iloc[0].equals_exact(_cw_square_with_ccw_hole().normalize(), 1e-6) or \
-        back.geometry.iloc[0].normalize().equals_exact(_cw_square_with_ccw_hole().normalize(), 1e-6)
+    assert back.geometry.iloc[0].equals_exact(_cw_square_with_ccw_hole().normalize(), 1e-6) or back.geometry.iloc[
+        0
+    ].normalize().equals_exact(_cw_square_with_ccw_hole().normalize(), 1e-6)
 
 
 def test_projected_frame_is_written_in_lon_lat() -> None:
@@ -214,7 +254,6 @@ def test_export_bytes_is_what_the_file_holds(store: Store, tmp_path: Path) -> No
     gdf = places_frame(store)
     path = write_export(gdf, tmp_path / "x.geojson")
     assert path.read_bytes() == export_bytes(gdf, "geojson")
-
 
 
 def test_exported_file_is_readable_by_colleagues(store: Store, tmp_path: Path) -> None:

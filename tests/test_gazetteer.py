@@ -14,8 +14,14 @@ from geodata.gazetteer import add_geonames_dump, load_gazetteer
 
 def test_countries_with_french_and_short_names():
     gaz = load_gazetteer()
-    for name, iso in [("Burkina", "BFA"), ("Tchad", "TCD"), ("Mauritanie", "MRT"), ("Ivory Coast", "CIV"),
-                      ("Côte d'Ivoire", "CIV"), ("Niger", "NER")]:
+    for name, iso in [
+        ("Burkina", "BFA"),
+        ("Tchad", "TCD"),
+        ("Mauritanie", "MRT"),
+        ("Ivory Coast", "CIV"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Niger", "NER"),
+    ]:
         hits = gaz.lookup(name)
         assert iso in set(hits[hits["kind"] == "country"]["country"]), name
 
@@ -88,7 +94,11 @@ def test_add_geonames_dump(tmp_path):
     # placed only by the places after it ("in Saptoana (Komsilga, Kadiogo)": no strong cue)
     tank = geoparse("Des hommes armés ont enlevé un éleveur dans le village de Tankoualou (Foutouri, Komandjari).")[0]
     assert (tank.name, tank.geonameid) == ("Tankwarou", 2354907)
-    sabt = [m for m in geoparse("Residents gathered to demonstrate in Saptoana (Komsilga, Kadiogo).") if m.text == "Saptoana"]
+    sabt = [
+        m
+        for m in geoparse("Residents gathered to demonstrate in Saptoana (Komsilga, Kadiogo).")
+        if m.text == "Saptoana"
+    ]
     assert [(m.name, m.geonameid) for m in sabt] == [("Sabtoana", 2356111)]
     assert not geoparse("Gunmen burned granaries in the village of Firguendi.")[0].resolved
     result.stored.unlink()

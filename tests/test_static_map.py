@@ -56,7 +56,7 @@ def test_png_is_1920x1080_map_with_land_title_and_legend(store) -> None:
     assert image.shape == (1080, 1920, 3)
     the_map = box(image, "map")
     assert the_map.std() > 20  # not blank
-    land = tuple(int(LAND_COLOR[i:i + 2], 16) for i in (1, 3, 5))
+    land = tuple(int(LAND_COLOR[i : i + 2], 16) for i in (1, 3, 5))
     assert share(the_map, land, 2) > 0.05  # the countries layer: land in the dashboard's colour
     assert share(the_map, SEA, 2) > 0.02  # and the sea around West Africa
     assert share(image[:90], BAND) > 0.7  # the title band across the top
@@ -101,7 +101,7 @@ def test_100k_style_points_render_rasterised_in_svg(store) -> None:
 
 
 def test_svg_is_xml_with_title_subtitle_and_legend_as_escaped_text(store) -> None:
-    title = 'Raid <script>alert("x")</script> & \'quotes\''
+    title = "Raid <script>alert(\"x\")</script> & 'quotes'"
     subtitle = "Costs $5 & $6 <b>bold</b>"
     data = static_map.render_map(store, SAHEL, fmt="svg", title=title, subtitle=subtitle)
     texts = svg_texts(data)
@@ -133,8 +133,11 @@ def test_pdf_is_one_page_of_the_page_size(store) -> None:
 
 
 def test_filters_and_modes_reach_the_map(store) -> None:
-    battles = svg_texts(static_map.render_map(
-        store, SAHEL.replace(event_types=("Battles",), start=views.AES_CHARTER, countries=("MLI",)), fmt="svg"))
+    battles = svg_texts(
+        static_map.render_map(
+            store, SAHEL.replace(event_types=("Battles",), start=views.AES_CHARTER, countries=("MLI",)), fmt="svg"
+        )
+    )
     assert any(t.startswith("since 16 September 2023 · Battles · Mali ·") for t in battles)  # subtitle in words
     assert "Battles" in battles and "Riots" not in battles
     choro = svg_texts(static_map.render_map(store, SAHEL.replace(mode="choropleth", metric="fatalities"), fmt="svg"))
@@ -181,15 +184,19 @@ def test_labels_never_overlap() -> None:
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
     rng = np.random.default_rng(4)
-    crowd = [cartography.LabelCandidate(float(x), float(y), f"Village {i}", 3.0)
-             for i, (x, y) in enumerate(rng.uniform(1, 9, (120, 2)))]
+    crowd = [
+        cartography.LabelCandidate(float(x), float(y), f"Village {i}", 3.0)
+        for i, (x, y) in enumerate(rng.uniform(1, 9, (120, 2)))
+    ]
     kept = cartography.place_labels(ax, crowd, fontsize=9, color="black", halo="white")
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in kept]
     assert 5 < len(kept) < len(crowd)  # some fit, the rest are left out
     for i, a in enumerate(boxes):
-        assert all(not a.overlaps(b) for b in boxes[i + 1:])
-        assert ax.get_window_extent(renderer).contains(a.x0, a.y0) and ax.get_window_extent(renderer).contains(a.x1, a.y1)
+        assert all(not a.overlaps(b) for b in boxes[i + 1 :])
+        assert ax.get_window_extent(renderer).contains(a.x0, a.y0) and ax.get_window_extent(renderer).contains(
+            a.x1, a.y1
+        )
 
 
 def test_labels_name_the_places(store) -> None:
@@ -242,36 +249,56 @@ def test_cli_render_writes_each_format(db: Path, tmp_path: Path, capsys) -> None
     png, svg, pdf = tmp_path / "map.png", tmp_path / "map.svg", tmp_path / "print.pdf"
     assert _cli(capsys, "--db", str(db), "render", "-o", str(png), "--bbox", "-18,4,24,24.5", "--labels")[0] == 0
     assert Image.open(png).size == (1920, 1080)
-    code, err = _cli(capsys, "--db", str(db), "render", "-o", str(svg), "--type", "Battles", "--mode", "heatmap",
-                     "--title", "Battles <2023>")
+    code, err = _cli(
+        capsys,
+        "--db",
+        str(db),
+        "render",
+        "-o",
+        str(svg),
+        "--type",
+        "Battles",
+        "--mode",
+        "heatmap",
+        "--title",
+        "Battles <2023>",
+    )
     assert code == 0 and "SVG map written" in err
     assert "Battles <2023>" in svg_texts(svg.read_bytes())
     view = "http://127.0.0.1:8501/?from=2023-09-16&country=MLI&mode=choropleth"
-    assert _cli(capsys, "--db", str(db), "render", "--view", view, "--theme", "print", "--paper", "a4",
-                "-o", str(pdf))[0] == 0
+    assert (
+        _cli(capsys, "--db", str(db), "render", "--view", view, "--theme", "print", "--paper", "a4", "-o", str(pdf))[0]
+        == 0
+    )
     page = PdfReader(pdf).pages[0]
     assert round(float(page.mediabox.width)) == 842 and "since 16 September 2023 · Mali" in page.extract_text()
     # no -o: a name with the dates, in the current folder
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(tmp_path)
-        assert _cli(capsys, "--db", str(db), "render", "--from", "2024-01-01", "--to", "2024-06-30", "-f", "svg")[0] == 0
+        assert (
+            _cli(capsys, "--db", str(db), "render", "--from", "2024-01-01", "--to", "2024-06-30", "-f", "svg")[0] == 0
+        )
     assert (tmp_path / "conflictmap-2024-01-01_2024-06-30.svg").exists()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["-o", "map.jpg"], "cannot tell the image format from 'map.jpg'"),
-    (["-o", "map.pdf", "--format", "png"], "--format png but the output file ends in .pdf"),
-    (["--bbox", "10,0,5,5"], "argument --bbox"),
-    (["--from", "2024-02-01", "--to", "2024-01-01"], "--from 2024-02-01 is after --to 2024-01-01"),
-    (["--layers", "roads"], "unknown layer 'roads'"),
-    (["--theme", "dark"], "argument --theme: invalid choice"),
-    (["--width", "20"], "argument --width: 20 is out of range"),
-    (["--view", "from=yesterday"], "argument --view: from"),
-    (["--capture", "-o", "map.svg"], "--capture makes PNG or PDF"),
-    (["--capture", "--labels"], "--labels applies to the static renderer"),
-])
-def test_cli_render_bad_options_exit_2_with_one_line(db: Path, tmp_path: Path, capsys, monkeypatch, argv,
-                                                     message) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["-o", "map.jpg"], "cannot tell the image format from 'map.jpg'"),
+        (["-o", "map.pdf", "--format", "png"], "--format png but the output file ends in .pdf"),
+        (["--bbox", "10,0,5,5"], "argument --bbox"),
+        (["--from", "2024-02-01", "--to", "2024-01-01"], "--from 2024-02-01 is after --to 2024-01-01"),
+        (["--layers", "roads"], "unknown layer 'roads'"),
+        (["--theme", "dark"], "argument --theme: invalid choice"),
+        (["--width", "20"], "argument --width: 20 is out of range"),
+        (["--view", "from=yesterday"], "argument --view: from"),
+        (["--capture", "-o", "map.svg"], "--capture makes PNG or PDF"),
+        (["--capture", "--labels"], "--labels applies to the static renderer"),
+    ],
+)
+def test_cli_render_bad_options_exit_2_with_one_line(
+    db: Path, tmp_path: Path, capsys, monkeypatch, argv, message
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, err = _cli(capsys, "--db", str(db), "render", *argv)
     assert code == 2
@@ -283,4 +310,6 @@ def test_cli_render_bad_options_exit_2_with_one_line(db: Path, tmp_path: Path, c
 
 def test_cli_render_without_a_store_is_one_line(tmp_path: Path, capsys) -> None:
     code, err = _cli(capsys, "--db", str(tmp_path / "none.db"), "render", "-o", str(tmp_path / "m.png"))
-    assert code == 1 and err.strip().startswith("conflictmap: error: no store at") and len(err.strip().splitlines()) == 1
+    assert (
+        code == 1 and err.strip().startswith("conflictmap: error: no store at") and len(err.strip().splitlines()) == 1
+    )

@@ -24,9 +24,19 @@ TEXT = "Des hommes armés ont attaqué Djibo, dans le Soum, au Burkina Faso. Un 
 def _m(text: str, name: str, kind: str, lat: float | None, lon: float | None, **kw) -> Mention:
     start = TEXT.index(text)
     return Mention(
-        start=start, end=start + len(text), text=text, name=name, kind=kind, lat=lat, lon=lon,
-        geonameid=kw.get("geonameid"), country=kw.get("country"), admin1=kw.get("admin1"),
-        confidence=kw.get("confidence", 0.9 if lat is not None else 0.0), sentence=TEXT, ref=kw.get("ref"),
+        start=start,
+        end=start + len(text),
+        text=text,
+        name=name,
+        kind=kind,
+        lat=lat,
+        lon=lon,
+        geonameid=kw.get("geonameid"),
+        country=kw.get("country"),
+        admin1=kw.get("admin1"),
+        confidence=kw.get("confidence", 0.9 if lat is not None else 0.0),
+        sentence=TEXT,
+        ref=kw.get("ref"),
     )
 
 
@@ -52,9 +62,7 @@ def store(tmp_path: Path):
 def _reader(db: Path, code: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in another Python process with ``store`` opened on ``db``."""
     script = f"from conflictmap.store import Store\nstore = Store({str(db)!r})\n" + textwrap.dedent(code)
-    return subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout, cwd=REPO
-    )
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout, cwd=REPO)
 
 
 def test_pragmas_and_schema(store: Store) -> None:
@@ -93,8 +101,7 @@ def test_same_article_again_changes_nothing(store: Store) -> None:
     before = (store.counts(), store.articles().to_dict())
 
     calls = []
-    again = ingest(store, (TEXT + "\r\n").encode(), filename="b.txt",
-                   geoparse=lambda *a, **k: calls.append(1) or [])
+    again = ingest(store, (TEXT + "\r\n").encode(), filename="b.txt", geoparse=lambda *a, **k: calls.append(1) or [])
     assert (again.article_id, again.inserted) == (first.article_id, False)
     assert calls == []  # not geoparsed again: the stored mentions are returned
     assert [m.text for m in again.mentions] == [m.text for m in MENTIONS]
@@ -118,14 +125,17 @@ def test_failure_mid_write_keeps_no_half_article(store: Store) -> None:
 def test_process_killed_mid_write_keeps_no_half_article(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     Store(db).close()
-    proc = _reader(db, """
+    proc = _reader(
+        db,
+        """
         import os
         from conflictmap.records import Article
         with store.transaction() as conn:
             conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('x', 'half', 'now')")
             conn.execute("INSERT INTO mentions (article_id, start, \\"end\\", surface, kind) VALUES ('x', 0, 4, 'half', 'place')")
             os._exit(9)  # killed before COMMIT
-    """)
+    """,
+    )
     assert proc.returncode == 9, proc.stderr
     with Store(db) as store:
         assert store.counts()["articles"] == 0 and store.counts()["mentions"] == 0
@@ -135,11 +145,15 @@ def test_other_process_reads_while_a_write_is_open(store: Store) -> None:
     ingest(store, TEXT.encode(), filename="a.txt", geoparse=fake_geoparse)
     with store.transaction() as conn:  # the writer holds the write lock, uncommitted row inside
         conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('pending', 'x', 'now')")
-        proc = _reader(store.path, """
+        proc = _reader(
+            store.path,
+            """
             import time
             t = time.perf_counter()
             print(store.counts()["articles"], len(store.articles()), round(time.perf_counter() - t, 3))
-        """, timeout=8)
+        """,
+            timeout=8,
+        )
         assert proc.returncode == 0, proc.stderr
         n_counts, n_rows, seconds = proc.stdout.split()
         assert (n_counts, n_rows) == ("1", "1")  # the committed state, not the pending row
@@ -157,8 +171,9 @@ def test_two_writers_queue_instead_of_failing(tmp_path: Path) -> None:
     with Store(db) as writer:
         with writer.transaction() as conn:  # hold the write lock while the other process tries
             conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('first', 'x', 'now')")
-            second = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
+            second = subprocess.Popen(
+                [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
             time.sleep(1.5)
             assert second.poll() is None  # still waiting, not failed with "database is locked"
         out, err = second.communicate(timeout=20)
@@ -215,9 +230,11 @@ def test_a_store_of_schema_6_upgrades_and_keeps_its_incidents(tmp_path: Path) ->
     for statement in (s for migration in MIGRATIONS[:6] for s in migration):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 6")
-    conn.executemany("INSERT INTO incidents (event_date, event_type, country, source_kind, origin, source_key)"
-                     " VALUES (?, ?, 'BFA', 'dataset', 'acled', ?)",
-                     [("2024-01-02", "Battles", "acled:1"), ("2024-01-03", "Protests", "acled:2")])
+    conn.executemany(
+        "INSERT INTO incidents (event_date, event_type, country, source_kind, origin, source_key)"
+        " VALUES (?, ?, 'BFA', 'dataset', 'acled', ?)",
+        [("2024-01-02", "Battles", "acled:1"), ("2024-01-03", "Protests", "acled:2")],
+    )
     assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'incidents_event_type'").fetchone()
     conn.close()
 
@@ -237,11 +254,21 @@ def test_delete_article_cascades(store: Store) -> None:
 
 
 def test_ingest_an_article_object_with_overrides(store: Store) -> None:
-    result = ingest(store, Article(text=TEXT, title="old"), title="Attaque à Djibo", date="2024-01-05",
-                    source_name="AFP", geoparse=fake_geoparse)
+    result = ingest(
+        store,
+        Article(text=TEXT, title="old"),
+        title="Attaque à Djibo",
+        date="2024-01-05",
+        source_name="AFP",
+        geoparse=fake_geoparse,
+    )
     row = store.articles().iloc[0]
     assert (result.title, row["title"], row["published"], row["source"]) == (
-        "Attaque à Djibo", "Attaque à Djibo", "2024-01-05", "AFP")
+        "Attaque à Djibo",
+        "Attaque à Djibo",
+        "2024-01-05",
+        "AFP",
+    )
 
 
 def test_bad_input_stores_nothing(store: Store) -> None:

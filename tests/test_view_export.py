@@ -33,8 +33,10 @@ DATA = Path(__file__).resolve().parent / "data"
 FORMATS = ("geojson", "csv", "gpkg", "kml")
 TITLE = 'Ambush near Djibo <script>alert("x")</script> & "more", says army'
 URL = "https://example.org/news?id=1&lang=en"
-TEXT = ("On 3 March 2023, JNIM militants killed a dozen soldiers in an ambush near Djibo, in the Sahel region "
-        "of Burkina Faso.\nResidents fled to Dori, officials said.\n")
+TEXT = (
+    "On 3 March 2023, JNIM militants killed a dozen soldiers in an ambush near Djibo, in the Sahel region "
+    "of Burkina Faso.\nResidents fled to Dori, officials said.\n"
+)
 TRICKY = 'Ambush, "heavy" losses;\nsecond line, with <b>tags</b> & more'
 FIXED = (14.5, -1.0)  # where the analyst moved a UCDP incident (lat, lon)
 
@@ -168,8 +170,10 @@ def test_geopackage_has_every_layer_even_empty_and_its_provenance(world: dict) -
 
 
 def test_file_names_carry_the_date_range() -> None:
-    assert export_filename(ViewFilter(start=date(2023, 9, 16), end=date(2024, 3, 31)), "gpkg") == \
-        "conflictmap-2023-09-16_2024-03-31.gpkg"
+    assert (
+        export_filename(ViewFilter(start=date(2023, 9, 16), end=date(2024, 3, 31)), "gpkg")
+        == "conflictmap-2023-09-16_2024-03-31.gpkg"
+    )
     assert export_filename(ViewFilter(), "geojson") == "conflictmap-all-dates.geojson"
     assert export_filename(ViewFilter(start=date(2024, 1, 1)), "kml") == "conflictmap-from-2024-01-01.kml"
     assert export_filename(ViewFilter(period="2024-03"), "csv") == "conflictmap-2024-03-01_2024-03-31.csv"
@@ -243,13 +247,20 @@ def test_the_command_line_offers_every_format() -> None:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "conflictmap.cli", *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "conflictmap.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_cli_exports_a_copied_dashboard_view(world: dict, tmp_path: Path) -> None:
-    url = ("http://localhost:8501/?from=2021-01-01&to=2023-12-31&type=Battles&layer=incidents&layer=places"
-           "&bbox=-2,13,0,15")
+    url = (
+        "http://localhost:8501/?from=2021-01-01&to=2023-12-31&type=Battles&layer=incidents&layer=places&bbox=-2,13,0,15"
+    )
     db = str(world["folder"] / "store.db")
     proc = run_cli("--db", db, "export", "--view", url, "--format", "geojson", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -264,8 +275,22 @@ def test_cli_exports_a_copied_dashboard_view(world: dict, tmp_path: Path) -> Non
 
 def test_cli_view_options_and_default_file_name(world: dict, tmp_path: Path) -> None:
     db = str(world["folder"] / "store.db")
-    proc = run_cli("--db", db, "export", "--from", "2023-01-01", "--to", "2024-12-31", "--bbox", "-5,10,2,16",
-                   "--layers", "incidents,areas", "--format", "gpkg", cwd=tmp_path)
+    proc = run_cli(
+        "--db",
+        db,
+        "export",
+        "--from",
+        "2023-01-01",
+        "--to",
+        "2024-12-31",
+        "--bbox",
+        "-5,10,2,16",
+        "--layers",
+        "incidents,areas",
+        "--format",
+        "gpkg",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     path = tmp_path / "conflictmap-2023-01-01_2024-12-31.gpkg"
     assert "written to conflictmap-2023-01-01_2024-12-31.gpkg" in proc.stderr
@@ -275,20 +300,24 @@ def test_cli_view_options_and_default_file_name(world: dict, tmp_path: Path) -> 
     assert sorted(gpd.read_file(path, layer="areas")["area_id"]) == ["liptako-gourma", "sahel"]  # areas = both zones
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--bbox", "5,10,-5,20"], "is not an extent"),
-    (["--bbox=1,2,3"], "west,south,east,north"),
-    (["--format", "shp"], "invalid choice: 'shp'"),
-    (["-o", "map.txt"], "cannot tell the export format from 'map.txt'"),
-    (["--format", "csv", "-o", "map.geojson"], "--format csv but map.geojson is named as geojson"),
-    (["--from", "2024-31-01"], "is not a date"),
-    (["--layers", "places,roads"], "unknown layer 'roads'"),
-    (["--alliance", "NATO"], "unknown alliance 'NATO'"),
-    (["--view", "?from=2024-01-01&layer=roads"], "--view: layer"),
-    (["--from", "2024-02-01", "--to", "2024-01-01"], "is after --to"),
-])
-def test_cli_bad_values_are_one_line_errors_and_write_nothing(world: dict, tmp_path: Path, args: list[str],
-                                                               message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--bbox", "5,10,-5,20"], "is not an extent"),
+        (["--bbox=1,2,3"], "west,south,east,north"),
+        (["--format", "shp"], "invalid choice: 'shp'"),
+        (["-o", "map.txt"], "cannot tell the export format from 'map.txt'"),
+        (["--format", "csv", "-o", "map.geojson"], "--format csv but map.geojson is named as geojson"),
+        (["--from", "2024-31-01"], "is not a date"),
+        (["--layers", "places,roads"], "unknown layer 'roads'"),
+        (["--alliance", "NATO"], "unknown alliance 'NATO'"),
+        (["--view", "?from=2024-01-01&layer=roads"], "--view: layer"),
+        (["--from", "2024-02-01", "--to", "2024-01-01"], "is after --to"),
+    ],
+)
+def test_cli_bad_values_are_one_line_errors_and_write_nothing(
+    world: dict, tmp_path: Path, args: list[str], message: str
+) -> None:
     proc = run_cli("--db", str(world["folder"] / "store.db"), "export", *args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("conflictmap: error:")]

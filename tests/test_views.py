@@ -14,35 +14,77 @@ from conflictmap.store import INCIDENT_COLUMNS, Store, corrections
 from conflictmap.views import ViewFilter
 
 
-def _row(key: str, day: str, etype: str, lon: float, lat: float, country: str, admin1: str, fatal: int = 0,
-         summary: str = "", origin: str = "acled", prec: int = 1) -> tuple:
+def _row(
+    key: str,
+    day: str,
+    etype: str,
+    lon: float,
+    lat: float,
+    country: str,
+    admin1: str,
+    fatal: int = 0,
+    summary: str = "",
+    origin: str = "acled",
+    prec: int = 1,
+) -> tuple:
     v = dict.fromkeys(INCIDENT_COLUMNS)
-    v.update(event_date=day, event_type=etype, sub_event_type="Armed clash" if etype == "Battles" else "Attack",
-             actor1="JNIM", actor2="Army", fatalities=fatal, lat=lat, lon=lon, location="x", country=country,
-             admin1=admin1, geo_precision=prec, summary=summary, source_kind="dataset", origin=origin,
-             source_key=f"{origin}:{key}")
+    v.update(
+        event_date=day,
+        event_type=etype,
+        sub_event_type="Armed clash" if etype == "Battles" else "Attack",
+        actor1="JNIM",
+        actor2="Army",
+        fatalities=fatal,
+        lat=lat,
+        lon=lon,
+        location="x",
+        country=country,
+        admin1=admin1,
+        geo_precision=prec,
+        summary=summary,
+        source_kind="dataset",
+        origin=origin,
+        source_key=f"{origin}:{key}",
+    )
     return tuple(v[c] for c in INCIDENT_COLUMNS)
 
 
 @pytest.fixture()
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "v.db")
-    s.add_dataset_incidents([
-        _row("1", "2023-01-05", "Battles", -1.6, 14.1, "BFA", "Sahel", 3),
-        _row("2", "2023-06-10", "Violence against civilians", -1.5, 14.0, "BFA", "Sahel", 1, "<img src=x onerror=1>"),
-        _row("3", "2024-03-01", "Battles", 2.1, 13.5, "NER", "Niamey", 0, prec=3),
-        _row("4", "2024-03-02", "Battles", 2.1, 13.5, "NER", "Niamey", 7, origin="ucdp"),
-        _row("5", "2021-01-01", "Battles", -4.0, 15.0, "MLI", "Mopti", 2),
-    ])
+    s.add_dataset_incidents(
+        [
+            _row("1", "2023-01-05", "Battles", -1.6, 14.1, "BFA", "Sahel", 3),
+            _row(
+                "2", "2023-06-10", "Violence against civilians", -1.5, 14.0, "BFA", "Sahel", 1, "<img src=x onerror=1>"
+            ),
+            _row("3", "2024-03-01", "Battles", 2.1, 13.5, "NER", "Niamey", 0, prec=3),
+            _row("4", "2024-03-02", "Battles", 2.1, 13.5, "NER", "Niamey", 7, origin="ucdp"),
+            _row("5", "2021-01-01", "Battles", -4.0, 15.0, "MLI", "Mopti", 2),
+        ]
+    )
     yield s
     s.close()
 
 
 def test_query_params_round_trip() -> None:
-    view = ViewFilter(start=date(2023, 1, 1), end=date(2023, 12, 31), event_types=("Battles", "Riots"),
-                      actors=("JNIM",), countries=("BFA",), alliance="aes", alliance_day=date(2024, 1, 1),
-                      max_geo_precision=2, min_confidence=0.5, sources=("acled",), mode="choropleth",
-                      metric="fatalities", step="week", period="2023-03-06", selected=12)
+    view = ViewFilter(
+        start=date(2023, 1, 1),
+        end=date(2023, 12, 31),
+        event_types=("Battles", "Riots"),
+        actors=("JNIM",),
+        countries=("BFA",),
+        alliance="aes",
+        alliance_day=date(2024, 1, 1),
+        max_geo_precision=2,
+        min_confidence=0.5,
+        sources=("acled",),
+        mode="choropleth",
+        metric="fatalities",
+        step="week",
+        period="2023-03-06",
+        selected=12,
+    )
     params = view.to_query_params()
     assert params["type"] == ["Battles", "Riots"] and params["from"] == "2023-01-01"
     assert ViewFilter.from_query_params(params) == view
@@ -50,15 +92,18 @@ def test_query_params_round_trip() -> None:
     assert ViewFilter.from_query_params({"mode": "evil", "from": "nope", "prec": "x"}) == ViewFilter()
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("from=2024-13-01", "from: '2024-13-01' is not a valid value"),
-    ("conf=1.5", "conf: '1.5' is not a valid value"),
-    ("mode=evil", "mode: 'evil' is not a valid value"),
-    ("layer=places&layer=rivers", "layer: 'rivers' is not a layer"),
-    ("alliance=nato", "alliance: unknown alliance 'nato'"),
-    ("period=2024-3", "period: '2024-3' is not a valid value"),
-    ("type=Battles&frm=2024-01-01", "unknown parameter 'frm'"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("from=2024-13-01", "from: '2024-13-01' is not a valid value"),
+        ("conf=1.5", "conf: '1.5' is not a valid value"),
+        ("mode=evil", "mode: 'evil' is not a valid value"),
+        ("layer=places&layer=rivers", "layer: 'rivers' is not a layer"),
+        ("alliance=nato", "alliance: unknown alliance 'nato'"),
+        ("period=2024-3", "period: '2024-3' is not a valid value"),
+        ("type=Battles&frm=2024-01-01", "unknown parameter 'frm'"),
+    ],
+)
 def test_a_copied_url_read_strictly_names_what_is_wrong(query: str, message: str) -> None:
     """A command line's --view says which parameter is wrong; the address bar drops it."""
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -68,8 +113,14 @@ def test_a_copied_url_read_strictly_names_what_is_wrong(query: str, message: str
 
 
 def test_a_copied_url_reads_back_as_the_same_view() -> None:
-    view = ViewFilter(start=date(2023, 1, 1), event_types=("Battles",), alliance="aes", layers=("places",),
-                      bbox=(-5.0, 10.0, 5.0, 20.0), mode="heatmap")
+    view = ViewFilter(
+        start=date(2023, 1, 1),
+        event_types=("Battles",),
+        alliance="aes",
+        layers=("places",),
+        bbox=(-5.0, 10.0, 5.0, 20.0),
+        mode="heatmap",
+    )
     assert ViewFilter.from_url("http://localhost:8501/?" + urlencode(view.to_query_params(), doseq=True)) == view
 
 

@@ -26,8 +26,9 @@ def _capture_st_folium(monkeypatch: pytest.MonkeyPatch, m: folium.Map) -> dict:
         return kwargs.get("default")
 
     monkeypatch.setattr(streamlit_folium, "_component_func", fake_component)
-    streamlit_folium.st_folium(m, key="map", height=300, use_container_width=True,
-                               returned_objects=["last_object_clicked_popup"])
+    streamlit_folium.st_folium(
+        m, key="map", height=300, use_container_width=True, returned_objects=["last_object_clicked_popup"]
+    )
     return captured
 
 

@@ -49,8 +49,9 @@ def _csv_frame(gdf: gpd.GeoDataFrame, layer: str | None = None, meta: ExportMeta
         points = shapely.point_on_surface(geoms) if len(geoms) else geoms
         frame["lon"] = shapely.get_x(points) if len(geoms) else pd.Series(dtype=float)
         frame["lat"] = shapely.get_y(points) if len(geoms) else pd.Series(dtype=float)
-    frame["wkt"] = (shapely.to_wkt(geoms, rounding_precision=PRECISION, trim=True) if len(geoms)
-                    else pd.Series(dtype=object))
+    frame["wkt"] = (
+        shapely.to_wkt(geoms, rounding_precision=PRECISION, trim=True) if len(geoms) else pd.Series(dtype=object)
+    )
     if layer is not None:
         frame.insert(0, "layer", layer)
         if meta is not None:

@@ -12,8 +12,16 @@ import pandas as pd
 
 from conflictmap.errors import ExportError
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "PROVENANCE_COLUMNS", "SUFFIXES", "VIEW_LAYERS", "ExportMeta", "check_format",
-           "format_of"]
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "PROVENANCE_COLUMNS",
+    "SUFFIXES",
+    "VIEW_LAYERS",
+    "ExportMeta",
+    "check_format",
+    "format_of",
+]
 
 
 FORMATS = ("geojson", "csv", "gpkg", "kml")

@@ -32,14 +32,30 @@ def write_gpkg(layers: Mapping[str | None, gpd.GeoDataFrame], meta: ExportMeta |
             options["DESCRIPTION"] = meta.layer_attribution.get(name, meta.attribution)
         extra: dict[str, Any] = {}
         if meta is not None and i == 0:
-            extra["dataset_metadata"] = {"TITLE": meta.title, "ATTRIBUTION": meta.attribution,
-                                         "VIEW": json.dumps(dict(meta.view), ensure_ascii=False)}
-        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", geometry_type=geometry_type,
-                                promote_to_multi=promote, layer_options=options, **extra)
+            extra["dataset_metadata"] = {
+                "TITLE": meta.title,
+                "ATTRIBUTION": meta.attribution,
+                "VIEW": json.dumps(dict(meta.view), ensure_ascii=False),
+            }
+        pyogrio.write_dataframe(
+            frame,
+            path,
+            layer=name,
+            driver="GPKG",
+            geometry_type=geometry_type,
+            promote_to_multi=promote,
+            layer_options=options,
+            **extra,
+        )
     if meta is not None:
         table = pd.DataFrame(list(meta.sources), columns=PROVENANCE_COLUMNS)
-        pyogrio.write_dataframe(table.astype(object).where(table.notna(), None), path, layer="provenance",
-                                driver="GPKG", layer_options={"DESCRIPTION": "where every layer comes from"})
+        pyogrio.write_dataframe(
+            table.astype(object).where(table.notna(), None),
+            path,
+            layer="provenance",
+            driver="GPKG",
+            layer_options={"DESCRIPTION": "where every layer comes from"},
+        )
 
 
 def _gpkg_geometry_type(frame: gpd.GeoDataFrame, name: str) -> tuple[str, bool]:

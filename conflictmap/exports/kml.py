@@ -33,16 +33,41 @@ RESERVED = ("name", "description")
 
 #: Per layer, the fields shown in a placemark's description: (label, column).
 DESCRIBED: dict[str, list[tuple[str, str]]] = {
-    "incidents": [("Date", "event_date"), ("Type", "event_type"), ("Sub-type", "sub_event_type"),
-                  ("Actor 1", "actor1"), ("Actor 2", "actor2"), ("Fatalities", "fatalities"),
-                  ("Location", "location"), ("Admin-1", "admin1"), ("Country", "country"),
-                  ("Summary", "summary"), ("Dataset", "dataset"), ("Dataset row", "dataset_row"),
-                  ("Article", "article_title"), ("Sentence", "sentence"), ("Source", "article_url")],
-    "places": [("Kind", "kind"), ("Country", "country"), ("Admin-1", "admin1"), ("Confidence", "confidence"),
-               ("Sentence", "sentence"), ("Article", "article_title"), ("Date", "article_date"),
-               ("Source", "article_url")],
-    "alliances": [("Alliance", "alliance_name"), ("Member", "country_name"), ("Joined", "joined"),
-                  ("Left", "left"), ("Note", "note"), ("Source", "source_url")],
+    "incidents": [
+        ("Date", "event_date"),
+        ("Type", "event_type"),
+        ("Sub-type", "sub_event_type"),
+        ("Actor 1", "actor1"),
+        ("Actor 2", "actor2"),
+        ("Fatalities", "fatalities"),
+        ("Location", "location"),
+        ("Admin-1", "admin1"),
+        ("Country", "country"),
+        ("Summary", "summary"),
+        ("Dataset", "dataset"),
+        ("Dataset row", "dataset_row"),
+        ("Article", "article_title"),
+        ("Sentence", "sentence"),
+        ("Source", "article_url"),
+    ],
+    "places": [
+        ("Kind", "kind"),
+        ("Country", "country"),
+        ("Admin-1", "admin1"),
+        ("Confidence", "confidence"),
+        ("Sentence", "sentence"),
+        ("Article", "article_title"),
+        ("Date", "article_date"),
+        ("Source", "article_url"),
+    ],
+    "alliances": [
+        ("Alliance", "alliance_name"),
+        ("Member", "country_name"),
+        ("Joined", "joined"),
+        ("Left", "left"),
+        ("Note", "note"),
+        ("Source", "source_url"),
+    ],
     "areas": [("Area", "name"), ("Description", "description"), ("Units", "units"), ("Source", "source")],
 }
 _ROOT = '<Document id="root_doc">'
@@ -67,8 +92,10 @@ def write_kml(layers: Mapping[str, gpd.GeoDataFrame], path: Path, meta: ExportMe
     head = [f"<name>{escape(title)}</name>\n"]
     if meta is not None:
         head.append(f"<description>{escape(document_description(meta))}</description>\n")
-    text = ('<?xml version="1.0" encoding="utf-8" ?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n'
-            f"{_ROOT}\n{''.join(head)}{''.join(schemas)}{''.join(folders)}</Document></kml>\n")
+    text = (
+        '<?xml version="1.0" encoding="utf-8" ?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n'
+        f"{_ROOT}\n{''.join(head)}{''.join(schemas)}{''.join(folders)}</Document></kml>\n"
+    )
     return text.encode("utf-8")
 
 
@@ -78,7 +105,7 @@ def _split(text: str) -> tuple[str, str]:
     folder = text.find("<Folder>", start)
     if start < 0 or end < 0 or folder < 0:
         raise KmlError("GDAL's KML driver wrote a document of an unexpected shape; the KML export cannot be built")
-    return text[start + len(_ROOT):folder].lstrip("\n"), text[folder:end]
+    return text[start + len(_ROOT) : folder].lstrip("\n"), text[folder:end]
 
 
 def kml_frame(layer: str, gdf: gpd.GeoDataFrame, meta: ExportMeta | None = None) -> gpd.GeoDataFrame:
@@ -89,8 +116,9 @@ def kml_frame(layer: str, gdf: gpd.GeoDataFrame, meta: ExportMeta | None = None)
     data = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     fields = DESCRIBED.get(layer) or [(str(c), c) for c in data.columns if c != "name"]
     attribution = meta.row_attribution(layer, data) if meta is not None else None
-    head = pd.DataFrame({"name": labels(layer, data), "description": descriptions(data, fields, attribution)},
-                        index=data.index)
+    head = pd.DataFrame(
+        {"name": labels(layer, data), "description": descriptions(data, fields, attribution)}, index=data.index
+    )
     data = data.rename(columns={c: f"{layer}_{c}" for c in data.columns if str(c).lower() in RESERVED})
     for col in data.columns:
         if pd.api.types.is_integer_dtype(data[col]) and _fits_int32(data[col]):
@@ -101,6 +129,7 @@ def kml_frame(layer: str, gdf: gpd.GeoDataFrame, meta: ExportMeta | None = None)
 def labels(layer: str, data: pd.DataFrame) -> pd.Series:
     """What a viewer lists each placemark as: ``Battles: Djibo, BFA (2023-03-03)``, ``AES: Mali``,
     else the feature's ``name``."""
+
     def text(col: str) -> pd.Series:
         values = data[col].astype("string") if col in data else pd.Series(pd.NA, index=data.index, dtype="string")
         return values.where(values != "")
@@ -137,8 +166,11 @@ def descriptions(data: pd.DataFrame, fields: list[tuple[str, str]], attribution:
 
 def document_description(meta: ExportMeta) -> str:
     """The document's description: the view, the attribution and every source, as escaped HTML."""
-    lines = [f"<b>{html.escape(meta.title, quote=False)}</b>", html.escape(meta.attribution, quote=False),
-             "<b>Sources</b>:"]
+    lines = [
+        f"<b>{html.escape(meta.title, quote=False)}</b>",
+        html.escape(meta.attribution, quote=False),
+        "<b>Sources</b>:",
+    ]
     for src in meta.sources:
         bits = [str(src[k]) for k in ("layer", "source", "what", "licence") if src.get(k) not in (None, "")]
         line = html.escape(" — ".join(bits), quote=False)

@@ -41,15 +41,46 @@ LAYER_KEYS: dict[str, tuple[str, ...]] = {
 AREA_IDS = {"liptako": "liptako-gourma", "sahel": "sahel"}
 
 INCIDENT_COLUMNS = [
-    "incident_id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities", "location",
-    "admin1", "country", "geo_precision", "lat", "lon", "summary", "source", "correction_id",
+    "incident_id",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "location",
+    "admin1",
+    "country",
+    "geo_precision",
+    "lat",
+    "lon",
+    "summary",
+    "source",
+    "correction_id",
     # where the incident comes from: its representative report, and the other reports linked to it
-    "source_type", "dataset", "dataset_row", "dataset_file", "article_id", "article_title", "article_url",
-    "sentence", "reports", "linked_sources",
+    "source_type",
+    "dataset",
+    "dataset_row",
+    "dataset_file",
+    "article_id",
+    "article_title",
+    "article_url",
+    "sentence",
+    "reports",
+    "linked_sources",
 ]
 _INT_COLUMNS = ("incident_id", "fatalities", "geo_precision", "correction_id", "reports")
-ALLIANCE_COLUMNS = ["alliance", "alliance_name", "country", "country_name", "as_of", "joined", "left", "note",
-                    "source_url"]
+ALLIANCE_COLUMNS = [
+    "alliance",
+    "alliance_name",
+    "country",
+    "country_name",
+    "as_of",
+    "joined",
+    "left",
+    "note",
+    "source_url",
+]
 AREA_COLUMNS = ["area_id", "name", "kind", "aliases", "description", "units", "area_km2", "source"]
 AREA_SOURCE = "conflictmap geodata/data/areas.parquet, from Natural Earth admin-1 units (see geodata/SOURCES.md)"
 
@@ -107,11 +138,20 @@ def _alliances(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.Geo
         for m in item.memberships:
             if not m.active_on(day) or m.country not in world.index:
                 continue
-            rows.append({"alliance": item.id, "alliance_name": item.name, "country": m.country,
-                         "country_name": world.at[m.country, "name"], "as_of": day.isoformat(),
-                         "joined": m.joined.isoformat(), "left": _iso(m.left), "note": m.note or None,
-                         "source_url": m.source or (item.sources[0] if item.sources else None),
-                         "geometry": world.at[m.country, "geometry"]})
+            rows.append(
+                {
+                    "alliance": item.id,
+                    "alliance_name": item.name,
+                    "country": m.country,
+                    "country_name": world.at[m.country, "name"],
+                    "as_of": day.isoformat(),
+                    "joined": m.joined.isoformat(),
+                    "left": _iso(m.left),
+                    "note": m.note or None,
+                    "source_url": m.source or (item.sources[0] if item.sources else None),
+                    "geometry": world.at[m.country, "geometry"],
+                }
+            )
     if not rows:
         return _empty(ALLIANCE_COLUMNS)
     return gpd.GeoDataFrame(rows, columns=[*ALLIANCE_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4326")
@@ -128,8 +168,7 @@ def _areas(store: Store, view: ViewFilter, keys: tuple[str, ...]) -> gpd.GeoData
     for col in AREA_COLUMNS:
         if col not in layer:
             layer[col] = None
-    return gpd.GeoDataFrame(layer[AREA_COLUMNS].reset_index(drop=True), geometry=layer.geometry.array,
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(layer[AREA_COLUMNS].reset_index(drop=True), geometry=layer.geometry.array, crs="EPSG:4326")
 
 
 # --------------------------------------------------------------------------- helpers

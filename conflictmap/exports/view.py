@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["export_filename", "export_view_bytes"]
 
 
-def export_view_bytes(store: Store, view: ViewFilter, fmt: str, *,
-                      layers: Mapping[str, gpd.GeoDataFrame] | None = None) -> bytes:
+def export_view_bytes(
+    store: Store, view: ViewFilter, fmt: str, *, layers: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> bytes:
     """The export of ``view`` (its layers, extent and dates) in ``fmt``, with its provenance:
     what the dashboard's download buttons serve and ``conflictmap export`` writes. ``layers``:
     :func:`~conflictmap.exports.layers.view_layers` of the same view, if the caller already has them."""

@@ -21,8 +21,9 @@ from conflictmap.exports.kml import write_kml
 __all__ = ["export_bytes", "write_atomically", "write_export"]
 
 
-def export_bytes(data: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame], fmt: str,
-                 *, meta: ExportMeta | None = None) -> bytes:
+def export_bytes(
+    data: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame], fmt: str, *, meta: ExportMeta | None = None
+) -> bytes:
     """The export file's content: ``geojson``, ``csv`` (lon/lat + WKT), ``gpkg`` or ``kml``.
 
     ``data`` is one table (written as it is; a GeoPackage or KML layer named ``places``) or the
@@ -49,8 +50,13 @@ def export_bytes(data: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame], fmt: s
         return write_kml({name or "places": gdf for name, gdf in layers.items()}, path, meta)
 
 
-def write_export(data: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str],
-                 fmt: str | None = None, *, meta: ExportMeta | None = None) -> Path:
+def write_export(
+    data: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame],
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    meta: ExportMeta | None = None,
+) -> Path:
     """Write ``data`` to ``path`` (format from ``fmt`` or the suffix), atomically: a failed export
     never leaves a truncated file where a good one was."""
     path = Path(path)

@@ -18,8 +18,21 @@ ARTICLE_COLUMNS = ["id", "title", "source", "url", "published", "lang", "path", 
 
 
 MENTION_COLUMNS = [
-    "id", "article_id", "start", "end", "surface", "name", "kind", "lat", "lon",
-    "geonameid", "country", "admin1", "confidence", "sentence", "ref",
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "surface",
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "geonameid",
+    "country",
+    "admin1",
+    "confidence",
+    "sentence",
+    "ref",
 ]
 
 
@@ -40,9 +53,11 @@ class ArticleStore(Connection):
         """Remove an article, its mentions (by cascade) and the incident reports read from it;
         True when there was one."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM incidents WHERE id IN"
-                         " (SELECT incident_id FROM incident_sources WHERE kind = 'article' AND article_id = ?)",
-                         (article_id,))
+            conn.execute(
+                "DELETE FROM incidents WHERE id IN"
+                " (SELECT incident_id FROM incident_sources WHERE kind = 'article' AND article_id = ?)",
+                (article_id,),
+            )
             return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
 
     def has_article(self, article_id: str) -> bool:
@@ -104,8 +119,9 @@ class ArticleStore(Connection):
             return self._conn.execute("SELECT MAX(ingested_at) FROM articles").fetchone()[0]
 
 
-def insert_articles(conn: sqlite3.Connection, items: Sequence[tuple[Article, Iterable[Mention | tuple[Any, ...]]]],
-                     now: str) -> list[bool]:
+def insert_articles(
+    conn: sqlite3.Connection, items: Sequence[tuple[Article, Iterable[Mention | tuple[Any, ...]]]], now: str
+) -> list[bool]:
     """Insert articles and their mentions inside the caller's transaction, one statement per table.
 
     Per article, in order: True when inserted, False when it was stored already (or came earlier in
@@ -137,8 +153,20 @@ def _mention_row(article_id: str, m: Mention | tuple[Any, ...]) -> tuple[Any, ..
     if not isinstance(m, Mention):
         return (article_id, *m)
     return (
-        article_id, m.start, m.end, m.text, m.name, m.kind, m.lat, m.lon, m.geonameid,
-        m.country, m.admin1, m.confidence, m.sentence, m.ref,
+        article_id,
+        m.start,
+        m.end,
+        m.text,
+        m.name,
+        m.kind,
+        m.lat,
+        m.lon,
+        m.geonameid,
+        m.country,
+        m.admin1,
+        m.confidence,
+        m.sentence,
+        m.ref,
     )
 
 
@@ -151,8 +179,17 @@ def mention_from_row(row: dict[str, Any] | pd.Series) -> Mention:
 
     gid = val("geonameid")
     return Mention(
-        start=int(row["start"]), end=int(row["end"]), text=row["surface"], name=val("name"),
-        kind=row["kind"], lat=val("lat"), lon=val("lon"), geonameid=int(gid) if gid is not None else None,
-        country=val("country"), admin1=val("admin1"), confidence=float(val("confidence") or 0.0),
-        sentence=val("sentence") or "", ref=val("ref"),
+        start=int(row["start"]),
+        end=int(row["end"]),
+        text=row["surface"],
+        name=val("name"),
+        kind=row["kind"],
+        lat=val("lat"),
+        lon=val("lon"),
+        geonameid=int(gid) if gid is not None else None,
+        country=val("country"),
+        admin1=val("admin1"),
+        confidence=float(val("confidence") or 0.0),
+        sentence=val("sentence") or "",
+        ref=val("ref"),
     )

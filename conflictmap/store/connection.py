@@ -134,6 +134,6 @@ def chunked_query(conn: sqlite3.Connection, sql: str, values: Iterable[Any], siz
     values = list(values)
     out: list[tuple] = []
     for i in range(0, len(values), size):
-        part = values[i:i + size]
+        part = values[i : i + size]
         out.extend(conn.execute(sql.format(", ".join("?" * len(part))), part).fetchall())
     return out

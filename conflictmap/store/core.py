@@ -26,8 +26,9 @@ class Store(ArticleStore, IncidentStore, IncidentQueries, LinkQueries, IngestJob
     (:mod:`~conflictmap.store.links`) and batch jobs (:mod:`~conflictmap.store.jobs`).
     """
 
-    def add_analysed(self, items: Iterable[tuple[Article, Iterable[Mention], list[tuple], list[tuple]]],
-                     *, job: str | None = None) -> list[tuple[str, bool, list[int]]]:
+    def add_analysed(
+        self, items: Iterable[tuple[Article, Iterable[Mention], list[tuple], list[tuple]]], *, job: str | None = None
+    ) -> list[tuple[str, bool, list[int]]]:
         """Store several analysed articles — ``(article, mentions, incident rows, incident sources)``,
         the rows as for :meth:`add_incidents` — in ONE transaction (the batch writer's step).
 
@@ -45,9 +46,11 @@ class Store(ArticleStore, IncidentStore, IncidentQueries, LinkQueries, IngestJob
         with self.transaction() as conn:
             inserted = insert_articles(conn, [(a, m) for a, m, _, _ in items], now)
             incident_ids = self._insert_incident_groups(
-                conn, [(rows, sources) if new else ((), ()) for (_, _, rows, sources), new in zip(items, inserted)])
+                conn, [(rows, sources) if new else ((), ()) for (_, _, rows, sources), new in zip(items, inserted)]
+            )
             out = [(item[0].id, new, ids) for item, new, ids in zip(items, inserted, incident_ids)]
             if job is not None:
-                conn.execute("UPDATE ingest_jobs SET written = written + ?, updated_at = ? WHERE id = ?",
-                             (len(out), now, job))
+                conn.execute(
+                    "UPDATE ingest_jobs SET written = written + ?, updated_at = ? WHERE id = ?", (len(out), now, job)
+                )
         return out

@@ -26,8 +26,19 @@ if TYPE_CHECKING:
     from conflictmap.store.core import Store
 
 __all__ = [
-    "FIELDS", "KINDS", "CorrectionError", "active", "apply_incident_corrections", "apply_mention_corrections",
-    "correct_incident", "correct_mention", "history", "mention_key", "undo", "undo_incident", "undo_mention",
+    "FIELDS",
+    "KINDS",
+    "CorrectionError",
+    "active",
+    "apply_incident_corrections",
+    "apply_mention_corrections",
+    "correct_incident",
+    "correct_mention",
+    "history",
+    "mention_key",
+    "undo",
+    "undo_incident",
+    "undo_mention",
 ]
 
 FIELDS = ("lat", "lon", "country", "admin1", "event_type", "sub_event_type", "name", "kind", "geonameid", "ref")
@@ -64,8 +75,9 @@ def _locate(lat: float, lon: float) -> tuple[str | None, str | None]:
 def active(store: Store, target: str, key: str) -> dict[str, Any] | None:
     """The correction in force for ``(target, key)``, or None."""
     frame = store._frame(
-        "SELECT * FROM corrections WHERE target = ? AND target_key = ? AND undone_at IS NULL"
-        " ORDER BY id DESC LIMIT 1", (target, key))
+        "SELECT * FROM corrections WHERE target = ? AND target_key = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+        (target, key),
+    )
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
@@ -84,12 +96,20 @@ def _add(store: Store, target: str, key: str, values: dict[str, Any], note: str 
         return cur.lastrowid
 
 
-def correct_incident(store: Store, incident_id: int, *, lat: float | None = None, lon: float | None = None,
-                     event_type: str | None = None, sub_event_type: str | None = None,
-                     note: str | None = None) -> int:
+def correct_incident(
+    store: Store,
+    incident_id: int,
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    event_type: str | None = None,
+    sub_event_type: str | None = None,
+    note: str | None = None,
+) -> int:
     """Correct an incident's location and/or type; returns the correction's id."""
-    frame = store._frame("SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?",
-                         (int(incident_id),))
+    frame = store._frame(
+        "SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?", (int(incident_id),)
+    )
     if frame.empty:
         raise CorrectionError(f"no incident {incident_id}")
     values: dict[str, Any] = {"event_type": _text(event_type), "sub_event_type": _text(sub_event_type)}
@@ -102,10 +122,20 @@ def correct_incident(store: Store, incident_id: int, *, lat: float | None = None
     return _add(store, "incident", str(frame["k"].iloc[0]), values, note)
 
 
-def correct_mention(store: Store, mention_id: int, *, lat: float | None = None, lon: float | None = None,
-                    name: str | None = None, kind: str | None = None, geonameid: int | None = None,
-                    country: str | None = None, admin1: str | None = None, ref: str | None = None,
-                    note: str | None = None) -> int:
+def correct_mention(
+    store: Store,
+    mention_id: int,
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    name: str | None = None,
+    kind: str | None = None,
+    geonameid: int | None = None,
+    country: str | None = None,
+    admin1: str | None = None,
+    ref: str | None = None,
+    note: str | None = None,
+) -> int:
     """Correct a mention's place (another gazetteer candidate, or typed coordinates) and/or kind."""
     frame = store._frame('SELECT article_id, start, "end" FROM mentions WHERE id = ?', (int(mention_id),))
     if frame.empty:
@@ -127,8 +157,9 @@ def correct_mention(store: Store, mention_id: int, *, lat: float | None = None, 
 def undo(store: Store, target: str, key: str) -> bool:
     """Undo the correction in force for ``(target, key)``; False when there is none."""
     with store.transaction() as conn:
-        row = conn.execute("SELECT MAX(id) FROM corrections WHERE target = ? AND target_key = ? AND undone_at IS NULL",
-                           (target, key)).fetchone()
+        row = conn.execute(
+            "SELECT MAX(id) FROM corrections WHERE target = ? AND target_key = ? AND undone_at IS NULL", (target, key)
+        ).fetchone()
         if row is None or row[0] is None:
             return False
         conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (_now(), row[0]))
@@ -136,8 +167,9 @@ def undo(store: Store, target: str, key: str) -> bool:
 
 
 def undo_incident(store: Store, incident_id: int) -> bool:
-    frame = store._frame("SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?",
-                         (int(incident_id),))
+    frame = store._frame(
+        "SELECT COALESCE(source_key, 'id:' || id) AS k FROM incidents WHERE id = ?", (int(incident_id),)
+    )
     return False if frame.empty else undo(store, "incident", str(frame["k"].iloc[0]))
 
 
@@ -162,7 +194,9 @@ def history(store: Store, target: str | None = None) -> pd.DataFrame:
 def _active_frame(store: Store, target: str) -> pd.DataFrame:
     return store._frame(
         "SELECT * FROM corrections WHERE id IN (SELECT MAX(id) FROM corrections WHERE target = ?"
-        " AND undone_at IS NULL GROUP BY target_key)", (target,))
+        " AND undone_at IS NULL GROUP BY target_key)",
+        (target,),
+    )
 
 
 def apply_mention_corrections(store: Store, mentions: pd.DataFrame) -> pd.DataFrame:

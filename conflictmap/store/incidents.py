@@ -27,15 +27,40 @@ INDEX_BUILD_CACHE_KB = 65536
 
 #: Columns of an incident report, in the order :meth:`Store.add_incidents` takes them.
 INCIDENT_COLUMNS = [
-    "event_date", "event_date_end", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor1", "actor2", "assoc_actor2", "civilian_targeting", "fatalities", "fatalities_low",
-    "fatalities_high", "lat", "lon", "location", "country", "admin1", "admin2", "geo_precision", "summary", "tags",
-    "source_kind", "source_ref", "origin", "source_key",
+    "event_date",
+    "event_date_end",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor1",
+    "actor2",
+    "assoc_actor2",
+    "civilian_targeting",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+    "lat",
+    "lon",
+    "location",
+    "country",
+    "admin1",
+    "admin2",
+    "geo_precision",
+    "summary",
+    "tags",
+    "source_kind",
+    "source_ref",
+    "origin",
+    "source_key",
 ]
 
 
 #: Columns of a dataset row for :meth:`Store.dataset_import` (``row_id`` becomes ``source_key``).
-DATASET_COLUMNS = [c for c in INCIDENT_COLUMNS if c not in ("source_kind", "source_ref", "origin", "source_key")] + ["row_id"]
+DATASET_COLUMNS = [c for c in INCIDENT_COLUMNS if c not in ("source_kind", "source_ref", "origin", "source_key")] + [
+    "row_id"
+]
 
 
 SOURCE_COLUMNS = ["kind", "dataset", "row_id", "file", "line", "article_id", "sentence"]
@@ -82,9 +107,9 @@ class IncidentStore(Connection):
         return before, added
 
     @contextmanager
-    def dataset_import(self, *, dataset: str, file: str | None = None,
-                       expected_rows: int = 0
-                       ) -> Iterator[Callable[[Sequence[str], Iterable[tuple], Collection[str]], int]]:
+    def dataset_import(
+        self, *, dataset: str, file: str | None = None, expected_rows: int = 0
+    ) -> Iterator[Callable[[Sequence[str], Iterable[tuple], Collection[str]], int]]:
         """Bulk insert of dataset rows, chunk by chunk: yields ``write(columns, rows, blank=())`` →
         number inserted.
 
@@ -123,11 +148,15 @@ class IncidentStore(Connection):
         def sql(columns: Sequence[str], blank: Collection[str]) -> str:
             if set(columns) - set(DATASET_COLUMNS) or "row_id" not in columns:
                 raise ValueError(f"dataset columns must hold row_id and come from DATASET_COLUMNS (not {columns})")
-            marks = [f"{_sql_text(dataset + ':')} || ?" if c == "row_id" else "NULLIF(?, '')" if c in blank else "?"
-                     for c in columns]
-            return (f"INSERT OR IGNORE INTO incidents ({', '.join(c if c != 'row_id' else 'source_key' for c in columns)},"
-                    f" source_kind, origin, source_ref, created_at) VALUES ({', '.join(marks)}, 'dataset',"
-                    f" {_sql_text(dataset)}, {_sql_text(file)}, {_sql_text(now)})")
+            marks = [
+                f"{_sql_text(dataset + ':')} || ?" if c == "row_id" else "NULLIF(?, '')" if c in blank else "?"
+                for c in columns
+            ]
+            return (
+                f"INSERT OR IGNORE INTO incidents ({', '.join(c if c != 'row_id' else 'source_key' for c in columns)},"
+                f" source_kind, origin, source_ref, created_at) VALUES ({', '.join(marks)}, 'dataset',"
+                f" {_sql_text(dataset)}, {_sql_text(file)}, {_sql_text(now)})"
+            )
 
         conn = self._conn
 
@@ -140,6 +169,7 @@ class IncidentStore(Connection):
         with self._lock:
             stored = conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
         if expected_rows < BULK_IMPORT_RATIO * max(stored, 1):
+
             def write_chunk(columns: Sequence[str], rows: Iterable[tuple], blank: Collection[str] = ()) -> int:
                 with large_cache(), self.transaction():
                     return max(conn.executemany(sql(columns, blank), rows).rowcount, 0)
@@ -163,13 +193,14 @@ class IncidentStore(Connection):
             if rebuild is not None:
                 rebuild()
 
-    def _insert_incidents(self, conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]],
-                          sources: Iterable[tuple[Any, ...]]) -> list[int]:
+    def _insert_incidents(
+        self, conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]], sources: Iterable[tuple[Any, ...]]
+    ) -> list[int]:
         return self._insert_incident_groups(conn, [(rows, sources)])[0]
 
-    def _insert_incident_groups(self, conn: sqlite3.Connection,
-                                groups: Sequence[tuple[Iterable[tuple[Any, ...]], Iterable[tuple[Any, ...]]]]
-                                ) -> list[list[int]]:
+    def _insert_incident_groups(
+        self, conn: sqlite3.Connection, groups: Sequence[tuple[Iterable[tuple[Any, ...]], Iterable[tuple[Any, ...]]]]
+    ) -> list[list[int]]:
         """Insert the reports of several groups (``(rows, sources)``, one group per article) with one
         statement per table; per group, the ids of its reports that were inserted.
 
@@ -210,15 +241,23 @@ class IncidentStore(Connection):
         """Incident reports with their ``group_id`` (the incident they belong to) and source detail."""
         cols = ", ".join(f"i.{c}" for c in ["id", *INCIDENT_COLUMNS, "created_at"])
         # Dataset rows carry their source on the row itself (see dataset_import).
-        derived = {"kind": "i.source_kind",
-                   "dataset": "CASE WHEN i.source_kind = 'dataset' THEN i.origin END",
-                   "row_id": "CASE WHEN i.source_kind = 'dataset' THEN substr(i.source_key, length(i.origin) + 2) END",
-                   "file": "CASE WHEN i.source_kind = 'dataset' THEN i.source_ref END"}
-        src = ", ".join(f"COALESCE(s.{c}, {derived[c]}) AS source_{'type' if c == 'kind' else c}" if c in derived
-                        else f"s.{c} AS source_{'type' if c == 'kind' else c}" for c in SOURCE_COLUMNS)
-        sql = (f"SELECT {cols}, COALESCE(l.group_id, i.id) AS group_id, {src} FROM incidents i"
-               " LEFT JOIN incident_links l ON l.incident_id = i.id"
-               " LEFT JOIN incident_sources s ON s.incident_id = i.id")
+        derived = {
+            "kind": "i.source_kind",
+            "dataset": "CASE WHEN i.source_kind = 'dataset' THEN i.origin END",
+            "row_id": "CASE WHEN i.source_kind = 'dataset' THEN substr(i.source_key, length(i.origin) + 2) END",
+            "file": "CASE WHEN i.source_kind = 'dataset' THEN i.source_ref END",
+        }
+        src = ", ".join(
+            f"COALESCE(s.{c}, {derived[c]}) AS source_{'type' if c == 'kind' else c}"
+            if c in derived
+            else f"s.{c} AS source_{'type' if c == 'kind' else c}"
+            for c in SOURCE_COLUMNS
+        )
+        sql = (
+            f"SELECT {cols}, COALESCE(l.group_id, i.id) AS group_id, {src} FROM incidents i"
+            " LEFT JOIN incident_links l ON l.incident_id = i.id"
+            " LEFT JOIN incident_sources s ON s.incident_id = i.id"
+        )
         where, params = [], []
         if ids is not None:
             ids = [int(i) for i in ids]
@@ -238,12 +277,17 @@ class IncidentStore(Connection):
     def incident_group(self, incident_id: int) -> list[int]:
         """The reports linked with ``incident_id`` (itself included), in id order."""
         with self._lock:
-            row = self._conn.execute("SELECT group_id FROM incident_links WHERE incident_id = ?",
-                                     (incident_id,)).fetchone()
+            row = self._conn.execute(
+                "SELECT group_id FROM incident_links WHERE incident_id = ?", (incident_id,)
+            ).fetchone()
             if row is None:
                 return [incident_id]
-            return [r[0] for r in self._conn.execute(
-                "SELECT incident_id FROM incident_links WHERE group_id = ? ORDER BY incident_id", (row[0],))]
+            return [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT incident_id FROM incident_links WHERE group_id = ? ORDER BY incident_id", (row[0],)
+                )
+            ]
 
     def link_incidents(self, pairs: Iterable[tuple[int, int]], *, linked_by: str = "auto") -> int:
         """Merge the groups of each pair of reports (unless an analyst split them); returns how
@@ -263,9 +307,14 @@ class IncidentStore(Connection):
                 return x
 
             ids = {i for p in pairs for i in p}
-            current = chunked_query(conn, "SELECT incident_id, group_id FROM incident_links WHERE incident_id IN ({})", ids)
+            current = chunked_query(
+                conn, "SELECT incident_id, group_id FROM incident_links WHERE incident_id IN ({})", ids
+            )
             groups = {g for _, g in current}
-            members = chunked_query(conn, "SELECT incident_id, group_id FROM incident_links WHERE group_id IN ({})", groups)
+            members = chunked_query(
+                conn, "SELECT incident_id, group_id FROM incident_links WHERE group_id IN ({})", groups
+            )
+
             def union(x: int, y: int) -> None:
                 rx, ry = find(x), find(y)
                 if rx != ry:
@@ -306,12 +355,18 @@ class IncidentStore(Connection):
             row = conn.execute("SELECT group_id FROM incident_links WHERE incident_id = ?", (incident_id,)).fetchone()
             if row is None:
                 return []
-            others = [r[0] for r in conn.execute(
-                "SELECT incident_id FROM incident_links WHERE group_id = ? AND incident_id != ? ORDER BY incident_id",
-                (row[0], incident_id))]
+            others = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT incident_id FROM incident_links WHERE group_id = ? AND incident_id != ? ORDER BY incident_id",
+                    (row[0], incident_id),
+                )
+            ]
             conn.execute("DELETE FROM incident_links WHERE incident_id = ?", (incident_id,))
-            conn.executemany("INSERT OR IGNORE INTO incident_splits (a, b) VALUES (?, ?)",
-                             [(min(incident_id, o), max(incident_id, o)) for o in others])
+            conn.executemany(
+                "INSERT OR IGNORE INTO incident_splits (a, b) VALUES (?, ?)",
+                [(min(incident_id, o), max(incident_id, o)) for o in others],
+            )
             if len(others) == 1:
                 conn.execute("DELETE FROM incident_links WHERE incident_id = ?", (others[0],))
             elif others and row[0] == incident_id:
@@ -327,12 +382,20 @@ def _sql_text(value: str | None) -> str:
 def _drop_secondary_indexes(conn: sqlite3.Connection, table: str) -> Callable[[], None]:
     """Drop ``table``'s non-unique indexes (in the caller's transaction); returns what builds them
     again, with their ``sqlite_stat1`` rows (which DROP INDEX deletes) as they were."""
-    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
-                           " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)).fetchall()
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        (table,),
+    ).fetchall()
     has_stats = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is not None
-    stats = conn.execute(f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = ? AND idx IN"
-                         f" ({', '.join('?' * len(indexes))})", (table, *(n for n, _ in indexes))).fetchall() \
-        if has_stats and indexes else []
+    stats = (
+        conn.execute(
+            f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = ? AND idx IN ({', '.join('?' * len(indexes))})",
+            (table, *(n for n, _ in indexes)),
+        ).fetchall()
+        if has_stats and indexes
+        else []
+    )
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
 
@@ -350,6 +413,7 @@ def _all_stored(conn: sqlite3.Connection, dataset: str, row_ids: Sequence[Any]) 
     """Whether every one of these rows of ``dataset`` is stored already (one statement, looked up
     in the ``source_key`` index)."""
     keys = {f"{dataset}:{r}" for r in row_ids}
-    found = conn.execute("SELECT COUNT(*) FROM incidents WHERE source_key IN (SELECT value FROM json_each(?))",
-                         (json.dumps(list(keys)),)).fetchone()[0]
+    found = conn.execute(
+        "SELECT COUNT(*) FROM incidents WHERE source_key IN (SELECT value FROM json_each(?))", (json.dumps(list(keys)),)
+    ).fetchone()[0]
     return found == len(keys)

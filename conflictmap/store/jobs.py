@@ -30,12 +30,13 @@ class IngestJobs(Connection):
         the reports after it (and records that with :meth:`record_job_linked`).
         """
         with self.transaction() as conn:
-            row = conn.execute("SELECT linked_through, finished_at FROM ingest_jobs WHERE id = ?",
-                               (job_id,)).fetchone()
+            row = conn.execute("SELECT linked_through, finished_at FROM ingest_jobs WHERE id = ?", (job_id,)).fetchone()
             top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0]
             if row is None:
-                conn.execute("INSERT INTO ingest_jobs (id, sources, started_at, linked_through) VALUES (?, ?, ?, ?)",
-                             (job_id, sources, _now(), top))
+                conn.execute(
+                    "INSERT INTO ingest_jobs (id, sources, started_at, linked_through) VALUES (?, ?, ?, ?)",
+                    (job_id, sources, _now(), top),
+                )
                 return None
             conn.execute("UPDATE ingest_jobs SET updated_at = ?, finished_at = NULL WHERE id = ?", (_now(), job_id))
         linked_through, finished_at = row

@@ -21,8 +21,9 @@ def _shifted(day: str, days: int) -> str:
 class LinkQueries(Connection):
     """The reads that automatic incident linking needs, on :class:`conflictmap.store.Store`."""
 
-    def reports_to_link(self, since_id: int, *, origin: str | None = None,
-                        days: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def reports_to_link(
+        self, since_id: int, *, origin: str | None = None, days: int = 1
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The reports to link after an import: ``(new, other)`` frames of :data:`LINK_COLUMNS`.
 
         ``new`` holds the reports with id > ``since_id`` that have a date; ``other`` every report
@@ -35,20 +36,30 @@ class LinkQueries(Connection):
         empty = pd.DataFrame(columns=list(LINK_COLUMNS))
         with self._lock:
             conn = self._conn
-            if origin is not None and conn.execute(
-                    "SELECT 1 FROM incidents WHERE id <= ? AND origin IS NOT ? LIMIT 1",
-                    (since_id, origin)).fetchone() is None:
+            if (
+                origin is not None
+                and conn.execute(
+                    "SELECT 1 FROM incidents WHERE id <= ? AND origin IS NOT ? LIMIT 1", (since_id, origin)
+                ).fetchone()
+                is None
+            ):
                 return empty, empty  # one origin, and no earlier report of another: nothing to link
             first, last, origins = conn.execute(
                 "SELECT MIN(event_date), MAX(event_date), COUNT(DISTINCT origin) FROM incidents WHERE id > ?",
-                (since_id,)).fetchone()
+                (since_id,),
+            ).fetchone()
             if first is None:
                 return empty, empty
             if origins <= 1:
                 only = conn.execute("SELECT origin FROM incidents WHERE id > ? LIMIT 1", (since_id,)).fetchone()[0]
-                if conn.execute("SELECT 1 FROM incidents WHERE id <= ? AND event_date BETWEEN ? AND ?"
-                                " AND origin IS NOT ? LIMIT 1",
-                                (since_id, _shifted(first, -days), _shifted(last, days), only)).fetchone() is None:
+                if (
+                    conn.execute(
+                        "SELECT 1 FROM incidents WHERE id <= ? AND event_date BETWEEN ? AND ?"
+                        " AND origin IS NOT ? LIMIT 1",
+                        (since_id, _shifted(first, -days), _shifted(last, days), only),
+                    ).fetchone()
+                    is None
+                ):
                     return empty, empty  # nothing from another origin in those days: nothing to link
         new = self._frame(f"SELECT {_COLS} FROM incidents WHERE id > ? AND event_date IS NOT NULL", (since_id,))
         if new.empty:
@@ -58,8 +69,10 @@ class LinkQueries(Connection):
         new_origins = new["origin"].dropna().unique().tolist()
         if len(new_origins) == 1:
             # Most imports bring one origin: only reports of other origins can match.
-            other = self._frame(f"SELECT {_COLS} FROM incidents WHERE event_date BETWEEN ? AND ? AND origin IS NOT ?",
-                                (lo, hi, new_origins[0]))
+            other = self._frame(
+                f"SELECT {_COLS} FROM incidents WHERE event_date BETWEEN ? AND ? AND origin IS NOT ?",
+                (lo, hi, new_origins[0]),
+            )
         else:
             other = self._frame(f"SELECT {_COLS} FROM incidents WHERE event_date BETWEEN ? AND ?", (lo, hi))
         return new, other

@@ -84,7 +84,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE incidents ADD COLUMN fatalities_high INTEGER",
         "ALTER TABLE incidents ADD COLUMN admin2 TEXT",
         "ALTER TABLE incidents ADD COLUMN tags TEXT",
-        "ALTER TABLE incidents ADD COLUMN origin TEXT",      # the dataset name or the article id
+        "ALTER TABLE incidents ADD COLUMN origin TEXT",  # the dataset name or the article id
         "ALTER TABLE incidents ADD COLUMN source_key TEXT",  # unique per report: re-imports add nothing
         "ALTER TABLE incidents ADD COLUMN created_at TEXT",
         "CREATE UNIQUE INDEX incidents_source_key ON incidents(source_key)",
@@ -180,15 +180,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # every incident written kept them up to date for no query's benefit (a fifth of an import's
     # time at 1M rows, bench/bench_event_import.py).
     (
-        "DROP INDEX IF EXISTS incidents_date",     # = incidents_facts (event_date, ...)
+        "DROP INDEX IF EXISTS incidents_date",  # = incidents_facts (event_date, ...)
         "DROP INDEX IF EXISTS incidents_country",  # = incidents_places (country, admin1, ...)
     ),
     # 7: drop the event-type index (3's) too. It is no prefix of a covering index, but a filter on
     # a type reads fewer bytes scanning incidents_facts than looking up a sixth of the table's rows
     # from it (EXPLAIN QUERY PLAN: without stats SQLite preferred it, and was slower, for every
     # aggregate but a bare count). A large import rebuilt it for nothing (~1 s per million rows).
-    (
-        "DROP INDEX IF EXISTS incidents_event_type",
-    ),
+    ("DROP INDEX IF EXISTS incidents_event_type",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

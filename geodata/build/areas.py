@@ -38,14 +38,32 @@ LIPTAKO_GOURMA_UNITS: tuple[tuple[str, str], ...] = (
 LIPTAKO_GOURMA_CITED_KM2 = 370_000
 
 LIPTAKO_GOURMA_ALIASES = (
-    "Liptako-Gourma", "Liptako Gourma", "Liptako–Gourma", "three borders", "three-border area",
-    "tri-border area", "tri-border zone", "zone des trois frontières", "trois frontières",
+    "Liptako-Gourma",
+    "Liptako Gourma",
+    "Liptako–Gourma",
+    "three borders",
+    "three-border area",
+    "tri-border area",
+    "tri-border zone",
+    "zone des trois frontières",
+    "trois frontières",
 )
 
 #: The Sahel belt: the ten countries of the UN Integrated Strategy for the Sahel, plus Sudan and
 #: Eritrea where the belt reaches the Red Sea, clipped to 12°N-20°N.
 SAHEL_COUNTRIES: tuple[str, ...] = (
-    "SEN", "GMB", "GIN", "MRT", "MLI", "BFA", "NER", "NGA", "CMR", "TCD", "SDN", "ERI",
+    "SEN",
+    "GMB",
+    "GIN",
+    "MRT",
+    "MLI",
+    "BFA",
+    "NER",
+    "NGA",
+    "CMR",
+    "TCD",
+    "SDN",
+    "ERI",
 )
 SAHEL_LATITUDES = (12.0, 20.0)
 SAHEL_ALIASES = ("Sahel", "the Sahel", "Sahel region", "Sahelian belt", "bande sahélienne")
@@ -83,9 +101,16 @@ def liptako_gourma(admin1: gpd.GeoDataFrame) -> dict:
         "Liptako-Gourma Authority (created 3 Dec 1970), whose own unit list (19 Burkinabè provinces, "
         "4 Malian regions, 2 Nigerien departments and an urban community) is not published by name."
     )
-    return {"id": "liptako-gourma", "name": "Liptako-Gourma", "aliases": "|".join(LIPTAKO_GOURMA_ALIASES),
-            "kind": "cross-border zone", "description": description, "units": "|".join(codes),
-            "area_km2": round(km2), "geometry": geom}
+    return {
+        "id": "liptako-gourma",
+        "name": "Liptako-Gourma",
+        "aliases": "|".join(LIPTAKO_GOURMA_ALIASES),
+        "kind": "cross-border zone",
+        "description": description,
+        "units": "|".join(codes),
+        "area_km2": round(km2),
+        "geometry": geom,
+    }
 
 
 def sahel(countries: gpd.GeoDataFrame) -> dict:
@@ -103,9 +128,16 @@ def sahel(countries: gpd.GeoDataFrame) -> dict:
         f"plus Sudan and Eritrea where the belt reaches the Red Sea). Area {km2:,.0f} km² (geodesic). "
         "A latitude band is a convention: the ecological Sahel follows rainfall (about 200-600 mm a year)."
     )
-    return {"id": "sahel", "name": "Sahel", "aliases": "|".join(SAHEL_ALIASES), "kind": "eco-climatic belt",
-            "description": description, "units": "|".join(SAHEL_COUNTRIES), "area_km2": round(km2),
-            "geometry": geom}
+    return {
+        "id": "sahel",
+        "name": "Sahel",
+        "aliases": "|".join(SAHEL_ALIASES),
+        "kind": "eco-climatic belt",
+        "description": description,
+        "units": "|".join(SAHEL_COUNTRIES),
+        "area_km2": round(km2),
+        "geometry": geom,
+    }
 
 
 def build_areas(countries: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

