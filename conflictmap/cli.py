@@ -740,8 +740,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if direct is not None:
         name, rest = direct
         return _run(lambda: _PASSTHROUGH[name](argparse.Namespace(rest=rest)))
+    from conflictmap.view_args import join_negative_values
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_negative_values(argv))
     if args.db is None:
         from geodata.paths import default_db
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -59,10 +59,22 @@ def parse_layers(text: str) -> tuple[str, ...]:
     return views.layer_keys(text)
 
 
+def join_negative_values(argv: Sequence[str]) -> list[str]:
+    """``--bbox -5,10,5,20`` as ``--bbox=-5,10,5,20``: argparse reads a separate value that starts
+    with a minus as an option, and says the option has no value."""
+    out: list[str] = []
+    for arg in argv:
+        previous = out[-1] if out else ""
+        if NEGATIVE_VALUES.match(arg) and previous.startswith("--") and previous != "--" and "=" not in previous:
+            out[-1] = f"{previous}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def add_view_options(parser: argparse.ArgumentParser, *, display: bool = True) -> None:
     """The view options, in an argument group of their own; ``display`` adds ``--mode``/``--metric``
     (how the map shows the incidents: meaningful for a picture, not for a data file)."""
-    parser._negative_number_matcher = NEGATIVE_VALUES  # noqa: SLF001 - argparse has no public hook
     g = parser.add_argument_group(
         "view",
         "which incidents and places, and how the map shows them (default: the dashboard's opening view, all dates)",
@@ -134,6 +146,7 @@ def view_from_args(args: argparse.Namespace) -> views.ViewFilter:
 __all__ = [
     "NEGATIVE_VALUES",
     "add_view_options",
+    "join_negative_values",
     "parse_alliance",
     "parse_day",
     "parse_layers",

@@ -149,3 +149,36 @@ def test_only_the_store_speaks_sql(module: str) -> None:
     strings = [n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     sql = [s for s in strings if SQL.search(s)]
     assert not sql, f"{module} holds SQL: {sql[0][:80]!r}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m != "conflictmap.caches"))
+def test_caches_are_made_in_one_place(module: str) -> None:
+    """Every process-wide cache comes from conflictmap.caches, so that reset_caches() drops it."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    names = {
+        n.attr if isinstance(n, ast.Attribute) else n.id
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Attribute, ast.Name))
+    }
+    imported = {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "functools" for a in n.names
+    }
+    assert not ({"lru_cache", "cache"} & (names & ({"lru_cache"} | imported))), (
+        f"{module} makes a cache with functools: use conflictmap.caches.cached"
+    )
+
+
+def test_reset_caches_drops_a_registered_cache() -> None:
+    from conflictmap.caches import cached, registered, reset_caches
+
+    calls = []
+
+    @cached(maxsize=1)
+    def answer() -> int:
+        calls.append(1)
+        return 42
+
+    assert answer() == answer() == 42 and len(calls) == 1
+    assert f"{__name__}.test_reset_caches_drops_a_registered_cache.<locals>.answer" in registered()
+    reset_caches(__name__)
+    assert answer() == 42 and len(calls) == 2
