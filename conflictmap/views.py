@@ -22,7 +22,7 @@ import pandas as pd
 
 from conflictmap.errors import UsageError
 from conflictmap.hexgrid import HexGrid, bin_points
-from conflictmap.store import TABLE_COLUMNS, IncidentQuery, Store, corrections
+from conflictmap.store import INCIDENT_FACTS, TABLE_COLUMNS, IncidentQuery, Store, corrections
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -402,15 +402,7 @@ def map_points(store: Store, view: ViewFilter, *, limit: int) -> pd.DataFrame:
             "id",
             "lon",
             "lat",
-            "event_date",
-            "event_type",
-            "sub_event_type",
-            "actor1",
-            "actor2",
-            "fatalities",
-            "location",
-            "admin1",
-            "country",
+            *INCIDENT_FACTS,
             "source",
             "summary",
             "single",

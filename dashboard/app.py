@@ -23,6 +23,7 @@ import streamlit as st
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 
 from conflictmap import hexgrid, views  # noqa: E402 - after set_page_config
+from conflictmap.store import INCIDENT_FACTS  # noqa: E402
 from dashboard import (  # noqa: E402 - after set_page_config
     basemap,
     export_buttons,
@@ -508,15 +509,7 @@ def main() -> None:
                 c
                 for c in [
                     "id",
-                    "event_date",
-                    "event_type",
-                    "sub_event_type",
-                    "actor1",
-                    "actor2",
-                    "fatalities",
-                    "location",
-                    "admin1",
-                    "country",
+                    *INCIDENT_FACTS,
                     "source",
                     "summary",
                 ]

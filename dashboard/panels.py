@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap.errors import CorrectionError
+from conflictmap.store import INCIDENT_FACTS
 
 if TYPE_CHECKING:
     from conflictmap.store import Store
@@ -49,15 +50,7 @@ def incident_detail(store: Store, incident_id: int, event_types: list[str], on_c
     )
     cols = [
         "id",
-        "event_date",
-        "event_type",
-        "sub_event_type",
-        "actor1",
-        "actor2",
-        "fatalities",
-        "location",
-        "admin1",
-        "country",
+        *INCIDENT_FACTS,
         "lat",
         "lon",
         "geo_precision",

@@ -57,20 +57,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENTRY_COLUMNS = [
-    "entry_id",
-    "name",
-    "kind",
-    "lat",
-    "lon",
-    "country",
-    "admin1",
-    "population",
-    "feature",
-    "geonameid",
-    "ref",
-    "tier",
-]
+ENTRY_COLUMNS = ["entry_id", *(c for c in src.COLUMNS if c != "names")]
 # Bump when the compiled layout or the build rules change, so old caches are not reused.
 FORMAT_VERSION = "10"  # 10: admin-2 units, short and abbreviated name forms; 9: equal-area country centres; 7: located.parquet (country/admin-1 of places); 8: word-marked automaton
 

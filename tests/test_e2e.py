@@ -399,7 +399,10 @@ def _wait_count_change(page, before: int, timeout_s: float = 30) -> int:
 
 
 def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the sidebar selectbox/multiselect labelled ``label``."""
+    """Pick ``option`` in the sidebar selectbox/multiselect labelled ``label``, once the rerun the
+    page may still be running (the map reporting its bounds after the first draw) is over: a choice
+    made during it can be lost when Streamlit replaces the widgets."""
+    _settle(page)
     box = (
         page.locator(
             '[data-testid="stSidebar"] [data-testid="stSelectbox"], '

@@ -26,6 +26,7 @@ import shapely
 
 from conflictmap import views
 from conflictmap.exports.formats import VIEW_LAYERS
+from conflictmap.store import INCIDENT_FACTS
 
 if TYPE_CHECKING:
     from conflictmap.store import Store
@@ -42,15 +43,7 @@ AREA_IDS = {"liptako": "liptako-gourma", "sahel": "sahel"}
 
 INCIDENT_COLUMNS = [
     "incident_id",
-    "event_date",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "fatalities",
-    "location",
-    "admin1",
-    "country",
+    *INCIDENT_FACTS,
     "geo_precision",
     "lat",
     "lon",

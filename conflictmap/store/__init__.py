@@ -17,11 +17,12 @@ from conflictmap.store.articles import mention_from_row
 from conflictmap.store.core import Store
 from conflictmap.store.incidents import DATASET_COLUMNS, INCIDENT_COLUMNS, SOURCE_COLUMNS
 from conflictmap.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from conflictmap.store.queries import TABLE_COLUMNS, IncidentQuery
+from conflictmap.store.queries import INCIDENT_FACTS, TABLE_COLUMNS, IncidentQuery
 
 __all__ = [
     "DATASET_COLUMNS",
     "INCIDENT_COLUMNS",
+    "INCIDENT_FACTS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "SOURCE_COLUMNS",

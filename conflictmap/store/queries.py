@@ -23,7 +23,7 @@ import pandas as pd
 
 from conflictmap.store.connection import Connection
 
-__all__ = ["GROUP_KEYS", "TABLE_COLUMNS", "IncidentQueries", "IncidentQuery"]
+__all__ = ["GROUP_KEYS", "INCIDENT_FACTS", "TABLE_COLUMNS", "IncidentQueries", "IncidentQuery"]
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ LEFT JOIN {_ACTIVE} c ON c.target_key = COALESCE(i.source_key, 'id:' || i.id)
 WHERE (l.group_id IS NULL OR l.group_id = i.id)
 """
 
-TABLE_COLUMNS = [
-    "id",
+#: What an incident is, in the order every table of incidents shows it (after its id).
+INCIDENT_FACTS = (
     "event_date",
     "event_type",
     "sub_event_type",
@@ -80,6 +80,10 @@ TABLE_COLUMNS = [
     "location",
     "admin1",
     "country",
+)
+TABLE_COLUMNS = [
+    "id",
+    *INCIDENT_FACTS,
     "geo_precision",
     "source",
     "lat",
