@@ -318,13 +318,25 @@ def layer_keys(text: str) -> tuple[str, ...]:
     return tuple(k for k in LAYERS if k in wanted)
 
 
+#: The largest integer SQLite stores (a larger one in a query is an OverflowError, not a miss).
+SQLITE_MAX_INT = 2**63 - 1
+
+
+def _stored_int(raw: str, *, low: int) -> int:
+    """A whole number from ``low`` to :data:`SQLITE_MAX_INT`: what an id or a precision can be."""
+    value = int(raw)
+    if not low <= value <= SQLITE_MAX_INT:
+        raise ValueError(raw)
+    return value
+
+
 #: How each single-valued field reads its URL value (a field not named here keeps the text).
 _READERS = {
     "start": date.fromisoformat,
     "end": date.fromisoformat,
     "alliance_day": date.fromisoformat,
-    "max_geo_precision": int,
-    "selected": int,
+    "max_geo_precision": lambda raw: _stored_int(raw, low=0),
+    "selected": lambda raw: _stored_int(raw, low=1),
     "min_confidence": _unit_interval,
     "mode": _one_of(MODES),
     "metric": _one_of(METRICS),

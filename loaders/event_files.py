@@ -305,10 +305,21 @@ def _gathered(batches: Iterator, rows: int) -> Iterator:
 
 
 def _raw_header(path: Path) -> list[str]:
-    """The column names of a CSV file's first line, as written."""
+    """The column names of a CSV file's first line, as written; DataImportError when two of them
+    are the same name (columns are matched by name, in any case: which one would a field be?)."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
         first = fh.readline()
-    return next(csv.reader([first]), [])
+    names = next(csv.reader([first]), [])
+    seen: dict[str, int] = {}
+    for number, name in enumerate(names, start=1):
+        key = name.strip().lower()
+        if key and key in seen:
+            raise DataImportError(
+                f"{path.name}: line 1: the column name '{name.strip()}' is used twice (columns {seen[key]} and"
+                f" {number}); give every column its own name"
+            )
+        seen[key] = number
+    return names
 
 
 def _map_values(s: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:

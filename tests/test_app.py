@@ -161,3 +161,16 @@ def test_an_analyst_splits_a_wrong_merge_from_the_incident_detail(
     assert any("Report 2 is now an incident of its own (was merged with 1)" in s for s in shown), shown
     with Store(db) as store:
         assert store.incident_group(first) == [first] and store.incident_group(second) == [second]
+
+
+def test_an_id_too_large_for_the_store_is_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gazetteer_index
+) -> None:
+    """``?sel=`` past SQLite's integers once showed ``OverflowError`` in the page."""
+    monkeypatch.setenv("CONFLICTMAP_DB", str(tmp_path / "app.db"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["sel"] = "9223372036854775808"
+    at.query_params["prec"] = "99999999999999999999"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "conflictmap"

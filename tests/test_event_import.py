@@ -462,3 +462,19 @@ def test_the_learned_tier_is_written_only_once_the_import_is_committed(store, tm
     result = import_events(store, acled_sample())
     assert result.added == 200 and result.places_learned > 50
     assert len(pd.read_parquet(tier_path())) == result.places_learned
+
+
+@pytest.mark.parametrize("reader_process", [False, True])
+def test_a_column_named_twice_is_refused_naming_it(store, tmp_path, reader_process):
+    """Two columns of one name once answered ``AttributeError: 'DataFrame' object has no attribute 'str'``."""
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "event_id_cnty,event_date,Event_Date,latitude,longitude,event_type,fatalities\n"
+        "X1,2024-01-01,2024-01-02,12.0,-1.5,Battles,0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataImportError, match=r"twice\.csv: line 1: the column name 'Event_Date' is used twice \(columns 2 and 3\)"
+    ):
+        import_events(store, path, learn_places=False, reader_process=reader_process)
+    assert store.counts()["incidents"] == 0

@@ -102,6 +102,9 @@ def test_query_params_round_trip() -> None:
         ("alliance=nato", "alliance: unknown alliance 'nato'"),
         ("period=2024-3", "period: '2024-3' is not a valid value"),
         ("type=Battles&frm=2024-01-01", "unknown parameter 'frm'"),
+        # larger than SQLite's integers: once an OverflowError traceback in the page
+        ("sel=9223372036854775808", "sel: '9223372036854775808' is not a valid value"),
+        ("prec=-1", "prec: '-1' is not a valid value"),
     ],
 )
 def test_a_copied_url_read_strictly_names_what_is_wrong(query: str, message: str) -> None:
