@@ -9,6 +9,7 @@ process; a :class:`RowBatch` is one chunk's good rows, column by column, compact
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -203,6 +204,7 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
+    _check_text(path)
     names = [c.lstrip("\ufeff") for c in _raw_header(path)]
     malformed = False
 
@@ -223,7 +225,7 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
             ),
         )
     except (pa.ArrowInvalid, OSError) as exc:
-        raise DataImportError(f"{path.name}: not a readable CSV ({exc})") from None
+        raise DataImportError(f"{path.name}: not a readable CSV ({_shown(exc)})") from None
     line, records = 2, 0
     try:
         for batch in _gathered(reader, chunksize):
@@ -244,7 +246,7 @@ def _csv_chunks(path: Path, chunksize: int, result: ImportResult | None = None) 
             records += len(chunk)
             yield chunk
     except pa.ArrowInvalid as exc:
-        raise DataImportError(f"{path.name}: not a readable CSV ({exc})") from None
+        raise DataImportError(f"{path.name}: not a readable CSV ({_shown(exc)})") from None
     if malformed:
         yield from _python_csv_chunks(path, names, chunksize, records, result)
 
@@ -302,6 +304,30 @@ def _gathered(batches: Iterator, rows: int) -> Iterator:
             gathered, first = [], False
     if gathered:
         yield pa.Table.from_batches(gathered)
+
+
+#: How much of a file :func:`_check_text` reads to tell text from binary data.
+TEXT_SAMPLE = 1 << 16
+
+
+def _check_text(path: Path) -> None:
+    """DataImportError unless the file's first :data:`TEXT_SAMPLE` bytes are UTF-8: a binary file (or
+    one in another encoding) is refused by name before any row is read. (A NUL byte is UTF-8, and a
+    summary may hold one.)"""
+    with open(path, "rb") as fh:
+        sample = fh.read(TEXT_SAMPLE)
+    try:  # a multi-byte character cut by the sample's end is no error
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < TEXT_SAMPLE)
+    except UnicodeDecodeError as exc:
+        raise DataImportError(
+            f"{path.name}: not a CSV file in UTF-8 text (byte {exc.start + 1} is not); save it as CSV, UTF-8"
+        ) from None
+
+
+def _shown(exc: Exception, limit: int = 160) -> str:
+    """An error's message fit for one line: printable characters only, at most ``limit`` of them."""
+    text = "".join(c if c.isprintable() else "?" for c in str(exc).replace("\n", " "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _raw_header(path: Path) -> list[str]:

@@ -478,3 +478,21 @@ def test_a_column_named_twice_is_refused_naming_it(store, tmp_path, reader_proce
     ):
         import_events(store, path, learn_places=False, reader_process=reader_process)
     assert store.counts()["incidents"] == 0
+
+
+def test_random_bytes_are_refused_in_one_line_without_a_traceback(store, tmp_path, capfd):
+    """Binary data after a valid header once printed pyarrow's "Exception ignored … UnicodeDecodeError"
+    traceback and echoed the bytes in the message."""
+    import random
+
+    path = tmp_path / "noise.csv"
+    noise = random.Random(7).randbytes(50_000)
+    path.write_bytes(b"event_id_cnty,event_date,latitude,longitude,event_type,fatalities\n" + noise)
+    with pytest.raises(
+        DataImportError, match=r"^noise\.csv: not a CSV file in UTF-8 text \(byte \d+ is not\)"
+    ) as caught:
+        import_events(store, path, learn_places=False)
+    assert str(caught.value).isprintable()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert store.counts()["incidents"] == 0
