@@ -284,19 +284,18 @@ def _period(raw: str) -> str:
 
 
 def _alliance(ref: str) -> str:
-    from geodata.alliances import ALLIANCES, alliance
-
-    if alliance(ref) is None:
-        raise ValueError(f"unknown alliance '{ref}'; known: {', '.join(a.id for a in ALLIANCES)}")
+    """``alliance=`` of a URL: kept as written (``AES``, ``CEDEAO``) once it names an alliance."""
+    check_alliance(ref)
     return ref
 
 
 def check_alliance(ref: str) -> str:
     """The alliance id for an id or any of its names (``AES``, ``CEDEAO``), or UsageError."""
-    from geodata.alliances import alliance
+    from geodata.alliances import ALLIANCES, alliance
 
-    found = alliance(_alliance(ref))
-    assert found is not None  # _alliance raised otherwise
+    found = alliance(ref)
+    if found is None:
+        raise UsageError(f"unknown alliance '{ref}'; known: {', '.join(a.id for a in ALLIANCES)}")
     return found.id
 
 

@@ -23,7 +23,7 @@ import streamlit as st
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 
 from conflictmap import hexgrid, views  # noqa: E402 - after set_page_config
-from conflictmap.store import INCIDENT_FACTS  # noqa: E402
+from conflictmap.store import INCIDENT_FACTS  # noqa: E402 - after set_page_config
 from dashboard import (  # noqa: E402 - after set_page_config
     basemap,
     export_buttons,

@@ -37,7 +37,7 @@ LAYER_KEYS: dict[str, tuple[str, ...]] = {
     "incidents": ("incidents",),
     "places": ("places", "place_areas"),
     "alliances": ("alliances",),
-    "areas": ("liptako", "sahel"),
+    "areas": views.AREA_LAYERS,
 }
 AREA_IDS = {"liptako": "liptako-gourma", "sahel": "sahel"}
 

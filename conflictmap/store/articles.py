@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
 from conflictmap.records import Article, Mention
-from conflictmap.store.connection import Connection, chunked_query
+from conflictmap.store.connection import Connection, chunked_query, utc_now
 
 __all__ = ["ARTICLE_COLUMNS", "MENTION_COLUMNS", "ArticleStore", "insert_articles", "mention_from_row"]
 
@@ -45,7 +44,7 @@ class ArticleStore(Connection):
         Idempotent by article id (the hash of its text): the same article again changes nothing
         and returns ``(id, False)``. On any error nothing of the article is kept.
         """
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now()
         with self.transaction() as conn:
             return article.id, insert_articles(conn, [(article, mentions)], now)[0]
 

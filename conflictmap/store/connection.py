@@ -22,6 +22,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
@@ -30,7 +31,7 @@ import pandas as pd
 from conflictmap.errors import StoreError
 from conflictmap.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["BUSY_TIMEOUT_S", "PAGE_SIZE", "Connection", "chunked_query"]
+__all__ = ["BUSY_TIMEOUT_S", "PAGE_SIZE", "Connection", "chunked_query", "utc_now"]
 
 BUSY_TIMEOUT_S = 10.0
 #: Page size of a new store (an existing one keeps its own). Against SQLite's default 4 KB, a
@@ -137,3 +138,8 @@ def chunked_query(conn: sqlite3.Connection, sql: str, values: Iterable[Any], siz
         part = values[i : i + size]
         out.extend(conn.execute(sql.format(", ".join("?" * len(part))), part).fetchall())
     return out
+
+
+def utc_now() -> str:
+    """Now in UTC to the second, ISO 8601: the time every row of the store is stamped with."""
+    return datetime.now(UTC).isoformat(timespec="seconds")

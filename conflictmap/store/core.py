@@ -4,10 +4,10 @@ and the analysts' corrections, with every read and write the other packages need
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from conflictmap.records import Article, Mention
 from conflictmap.store.articles import ArticleStore, insert_articles
+from conflictmap.store.connection import utc_now
 from conflictmap.store.incidents import IncidentStore
 from conflictmap.store.jobs import IngestJobs
 from conflictmap.store.links import LinkQueries
@@ -42,7 +42,7 @@ class Store(ArticleStore, IncidentStore, IncidentQueries, LinkQueries, IngestJob
         batch's client process, which shares the cores with the Dask workers.
         """
         items = list(items)
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now()
         with self.transaction() as conn:
             inserted = insert_articles(conn, [(a, m) for a, m, _, _ in items], now)
             incident_ids = self._insert_incident_groups(

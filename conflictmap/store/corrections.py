@@ -14,13 +14,13 @@ sees them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from conflictmap.errors import CorrectionError
 from conflictmap.records import KINDS
+from conflictmap.store.connection import utc_now
 
 if TYPE_CHECKING:
     from conflictmap.store.core import Store
@@ -42,10 +42,6 @@ __all__ = [
 ]
 
 FIELDS = ("lat", "lon", "country", "admin1", "event_type", "sub_event_type", "name", "kind", "geonameid", "ref")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def mention_key(article_id: str, start: int, end: int) -> str:
@@ -90,7 +86,7 @@ def _add(store: Store, target: str, key: str, values: dict[str, Any], note: str 
     with store.transaction() as conn:
         cur = conn.execute(
             f"INSERT INTO corrections ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            (target, key, *[row[f] for f in FIELDS], note, _now()),
+            (target, key, *[row[f] for f in FIELDS], note, utc_now()),
         )
         assert cur.lastrowid is not None  # an INSERT sets it
         return cur.lastrowid
@@ -162,7 +158,7 @@ def undo(store: Store, target: str, key: str) -> bool:
         ).fetchone()
         if row is None or row[0] is None:
             return False
-        conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (_now(), row[0]))
+        conn.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (utc_now(), row[0]))
         return True
 
 

@@ -7,12 +7,11 @@ import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
-from conflictmap.store.connection import Connection, chunked_query
+from conflictmap.store.connection import Connection, chunked_query, utc_now
 
 __all__ = ["BULK_IMPORT_RATIO", "DATASET_COLUMNS", "INCIDENT_COLUMNS", "SOURCE_COLUMNS", "IncidentStore"]
 
@@ -92,7 +91,7 @@ class IncidentStore(Connection):
         ``incident_sources`` rows are derived in SQL. Rows already stored are skipped.
         Returns ``(first id before the insert, number inserted)``. (The importer uses the faster
         :meth:`dataset_import`.)"""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now()
         cols = ", ".join(INCIDENT_COLUMNS) + ", created_at"
         marks = ", ".join("?" * len(INCIDENT_COLUMNS)) + f", '{now}'"
         with self.transaction() as conn:
@@ -143,7 +142,7 @@ class IncidentStore(Connection):
         committing the rows before building the indexes so that a second connection copies them
         into the file meanwhile (0.5 s of 18 saved, and an import no longer all or nothing).
         """
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now()
 
         def sql(columns: Sequence[str], blank: Collection[str]) -> str:
             if set(columns) - set(DATASET_COLUMNS) or "row_id" not in columns:
@@ -222,7 +221,7 @@ class IncidentStore(Connection):
         if not flat:
             return out
         before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM incidents").fetchone()[0]
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now()
         cols = ", ".join(INCIDENT_COLUMNS) + ", created_at"
         marks = ", ".join("?" * (len(INCIDENT_COLUMNS) + 1))
         conn.executemany(f"INSERT OR IGNORE INTO incidents ({cols}) VALUES ({marks})", [(*r, now) for r in flat])
@@ -295,7 +294,7 @@ class IncidentStore(Connection):
         pairs = [(int(a), int(b)) for a, b in pairs if a != b]
         if not pairs:
             return 0
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now()
         with self.transaction() as conn:
             parent: dict[int, int] = {}
 

@@ -3,15 +3,9 @@ interrupted one resumes (:mod:`loaders.batch`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from conflictmap.store.connection import Connection
+from conflictmap.store.connection import Connection, utc_now
 
 __all__ = ["IngestJobs"]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class IngestJobs(Connection):
@@ -35,10 +29,10 @@ class IngestJobs(Connection):
             if row is None:
                 conn.execute(
                     "INSERT INTO ingest_jobs (id, sources, started_at, linked_through) VALUES (?, ?, ?, ?)",
-                    (job_id, sources, _now(), top),
+                    (job_id, sources, utc_now(), top),
                 )
                 return None
-            conn.execute("UPDATE ingest_jobs SET updated_at = ?, finished_at = NULL WHERE id = ?", (_now(), job_id))
+            conn.execute("UPDATE ingest_jobs SET updated_at = ?, finished_at = NULL WHERE id = ?", (utc_now(), job_id))
         linked_through, finished_at = row
         return int(linked_through) if finished_at is None and linked_through < top else None
 
@@ -49,6 +43,6 @@ class IngestJobs(Connection):
 
     def finish_ingest_job(self, job_id: str) -> None:
         """Record that the job ``job_id`` ran to its end."""
-        now = _now()
+        now = utc_now()
         with self.transaction() as conn:
             conn.execute("UPDATE ingest_jobs SET finished_at = ?, updated_at = ? WHERE id = ?", (now, now, job_id))
